@@ -1,0 +1,107 @@
+// Package analysis defines what a migrate-guard rule is and what it is given,
+// after golang.org/x/tools/go/analysis: a Rule is a value whose Run receives a
+// Pass describing one statement and its context, and reports through
+// Pass.Report. Rules never replay the schema or read files themselves; the
+// lint engine does that once for all of them.
+package analysis
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// Severity is how much a finding matters. Off disables a rule.
+type Severity int
+
+// The severities, from least to most severe.
+const (
+	Off Severity = iota
+	Notice
+	Warning
+	Error
+)
+
+var severityNames = [...]string{"off", "notice", "warning", "error"}
+
+func (s Severity) String() string { return severityNames[s] }
+
+// MarshalText writes the severity's name, as in JSON reports.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity's name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	*s = v
+	return err
+}
+
+// ParseSeverity reads "error", "warning", "notice" or "off".
+func ParseSeverity(s string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(s, n) {
+			return Severity(i), nil
+		}
+	}
+	return Off, fmt.Errorf("%q is not a severity (want error, warning, notice or off)", s)
+}
+
+// Rule is one check.
+type Rule struct {
+	ID       string   // stable kebab-case id, used in config and suppressions
+	Severity Severity // default severity; Off makes the rule opt-in
+	Summary  string   // one line for `migrate-guard rules`
+	// Doc explains what happens in production and why; it is the body of
+	// the rule's documentation.
+	Doc string
+	// Bad and Good are example migrations: tests assert Bad is flagged and
+	// Good is clean, so the documentation cannot drift from the code.
+	Bad, Good string
+	// Run inspects pass.Stmt. It is nil for findings the engine itself
+	// produces (syntax errors, suppression problems).
+	Run func(*Pass)
+}
+
+// Diagnostic is what a rule reports. Pos and End are byte offsets into the
+// file; the engine turns them into lines and columns.
+type Diagnostic struct {
+	Pos, End int
+	Message  string // what happens in production: the lock, what it blocks, what fails
+	Help     string // what to do instead, including how to get there with Prisma
+	Fix      string // the safe SQL to paste, or ""
+}
+
+// Pass is one statement of one file, with everything a rule may consult.
+type Pass struct {
+	File *sqlfile.File
+	Stmt *sqlfile.Stmt
+	// Tx tells, for every statement of the file, the transaction it runs in.
+	Tx []Tx
+	// Schema is the replayed schema just before Stmt runs, including the
+	// file's earlier statements. Rules must not change it.
+	Schema *catalog.Catalog
+	// Before is the schema before the file's first statement.
+	Before *catalog.Catalog
+	// PGVersion is the target PostgreSQL major version.
+	PGVersion int
+	// Report records a finding against the rule being run.
+	Report func(Diagnostic)
+}
+
+// InTx reports whether the current statement runs inside a transaction block.
+func (p *Pass) InTx() bool { return p.Tx[p.Stmt.Index].InTx }
+
+// StmtSpan returns the span of the current statement.
+func (p *Pass) StmtSpan() sqlfile.Span { return sqlfile.Span{Start: p.Stmt.Start, End: p.Stmt.End} }
+
+// ReportStmt reports a finding over the whole current statement.
+func (p *Pass) ReportStmt(msg, help, fix string) {
+	p.Report(Diagnostic{Pos: p.Stmt.Start, End: p.Stmt.End, Message: msg, Help: help, Fix: fix})
+}
+
+// ReportSpan reports a finding over part of the current statement.
+func (p *Pass) ReportSpan(sp sqlfile.Span, msg, help, fix string) {
+	p.Report(Diagnostic{Pos: sp.Start, End: sp.End, Message: msg, Help: help, Fix: fix})
+}

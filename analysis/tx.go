@@ -1,0 +1,57 @@
+package analysis
+
+import (
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// Tx is where one statement runs, under the way `prisma migrate deploy` has
+// always run a file on PostgreSQL: the whole file is sent as one
+// simple-protocol query, which PostgreSQL runs as one implicit transaction
+// unless the file holds a single statement. An explicit BEGIN ... COMMIT in
+// the file turns that block into an explicit transaction, and each COMMIT
+// starts a new one for the statements after it.
+type Tx struct {
+	InTx     bool // runs inside a transaction block
+	Explicit bool // inside a BEGIN ... COMMIT written in the file
+	ID       int  // statements with the same ID run in the same transaction
+}
+
+// Transactions computes the Tx of every statement of f.
+func Transactions(f *sqlfile.File) []Tx {
+	out := make([]Tx, len(f.Stmts))
+	implicit := len(f.Stmts) > 1
+	open, id := false, 0
+	for i, s := range f.Stmts {
+		kind, isTx := TxKind(s.Node)
+		if isTx {
+			switch kind {
+			case pg.TransactionStmtKind_TRANS_STMT_BEGIN, pg.TransactionStmtKind_TRANS_STMT_START:
+				if !open {
+					id++
+				}
+				open = true
+				out[i] = Tx{InTx: true, Explicit: true, ID: id}
+				continue
+			case pg.TransactionStmtKind_TRANS_STMT_COMMIT, pg.TransactionStmtKind_TRANS_STMT_ROLLBACK:
+				out[i] = Tx{InTx: open || implicit, Explicit: open, ID: id}
+				open = false
+				id++
+				continue
+			}
+		}
+		out[i] = Tx{InTx: open || implicit, Explicit: open, ID: id}
+	}
+	return out
+}
+
+// TxKind returns the kind of a transaction-control statement and true, or
+// false for any other statement.
+func TxKind(n *pg.Node) (pg.TransactionStmtKind, bool) {
+	t := n.GetTransactionStmt()
+	if t == nil {
+		return 0, false
+	}
+	return t.Kind, true
+}

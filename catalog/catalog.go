@@ -1,0 +1,266 @@
+// Package catalog is the schema that migrate-guard replays from a migration
+// history: tables, columns, indexes, constraints, enums and functions, as
+// PostgreSQL would hold them after each statement. Rules read it to tell a
+// table created a moment ago (new and empty) from one that serves traffic, and
+// to know a column's old type before it changes.
+//
+// A Catalog is changed only by Apply. Clone is cheap (tables are copied on
+// their next write), so the engine can keep the schema as it was before a
+// file while replaying the file itself.
+package catalog
+
+// DefaultSchema is where unqualified names live: the first schema on
+// PostgreSQL's default search_path, and where Prisma creates its tables.
+const DefaultSchema = "public"
+
+// Name is a schema-qualified object name, folded as PostgreSQL folds
+// identifiers ("Tag" and tag are different names).
+type Name struct{ Schema, Name string }
+
+func (n Name) String() string {
+	if n.Schema == DefaultSchema || n.Schema == "" {
+		return quoteIdent(n.Name)
+	}
+	return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
+}
+
+// Catalog is a replayed schema.
+type Catalog struct {
+	tables    map[Name]*Table
+	indexes   map[Name]*Index
+	enums     map[Name]*Enum
+	functions map[string]Volatility // by unqualified name: defaults rarely qualify calls
+	epoch     int                   // tables with another epoch are shared with a clone
+	file      int                   // the file being replayed, for Table.File
+}
+
+// New returns an empty catalog.
+func New() *Catalog {
+	return &Catalog{
+		tables:    map[Name]*Table{},
+		indexes:   map[Name]*Index{},
+		enums:     map[Name]*Enum{},
+		functions: map[string]Volatility{},
+		epoch:     1,
+	}
+}
+
+// Table is a replayed table.
+type Table struct {
+	Name        Name
+	Columns     []Column
+	Constraints []Constraint
+	// File is the sequence number (see BeginFile) of the file that created
+	// the table; a table created in the file being linted is new and empty.
+	File int
+	// Partial is set when the table came from a statement whose columns the
+	// replay cannot know (CREATE TABLE AS, LIKE, PARTITION OF).
+	Partial bool
+	epoch   int
+}
+
+// Column is a replayed column.
+type Column struct {
+	Name      string
+	Type      Type
+	NotNull   bool
+	Default   bool // has a DEFAULT expression
+	Identity  bool // GENERATED ... AS IDENTITY
+	Generated bool // GENERATED ALWAYS AS (...) STORED
+}
+
+// Type is a column type. Name is PostgreSQL's internal name for built-in
+// types (int4, varchar, timestamptz) and the qualified name for user types.
+type Type struct {
+	Name  string
+	Mods  []int32 // type modifiers: varchar(100) has [100], numeric(10,2) has [10 2]
+	Array bool
+	Enum  bool
+}
+
+// ConstraintKind is the kind of a table constraint.
+type ConstraintKind int
+
+// The constraint kinds migrate-guard tracks.
+const (
+	PrimaryKey ConstraintKind = iota
+	Unique
+	Check
+	ForeignKey
+	Exclusion
+)
+
+// Constraint is a table constraint.
+type Constraint struct {
+	Name      string
+	Kind      ConstraintKind
+	Columns   []string
+	Validated bool // false for NOT VALID until VALIDATE CONSTRAINT
+	// NotNullOf names the column of a `CHECK (col IS NOT NULL)`, which lets
+	// SET NOT NULL skip its full-table scan on PostgreSQL 12 and later.
+	NotNullOf string
+	RefTable  Name // for foreign keys
+}
+
+// Index is a replayed index.
+type Index struct {
+	Name    Name
+	Table   Name
+	Unique  bool
+	Columns []string
+	File    int // see Table.File
+}
+
+// Enum is a replayed enum type.
+type Enum struct {
+	Name   Name
+	Values []string
+}
+
+// Volatility is a function's volatility class.
+type Volatility byte
+
+// PostgreSQL's volatility classes.
+const (
+	Immutable Volatility = 'i'
+	Stable    Volatility = 's'
+	Volatile  Volatility = 'v'
+)
+
+// BeginFile tells the catalog that the statements applied from now on come
+// from file number seq (1-based, in history order).
+func (c *Catalog) BeginFile(seq int) { c.file = seq }
+
+// File returns the sequence number given to the last BeginFile.
+func (c *Catalog) File() int { return c.file }
+
+// Clone returns a copy that later Apply calls on either side do not affect.
+func (c *Catalog) Clone() *Catalog {
+	d := &Catalog{
+		tables:    make(map[Name]*Table, len(c.tables)),
+		indexes:   make(map[Name]*Index, len(c.indexes)),
+		enums:     make(map[Name]*Enum, len(c.enums)),
+		functions: make(map[string]Volatility, len(c.functions)),
+		epoch:     c.epoch + 1,
+		file:      c.file,
+	}
+	for k, v := range c.tables {
+		d.tables[k] = v
+	}
+	for k, v := range c.indexes {
+		d.indexes[k] = v
+	}
+	for k, v := range c.enums {
+		d.enums[k] = v
+	}
+	for k, v := range c.functions {
+		d.functions[k] = v
+	}
+	c.epoch += 2 // neither side may now write the shared tables in place
+	return d
+}
+
+// Table returns the table, or nil when the history never created it.
+func (c *Catalog) Table(n Name) *Table { return c.tables[n] }
+
+// Index returns the index, or nil.
+func (c *Catalog) Index(n Name) *Index { return c.indexes[n] }
+
+// Enum returns the enum type, or nil.
+func (c *Catalog) Enum(n Name) *Enum { return c.enums[n] }
+
+// FunctionVolatility reports the volatility of a function the history
+// created, and whether it knows the function.
+func (c *Catalog) FunctionVolatility(name string) (Volatility, bool) {
+	v, ok := c.functions[name]
+	return v, ok
+}
+
+// Tables returns the number of tables.
+func (c *Catalog) Tables() int { return len(c.tables) }
+
+// IsNew reports whether the table was created in the file being replayed. A
+// table the history does not know is treated as existing: it may well hold
+// rows.
+func (c *Catalog) IsNew(n Name) bool {
+	t := c.tables[n]
+	return t != nil && t.File == c.file && c.file > 0
+}
+
+// IndexesOn returns the indexes of a table.
+func (c *Catalog) IndexesOn(table Name) []*Index {
+	var out []*Index
+	for _, ix := range c.indexes {
+		if ix.Table == table {
+			out = append(out, ix)
+		}
+	}
+	return out
+}
+
+// Column returns the named column, or nil.
+func (t *Table) Column(name string) *Column {
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// Constraint returns the named constraint, or nil.
+func (t *Table) Constraint(name string) *Constraint {
+	for i := range t.Constraints {
+		if t.Constraints[i].Name == name {
+			return &t.Constraints[i]
+		}
+	}
+	return nil
+}
+
+// HasValidNotNullCheck reports whether a validated CHECK (col IS NOT NULL)
+// guards the column.
+func (t *Table) HasValidNotNullCheck(col string) bool {
+	for _, k := range t.Constraints {
+		if k.Kind == Check && k.Validated && k.NotNullOf == col {
+			return true
+		}
+	}
+	return false
+}
+
+// mutable returns a table that can be written in place, copying a table
+// shared with a clone first.
+func (c *Catalog) mutable(n Name) *Table {
+	t := c.tables[n]
+	if t == nil || t.epoch == c.epoch {
+		return t
+	}
+	cp := *t
+	cp.Columns = append([]Column(nil), t.Columns...)
+	cp.Constraints = append([]Constraint(nil), t.Constraints...)
+	cp.epoch = c.epoch
+	c.tables[n] = &cp
+	return &cp
+}
+
+func quoteIdent(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	out := []byte{'"'}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			out = append(out, '"')
+		}
+		out = append(out, s[i])
+	}
+	return string(append(out, '"'))
+}

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/report"
+)
+
+// defaultMigrations is where Prisma keeps migrations.
+const defaultMigrations = "prisma/migrations"
+
+func runLint(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("lint", "lint [flags] [migrations-dir | migration.sql | file.sql ...]", stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	configPath := fs.String("config", "", "configuration file (default: "+lint.ConfigFile+" found from the current directory upward)")
+	pgVersion := fs.Int("pg-version", 0, "target PostgreSQL major version (default 15)")
+	failOn := fs.String("fail-on", "", "lowest severity that fails the run: error, warning, notice or never (default warning)")
+	var ruleFlags multiFlag
+	fs.Var(&ruleFlags, "rule", "set a rule's severity, as id=error|warning|notice|off (repeatable)")
+	paths, code := parseFlags(fs, args)
+	if code >= 0 {
+		return code
+	}
+	cfg, err := loadConfig(*configPath)
+	if err == nil {
+		err = applyLintFlags(cfg, *pgVersion, *failOn, ruleFlags)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "migrate-guard:", err)
+		return ExitUsage
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "migrate-guard: --format %q: want text or json\n", *format)
+		return ExitUsage
+	}
+	if len(paths) == 0 {
+		paths = defaultPaths(cfg)
+	}
+	if len(paths) == 0 {
+		fmt.Fprintf(stderr, "migrate-guard: no migrations to lint: name a directory or file, or run where %s exists\n", defaultMigrations)
+		return ExitUsage
+	}
+	sets, err := migrations.Discover(paths)
+	if err != nil {
+		fmt.Fprintln(stderr, "migrate-guard:", err)
+		return ExitUsage
+	}
+	res, err := lint.Run(sets, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "migrate-guard:", err)
+		return ExitUsage
+	}
+	if *format == "json" {
+		err = report.JSON(stdout, res)
+	} else {
+		err = report.Text(stdout, res, useColor(stdout))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "migrate-guard:", err)
+		return ExitUsage
+	}
+	if res.Failed(cfg) {
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+func loadConfig(path string) (*lint.Config, error) {
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		if path = lint.FindConfig(wd); path == "" {
+			return lint.DefaultConfig(), nil
+		}
+	}
+	return lint.LoadConfig(path)
+}
+
+func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []string) error {
+	if pgVersion != 0 {
+		if err := cfg.SetPGVersion(pgVersion); err != nil {
+			return fmt.Errorf("--pg-version: %v", err)
+		}
+	}
+	if failOn != "" {
+		if err := cfg.SetFailOn(failOn); err != nil {
+			return fmt.Errorf("--fail-on: %v", err)
+		}
+	}
+	for _, r := range ruleFlags {
+		id, sev, ok := strings.Cut(r, "=")
+		if !ok {
+			return fmt.Errorf("--rule %q: want id=severity", r)
+		}
+		if err := cfg.SetRule(id, sev); err != nil {
+			return fmt.Errorf("--rule %s: %v", id, err)
+		}
+	}
+	return nil
+}
+
+func defaultPaths(cfg *lint.Config) []string {
+	if len(cfg.Migrations) > 0 {
+		return cfg.Migrations
+	}
+	if _, err := os.Stat(defaultMigrations); err == nil {
+		return []string{defaultMigrations}
+	}
+	return nil
+}
+
+// useColor reports whether to colour output: only on a terminal, and never
+// when NO_COLOR is set (https://no-color.org).
+func useColor(w io.Writer) bool {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,158 @@
+package lint
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/rules"
+)
+
+// ConfigFile is the name of the configuration file, looked up from the
+// current directory upward.
+const ConfigFile = "migrate-guard.toml"
+
+// DefaultPGVersion is the PostgreSQL major version assumed when none is set.
+const DefaultPGVersion = 15
+
+// Config is the lint configuration.
+type Config struct {
+	Path       string // the file it came from, or ""
+	PGVersion  int
+	FailOn     analysis.Severity // Off means never fail
+	Migrations []string          // directories linted when no path is given
+	Rules      map[string]analysis.Severity
+}
+
+// DefaultConfig returns the configuration used without a file.
+func DefaultConfig() *Config {
+	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{}}
+}
+
+// fileConfig is the TOML layout of migrate-guard.toml.
+type fileConfig struct {
+	PGVersion  *int              `toml:"pg-version"`
+	FailOn     *string           `toml:"fail-on"`
+	Migrations []string          `toml:"migrations"`
+	Rules      map[string]string `toml:"rules"`
+}
+
+// FindConfig looks for migrate-guard.toml in dir and its parents and returns
+// its path, or "" when there is none.
+func FindConfig(dir string) string {
+	for {
+		p := filepath.Join(dir, ConfigFile)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// LoadConfig reads a configuration file. Unknown keys and bad values are
+// errors that name the file, line and key.
+func LoadConfig(path string) (*Config, error) {
+	cfg := DefaultConfig()
+	cfg.Path = path
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file", path)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	var fc fileConfig
+	md, err := toml.Decode(string(data), &fc)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s:%d: %s", path, pe.Position.Line, pe.Message)
+		}
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if undec := md.Undecoded(); len(undec) > 0 {
+		keys := make([]string, len(undec))
+		for i, k := range undec {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, [rules])", path, strings.Join(keys, ", "))
+	}
+	if fc.PGVersion != nil {
+		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
+			return nil, fmt.Errorf("%s: pg-version: %v", path, err)
+		}
+	}
+	if fc.FailOn != nil {
+		if err := cfg.SetFailOn(*fc.FailOn); err != nil {
+			return nil, fmt.Errorf("%s: fail-on: %v", path, err)
+		}
+	}
+	cfg.Migrations = fc.Migrations
+	ids := make([]string, 0, len(fc.Rules))
+	for id := range fc.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if err := cfg.SetRule(id, fc.Rules[id]); err != nil {
+			return nil, fmt.Errorf("%s: rules.%s: %v", path, id, err)
+		}
+	}
+	return cfg, nil
+}
+
+// SetPGVersion sets the target PostgreSQL major version.
+func (c *Config) SetPGVersion(v int) error {
+	if v < 10 || v > 18 {
+		return fmt.Errorf("%d is not a supported PostgreSQL major version (10 to 18)", v)
+	}
+	c.PGVersion = v
+	return nil
+}
+
+// SetFailOn sets the lowest severity that makes the run fail: error,
+// warning, notice, or never.
+func (c *Config) SetFailOn(s string) error {
+	if strings.EqualFold(s, "never") {
+		c.FailOn = analysis.Off
+		return nil
+	}
+	sev, err := analysis.ParseSeverity(s)
+	if err != nil || sev == analysis.Off {
+		return fmt.Errorf("%q is not a threshold (want error, warning, notice or never)", s)
+	}
+	c.FailOn = sev
+	return nil
+}
+
+// SetRule overrides a rule's severity.
+func (c *Config) SetRule(id, severity string) error {
+	if rules.ByID(id) == nil {
+		return fmt.Errorf("unknown rule %q (see `migrate-guard rules`)", id)
+	}
+	sev, err := analysis.ParseSeverity(severity)
+	if err != nil {
+		return err
+	}
+	c.Rules[id] = sev
+	return nil
+}
+
+// Severity returns the configured severity of a rule.
+func (c *Config) Severity(r *analysis.Rule) analysis.Severity {
+	if s, ok := c.Rules[r.ID]; ok {
+		return s
+	}
+	return r.Severity
+}

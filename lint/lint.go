@@ -1,0 +1,190 @@
+// Package lint is migrate-guard's engine: it reads migration histories,
+// parses each file with PostgreSQL's parser, replays the schema in order, runs
+// every enabled rule on the files the user named, and applies suppressions.
+package lint
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/rules"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// Finding is one reported problem. Lines and columns are 1-based; the end is
+// the last character of the flagged text. Columns count characters.
+type Finding struct {
+	File      string            `json:"file"`
+	Line      int               `json:"line"`
+	Column    int               `json:"column"`
+	EndLine   int               `json:"end_line"`
+	EndColumn int               `json:"end_column"`
+	Rule      string            `json:"rule"`
+	Severity  analysis.Severity `json:"severity"`
+	Message   string            `json:"message"`
+	Help      string            `json:"help"`
+	Fix       string            `json:"fix"`
+}
+
+// Result is the outcome of a lint run.
+type Result struct {
+	Files    int // files linted (context-only files are not counted)
+	Findings []Finding
+	// Sources holds the text of every file with findings, for reports that
+	// quote the offending lines.
+	Sources map[string]*sqlfile.File
+}
+
+// Count returns how many findings are at or above a severity.
+func (r *Result) Count(min analysis.Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity >= min {
+			n++
+		}
+	}
+	return n
+}
+
+// Failed reports whether any finding reaches the configured threshold.
+func (r *Result) Failed(cfg *Config) bool {
+	return cfg.FailOn != analysis.Off && r.Count(cfg.FailOn) > 0
+}
+
+// Run lints the sets.
+func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
+	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}}
+	for _, r := range rules.All() {
+		if r.Run != nil && cfg.Severity(r) != analysis.Off {
+			e.rules = append(e.rules, r)
+		}
+	}
+	for _, s := range sets {
+		if err := e.lintSet(s); err != nil {
+			return nil, err
+		}
+	}
+	return e.res, nil
+}
+
+type engine struct {
+	cfg   *Config
+	rules []*analysis.Rule
+	res   *Result
+}
+
+func (e *engine) lintSet(s *migrations.Set) error {
+	if s.Prisma && s.Lock.Problem != "" && anyLinted(s) {
+		e.add(Finding{File: s.Lock.Path, Line: max(s.Lock.Line, 1), Column: 1, EndLine: max(s.Lock.Line, 1), EndColumn: 1,
+			Rule: rules.MigrationLock.ID, Message: s.Lock.Problem,
+			Help: "Keep the migration_lock.toml that `prisma migrate dev` writes, with provider = \"postgresql\", committed beside the migrations."})
+	}
+	cat := catalog.New()
+	for i, m := range s.Migrations {
+		f, err := readFile(m.Path)
+		if err != nil {
+			return err
+		}
+		cat.BeginFile(i + 1)
+		if !m.Lint {
+			replay(cat, f)
+			continue
+		}
+		e.res.Files++
+		if err := e.lintFile(f, cat); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func anyLinted(s *migrations.Set) bool {
+	for _, m := range s.Migrations {
+		if m.Lint {
+			return true
+		}
+	}
+	return false
+}
+
+func readFile(path string) (*sqlfile.File, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if info.Size() > sqlfile.MaxSize {
+		return nil, &sqlfile.InputError{Path: path, Msg: fmt.Sprintf("file is %d MiB; migrate-guard reads files up to %d MiB", info.Size()>>20, sqlfile.MaxSize>>20)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return sqlfile.Parse(path, data)
+}
+
+func replay(cat *catalog.Catalog, f *sqlfile.File) {
+	for _, s := range f.Stmts {
+		cat.Apply(s.Node)
+	}
+}
+
+// lintFile runs the rules over each statement with the schema as it is just
+// before that statement, then replays the statement.
+func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) (err error) {
+	var found []Finding
+	var current *analysis.Rule
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: internal error in rule %q: %v (please report this with the file)", f.Path, current.ID, p)
+		}
+	}()
+	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: cat.Clone(), Schema: cat, PGVersion: e.cfg.PGVersion}
+	for _, s := range f.Stmts {
+		pass.Stmt = s
+		for _, r := range e.rules {
+			current = r
+			pass.Report = func(d analysis.Diagnostic) { found = append(found, e.finding(f, r, d)) }
+			r.Run(pass)
+		}
+		cat.Apply(s.Node)
+	}
+	for _, se := range f.Errors {
+		found = append(found, e.finding(f, rules.SyntaxError, analysis.Diagnostic{
+			Pos: se.Offset, End: se.Offset,
+			Message: se.Message + " (" + sqlfile.GrammarVersion + " grammar)",
+			Help:    "Fix the statement so PostgreSQL accepts it; check it with `psql` against a scratch database before deploying.",
+		}))
+	}
+	found = e.suppress(f, found)
+	if len(found) > 0 {
+		e.res.Sources[f.Path] = f
+	}
+	for _, fd := range found {
+		e.add(fd)
+	}
+	return nil
+}
+
+func (e *engine) finding(f *sqlfile.File, r *analysis.Rule, d analysis.Diagnostic) Finding {
+	start := f.Position(d.Pos)
+	end := start
+	if d.End > d.Pos {
+		end = f.Position(d.End - 1)
+	}
+	return Finding{File: f.Path, Line: start.Line, Column: start.Col, EndLine: end.Line, EndColumn: end.Col,
+		Rule: r.ID, Severity: e.cfg.Severity(r), Message: d.Message, Help: d.Help, Fix: d.Fix}
+}
+
+func (e *engine) add(f Finding) {
+	if f.Severity == analysis.Off {
+		if r := rules.ByID(f.Rule); r != nil {
+			f.Severity = e.cfg.Severity(r)
+		}
+	}
+	if f.Severity != analysis.Off {
+		e.res.Findings = append(e.res.Findings, f)
+	}
+}

@@ -1,0 +1,278 @@
+// Package migrations finds migration files on disk: Prisma migrations
+// directories (`<name>/migration.sql` folders beside migration_lock.toml),
+// monorepos holding several of them, and plain directories of .sql files.
+package migrations
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// LockFile is the file Prisma keeps beside its migrations.
+const LockFile = "migration_lock.toml"
+
+// Set is one ordered migration history.
+type Set struct {
+	Dir        string // the directory, as the user should see it
+	Prisma     bool
+	Migrations []*Migration
+	// Lock describes migration_lock.toml for a Prisma directory.
+	Lock Lock
+}
+
+// Lock is what migration_lock.toml says, or why it is a problem.
+type Lock struct {
+	Path    string // where it is or should be
+	Problem string // "" when it is present and names postgresql
+	Line    int    // the provider line, when the problem is on it
+}
+
+// Migration is one migration of a set, in history order.
+type Migration struct {
+	Name string // the Prisma folder name, or the file name
+	Path string // the SQL file, as the user should see it
+	Lint bool   // named by the user; the others are replayed as context only
+}
+
+// Error is a problem with the input that stops the run.
+type Error struct {
+	Path string
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Path + ": " + e.Msg }
+
+// Discover resolves the paths a user gave into migration sets. A directory is
+// linted whole; a file is linted with the earlier migrations of its
+// directory as context.
+func Discover(paths []string) ([]*Set, error) {
+	d := discoverer{byDir: map[string]*Set{}}
+	for _, p := range paths {
+		if err := d.add(p); err != nil {
+			return nil, err
+		}
+	}
+	return d.sets, nil
+}
+
+type discoverer struct {
+	sets  []*Set
+	byDir map[string]*Set
+}
+
+func (d *discoverer) add(p string) error {
+	info, err := os.Stat(p)
+	if err != nil {
+		return &Error{p, describe(err)}
+	}
+	if !info.IsDir() {
+		return d.addFile(p)
+	}
+	set, err := d.set(p)
+	if err != nil || set != nil {
+		if set != nil {
+			for _, m := range set.Migrations {
+				m.Lint = true
+			}
+		}
+		return err
+	}
+	return d.addNested(p)
+}
+
+// set returns the set for a directory that directly holds migrations, or nil.
+func (d *discoverer) set(dir string) (*Set, error) {
+	key := filepath.Clean(dir)
+	if s := d.byDir[key]; s != nil {
+		return s, nil
+	}
+	s, err := load(dir)
+	if s != nil {
+		d.byDir[key] = s
+		d.sets = append(d.sets, s)
+	}
+	return s, err
+}
+
+func (d *discoverer) addFile(p string) error {
+	dir := filepath.Dir(p)
+	if filepath.Base(p) == "migration.sql" && isPrismaDir(filepath.Dir(dir)) {
+		s, err := d.set(filepath.Dir(dir))
+		return selectFile(s, p, err)
+	}
+	if !strings.EqualFold(filepath.Ext(p), ".sql") {
+		return &Error{p, "not a .sql file or a migrations directory"}
+	}
+	s, err := d.set(dir)
+	return selectFile(s, p, err)
+}
+
+func selectFile(s *Set, p string, err error) error {
+	if err != nil {
+		return err
+	}
+	for _, m := range s.Migrations {
+		if filepath.Clean(m.Path) == filepath.Clean(p) {
+			m.Lint = true
+			return nil
+		}
+	}
+	return &Error{p, "not found among the migrations of " + s.Dir}
+}
+
+// addNested finds migrations directories below root (monorepo layouts such as
+// packages/*/prisma/migrations). Symbolic links are not followed, so a link
+// loop cannot trap the walk.
+func (d *discoverer) addNested(root string) error {
+	found := 0
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return &Error{p, describe(err)}
+		}
+		if !e.IsDir() || p == root {
+			return nil
+		}
+		if name := e.Name(); name == "node_modules" || strings.HasPrefix(name, ".") {
+			return filepath.SkipDir
+		}
+		if !isPrismaDir(p) {
+			return nil
+		}
+		s, err := d.set(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range s.Migrations {
+			m.Lint = true
+		}
+		found++
+		return filepath.SkipDir
+	})
+	if err != nil {
+		return err
+	}
+	if found == 0 {
+		return &Error{root, "no migrations here: expected Prisma migration folders (<name>/migration.sql), .sql files, or directories holding them"}
+	}
+	return nil
+}
+
+// isPrismaDir reports whether dir looks like a Prisma migrations directory.
+func isPrismaDir(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, LockFile)); err == nil {
+		return true
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			if _, err := os.Stat(filepath.Join(dir, e.Name(), "migration.sql")); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// load reads a directory that directly holds migrations; it returns nil, nil
+// when the directory holds none.
+func load(dir string) (*Set, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, &Error{dir, describe(err)}
+	}
+	if isPrismaDir(dir) {
+		return loadPrisma(dir, entries)
+	}
+	s := &Set{Dir: dir}
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.EqualFold(filepath.Ext(e.Name()), ".sql") {
+			s.Migrations = append(s.Migrations, &Migration{Name: e.Name(), Path: filepath.Join(dir, e.Name())})
+		}
+	}
+	if len(s.Migrations) == 0 {
+		return nil, nil
+	}
+	sortByName(s.Migrations)
+	return s, nil
+}
+
+// loadPrisma reads a Prisma directory: every subdirectory is a migration and
+// must hold migration.sql, as `prisma migrate deploy` requires; files and
+// symbolic links beside them are ignored, as Prisma ignores them.
+func loadPrisma(dir string, entries []os.DirEntry) (*Set, error) {
+	s := &Set{Dir: dir, Prisma: true, Lock: readLock(filepath.Join(dir, LockFile))}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		p := filepath.Join(dir, e.Name(), "migration.sql")
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, &Error{filepath.Join(dir, e.Name()), "migration folder without migration.sql; Prisma cannot apply it (add the file or delete the folder)"}
+		}
+		if !info.Mode().IsRegular() {
+			return nil, &Error{p, "not a regular file"}
+		}
+		s.Migrations = append(s.Migrations, &Migration{Name: e.Name(), Path: p})
+	}
+	sortByName(s.Migrations)
+	return s, nil
+}
+
+// sortByName orders by name in byte order, as Prisma's migration engine
+// does; it agrees with Prisma's CLI for the usual timestamp names.
+func sortByName(ms []*Migration) {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
+}
+
+func readLock(path string) Lock {
+	l := Lock{Path: path}
+	var v struct {
+		Provider string `toml:"provider"`
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		l.Problem = LockFile + " is missing; Prisma writes it with provider = \"postgresql\" and expects it beside the migrations"
+	case err != nil:
+		l.Problem = describe(err)
+	default:
+		if _, err := toml.Decode(string(data), &v); err != nil {
+			l.Problem = "not valid TOML: " + err.Error()
+		} else if v.Provider != "postgresql" {
+			l.Problem = fmt.Sprintf("provider is %q, not \"postgresql\": these migrations were generated for another database", v.Provider)
+			l.Line = providerLine(string(data))
+		}
+	}
+	return l
+}
+
+// providerLine finds the line of the provider key, for pointing at it.
+func providerLine(s string) int {
+	for i, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "provider") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// describe turns an OS error into a short message without the path, which
+// the caller already names.
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return "no such file or directory"
+	}
+	return err.Error()
+}

@@ -1,0 +1,31 @@
+// Package report renders lint results for people and machines: a
+// rustc-style terminal report and a stable JSON document.
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/migrate-guard/migrate-guard/lint"
+)
+
+// JSONVersion is the version of the JSON document's shape. It changes only
+// when a field changes meaning or disappears.
+const JSONVersion = 1
+
+type jsonDoc struct {
+	Version  int            `json:"version"`
+	Files    int            `json:"files"`
+	Findings []lint.Finding `json:"findings"`
+}
+
+// JSON writes the result as one JSON object.
+func JSON(w io.Writer, res *lint.Result) error {
+	doc := jsonDoc{Version: JSONVersion, Files: res.Files, Findings: res.Findings}
+	if doc.Findings == nil {
+		doc.Findings = []lint.Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

@@ -1,0 +1,24 @@
+package rules
+
+import "github.com/migrate-guard/migrate-guard/analysis"
+
+// InvalidSuppression is reported by the engine for a
+// `-- migrate-guard-ignore` comment that names no known rule.
+var InvalidSuppression = register(&analysis.Rule{
+	ID:       "invalid-suppression",
+	Severity: analysis.Warning,
+	Summary:  "suppression comment naming an unknown rule or malformed",
+	Doc: "A `-- migrate-guard-ignore <rule-id>[, <rule-id>] -- <reason>` comment must name rules that " +
+		"exist (see `migrate-guard rules`). A misspelt id silences nothing, so the finding it was meant " +
+		"for is still there, or worse, a later one goes unnoticed.",
+})
+
+// UnusedSuppression is reported by the engine for a suppression that
+// silenced nothing.
+var UnusedSuppression = register(&analysis.Rule{
+	ID:       "unused-suppression",
+	Severity: analysis.Warning,
+	Summary:  "suppression comment that silenced nothing",
+	Doc: "A suppression that matches no finding is stale: the statement changed, or the rule no longer " +
+		"fires. Left in place it would silently hide a future finding of that rule on that statement.",
+})

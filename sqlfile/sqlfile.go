@@ -1,0 +1,271 @@
+// Package sqlfile parses one SQL migration file with PostgreSQL's own parser
+// (pg_query) into statements that keep their exact place in the file.
+//
+// Offsets are byte offsets into the file; Position turns them into the
+// 1-based line and character column a person (and GitHub) expects.
+package sqlfile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+	"github.com/pganalyze/pg_query_go/v6/parser"
+)
+
+// MaxSize is the largest file Parse accepts. Real migrations are far smaller;
+// the cap keeps a stray dump or binary from exhausting memory.
+const MaxSize = 64 << 20
+
+// GrammarVersion names the PostgreSQL grammar the parser implements, for
+// syntax errors on newer syntax.
+const GrammarVersion = "PostgreSQL 17"
+
+// File is a parsed SQL file.
+type File struct {
+	Path   string // the path as the user should see it
+	Src    string
+	Stmts  []*Stmt
+	Errors []*SyntaxError // statements the parser rejected; they are not in Stmts
+	tokens []*pg.ScanToken
+	lines  []int // byte offset of the start of every line
+}
+
+// Stmt is one statement of a file.
+type Stmt struct {
+	Index    int // position in File.Stmts
+	Node     *pg.Node
+	Start    int       // first byte of the statement proper, after leading comments
+	End      int       // one past its last byte, before the terminating ';'
+	Comments []Comment // the comments between the previous statement and this one
+}
+
+// Comment is a `--` or `/* */` comment.
+type Comment struct {
+	Start, End int
+	Text       string
+}
+
+// SyntaxError is a statement PostgreSQL's grammar rejects.
+type SyntaxError struct {
+	Offset  int // byte offset of the error in the file
+	Message string
+}
+
+// Pos is a 1-based line and character column.
+type Pos struct{ Line, Col int }
+
+// InputError is a file that cannot be linted at all. Line is 0 when the
+// problem is not tied to a line.
+type InputError struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// Parse parses src. Syntax errors do not fail Parse: they are collected in
+// File.Errors and the statements around them are still returned. Parse fails
+// only for input that is not SQL text at all (too large, not UTF-8, NUL bytes).
+func Parse(path string, src []byte) (*File, error) {
+	if len(src) > MaxSize {
+		return nil, &InputError{Path: path, Msg: fmt.Sprintf("file is %d MiB; migrate-guard reads files up to %d MiB", len(src)>>20, MaxSize>>20)}
+	}
+	f := &File{Path: path, Src: string(src)}
+	f.lines = lineStarts(f.Src)
+	if off := invalidByte(f.Src); off >= 0 {
+		return nil, &InputError{Path: path, Line: f.Position(off).Line, Msg: fmt.Sprintf("byte 0x%02x at offset %d is not UTF-8 text; PostgreSQL reads migrations as UTF-8", f.Src[off], off)}
+	}
+	tree, err := pg.Parse(f.Src)
+	if err == nil {
+		f.scan()
+		for _, raw := range tree.Stmts {
+			f.addStmt(raw, 0)
+		}
+		return f, nil
+	}
+	f.recover(err)
+	return f, nil
+}
+
+// invalidByte returns the offset of the first byte that is not valid UTF-8 or
+// is NUL (which PostgreSQL never accepts in query text), or -1.
+func invalidByte(s string) int {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return -1
+	}
+	for i, r := range s {
+		if r == utf8.RuneError || r == 0 {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func lineStarts(s string) []int {
+	starts := []int{0}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func (f *File) scan() {
+	res, err := pg.Scan(f.Src)
+	if err == nil {
+		f.tokens = res.Tokens
+	}
+}
+
+// recover handles a file the parser rejected as a whole: it splits the file at
+// top-level semicolons with the real scanner and parses each piece alone, so
+// one bad statement does not hide findings in the others.
+func (f *File) recover(whole error) {
+	f.scan()
+	pieces := f.split()
+	if pieces == nil {
+		f.addError(whole, 0, f.Src)
+		return
+	}
+	failed := false
+	for _, p := range pieces {
+		text := f.Src[p[0]:p[1]]
+		tree, err := pg.Parse(text)
+		if err != nil {
+			f.addError(err, p[0], text)
+			failed = true
+			continue
+		}
+		for _, raw := range tree.Stmts {
+			f.addStmt(raw, p[0])
+		}
+	}
+	if !failed { // the split itself changed the meaning (e.g. BEGIN ATOMIC bodies)
+		f.Stmts = nil
+		f.addError(whole, 0, f.Src)
+	}
+}
+
+// split returns [start,end) byte ranges ending at each ';' token, or nil when
+// the scanner itself fails (e.g. an unterminated quote).
+func (f *File) split() [][2]int {
+	if f.tokens == nil && strings.TrimSpace(f.Src) != "" {
+		return nil
+	}
+	var pieces [][2]int
+	start := 0
+	for _, t := range f.tokens {
+		if t.Token == pg.Token_ASCII_59 {
+			pieces = append(pieces, [2]int{start, int(t.End)})
+			start = int(t.End)
+		}
+	}
+	if start < len(f.Src) {
+		pieces = append(pieces, [2]int{start, len(f.Src)})
+	}
+	return pieces
+}
+
+func (f *File) addError(err error, base int, text string) {
+	e := &SyntaxError{Offset: base, Message: err.Error()}
+	if pe, ok := err.(*parser.Error); ok {
+		e.Message = pe.Message
+		e.Offset = base + charToByte(text, pe.Cursorpos-1)
+	}
+	if e.Offset > len(f.Src) {
+		e.Offset = len(f.Src)
+	}
+	f.Errors = append(f.Errors, e)
+}
+
+// charToByte converts a 0-based character index into a byte offset; pg_query's
+// error cursor counts characters, not bytes.
+func charToByte(s string, chars int) int {
+	if chars <= 0 {
+		return 0
+	}
+	n := 0
+	for i := range s {
+		if n == chars {
+			return i
+		}
+		n++
+	}
+	return len(s)
+}
+
+func (f *File) addStmt(raw *pg.RawStmt, base int) {
+	start := base + int(raw.StmtLocation)
+	end := len(f.Src)
+	if raw.StmtLen > 0 {
+		end = start + int(raw.StmtLen)
+	}
+	s := &Stmt{Index: len(f.Stmts), Node: raw.Stmt, Start: start, End: end}
+	f.trimComments(s)
+	f.Stmts = append(f.Stmts, s)
+}
+
+// trimComments moves s.Start past the comments and blank space that pg_query
+// counts as part of the statement, collecting the comments.
+func (f *File) trimComments(s *Stmt) {
+	i := sort.Search(len(f.tokens), func(i int) bool { return int(f.tokens[i].Start) >= s.Start })
+	for ; i < len(f.tokens) && int(f.tokens[i].Start) < s.End; i++ {
+		t := f.tokens[i]
+		if t.Token != pg.Token_SQL_COMMENT && t.Token != pg.Token_C_COMMENT {
+			s.Start = int(t.Start)
+			break
+		}
+		s.Comments = append(s.Comments, Comment{Start: int(t.Start), End: int(t.End), Text: f.Src[t.Start:t.End]})
+	}
+	for s.End > s.Start && isSpace(f.Src[s.End-1]) {
+		s.End--
+	}
+}
+
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v'
+}
+
+// Text returns the statement's SQL, without leading comments or the ';'.
+func (f *File) Text(s *Stmt) string { return f.Src[s.Start:s.End] }
+
+// Position converts a byte offset into a 1-based line and character column.
+func (f *File) Position(off int) Pos {
+	if off > len(f.Src) {
+		off = len(f.Src)
+	}
+	line := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	return Pos{Line: line + 1, Col: utf8.RuneCountInString(f.Src[f.lines[line]:off]) + 1}
+}
+
+// Line returns the text of 1-based line n, without its line break.
+func (f *File) Line(n int) string {
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	end := len(f.Src)
+	if n < len(f.lines) {
+		end = f.lines[n] - 1
+	}
+	return strings.TrimRight(f.Src[f.lines[n-1]:end], "\r")
+}
+
+// Tokens returns the scanner tokens that lie within [start,end), comments
+// included.
+func (f *File) Tokens(start, end int) []*pg.ScanToken {
+	i := sort.Search(len(f.tokens), func(i int) bool { return int(f.tokens[i].Start) >= start })
+	j := sort.Search(len(f.tokens), func(j int) bool { return int(f.tokens[j].Start) >= end })
+	return f.tokens[i:j]
+}
