@@ -9,6 +9,8 @@
 // file while replaying the file itself.
 package catalog
 
+import "strings"
+
 // DefaultSchema is where unqualified names live: the first schema on
 // PostgreSQL's default search_path, and where Prisma creates its tables.
 const DefaultSchema = "public"
@@ -244,23 +246,8 @@ func (c *Catalog) mutable(n Name) *Table {
 	return &cp
 }
 
+// quoteIdent always quotes, as Prisma's SQL does: a lowercase name may still
+// be a reserved word ("order", "user") that breaks the pasted SQL unquoted.
 func quoteIdent(s string) string {
-	plain := s != ""
-	for i, r := range s {
-		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s
-	}
-	out := []byte{'"'}
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			out = append(out, '"')
-		}
-		out = append(out, s[i])
-	}
-	return string(append(out, '"'))
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
