@@ -1,0 +1,297 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// execMode is how a migration is sent to the server.
+type execMode int
+
+const (
+	// modeTx runs the file in one transaction with its history row: all or
+	// nothing, so a failure or a killed deploy leaves no trace but the
+	// failed row. Lock timeouts are retried.
+	modeTx execMode = iota
+	// modeScript sends the file as one query, as Prisma does, because the
+	// file manages its own transactions (BEGIN/COMMIT).
+	modeScript
+	// modeStatements runs each statement on its own because one cannot run
+	// in a transaction (CREATE INDEX CONCURRENTLY and the like).
+	modeStatements
+	// modeEmpty records a migration with no statements.
+	modeEmpty
+)
+
+// migration is one migration file read from disk.
+type migration struct {
+	Name string
+	Path string
+	Data []byte
+	File *sqlfile.File // nil when the parser rejected the file
+	mode execMode
+}
+
+func readMigration(name, path string, pgVersion int) (*migration, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	m := &migration{Name: name, Path: path, Data: data}
+	f, err := sqlfile.Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Errors) > 0 {
+		// Send it as Prisma would and let the server judge: the parser may
+		// lag behind the server's grammar. The server's error has a position.
+		m.mode = modeScript
+		return m, nil
+	}
+	m.File = f
+	m.mode = modeOf(f, pgVersion)
+	return m, nil
+}
+
+func modeOf(f *sqlfile.File, pgVersion int) execMode {
+	if len(f.Stmts) == 0 {
+		return modeEmpty
+	}
+	mode := modeTx
+	for _, s := range f.Stmts {
+		if _, ok := analysis.TxKind(s.Node); ok {
+			return modeScript
+		}
+		if analysis.NonTransactional(s.Node, pgVersion) != "" {
+			mode = modeStatements
+		}
+	}
+	return mode
+}
+
+// applier runs migrations on one connection that holds the advisory lock.
+type applier struct {
+	conn    *pgx.Conn
+	hist    *history
+	opts    *Options
+	watcher *watcher
+}
+
+// apply runs one migration and records it.
+func (a *applier) apply(ctx context.Context, m *migration) error {
+	switch m.mode {
+	case modeEmpty:
+		id, err := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
+		if err == nil {
+			err = a.hist.finish(ctx, a.conn, id)
+		}
+		return err
+	case modeTx:
+		return a.applyTx(ctx, m)
+	case modeStatements:
+		return a.applyStatements(ctx, m)
+	}
+	return a.applyScript(ctx, m)
+}
+
+func (a *applier) applyTx(ctx context.Context, m *migration) error {
+	for attempt := 0; ; attempt++ {
+		done, err := a.tryTx(ctx, m)
+		if err == nil {
+			return nil
+		}
+		if isLockTimeout(err) && attempt < a.opts.Retries {
+			wait := backoff(attempt)
+			a.opts.say("  lock timeout in %s%s; retrying in %s (%d of %d)", m.Name, a.watcher.describe(), wait, attempt+1, a.opts.Retries)
+			if sleep(ctx, wait) != nil {
+				return ctx.Err()
+			}
+			continue
+		}
+		return a.failed(ctx, m, err, done, 0)
+	}
+}
+
+// tryTx runs the file and its history row in one transaction. It returns
+// how many statements completed before an error.
+func (a *applier) tryTx(ctx context.Context, m *migration) (int, error) {
+	tx, err := a.conn.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(context.Background())
+	if err := a.setTimeouts(ctx, tx.Conn(), true); err != nil {
+		return 0, err
+	}
+	id, err := a.hist.start(ctx, tx, m.Name, Checksum(m.Data))
+	if err != nil {
+		return 0, err
+	}
+	done, err := a.run(ctx, string(m.Data))
+	if err != nil {
+		return done, err
+	}
+	if err := a.hist.finish(ctx, tx, id); err != nil {
+		return done, err
+	}
+	return done, tx.Commit(ctx)
+}
+
+// applyScript sends the whole file as one query, as Prisma does, for files
+// that manage their own transactions.
+func (a *applier) applyScript(ctx context.Context, m *migration) error {
+	id, err := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
+	if err != nil {
+		return err
+	}
+	if err := a.setTimeouts(ctx, a.conn, false); err != nil {
+		return err
+	}
+	defer a.resetTimeouts()
+	done, err := a.run(ctx, string(m.Data))
+	if err != nil {
+		return a.recordFailure(ctx, m, id, err, done, 0)
+	}
+	return a.hist.finish(ctx, a.conn, id)
+}
+
+// applyStatements runs each statement on its own. The history row is
+// written first, so a failure or a killed deploy leaves a failed row that
+// says how far it got.
+func (a *applier) applyStatements(ctx context.Context, m *migration) error {
+	id, err := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
+	if err != nil {
+		return err
+	}
+	if err := a.setTimeouts(ctx, a.conn, false); err != nil {
+		return err
+	}
+	defer a.resetTimeouts()
+	for i, s := range m.File.Stmts {
+		if err := a.runStatement(ctx, m, s); err != nil {
+			return a.recordFailure(ctx, m, id, err, i, s.Start)
+		}
+	}
+	return a.hist.finish(ctx, a.conn, id)
+}
+
+// runStatement runs one statement outside a transaction, retrying lock
+// timeouts for statements that leave nothing behind when they fail.
+func (a *applier) runStatement(ctx context.Context, m *migration, s *sqlfile.Stmt) error {
+	retriable := analysis.NonTransactional(s.Node, 99) == ""
+	for attempt := 0; ; attempt++ {
+		_, err := a.run(ctx, m.File.Text(s))
+		if err == nil || !isLockTimeout(err) || !retriable || attempt >= a.opts.Retries {
+			return err
+		}
+		wait := backoff(attempt)
+		a.opts.say("  lock timeout in %s%s; retrying in %s (%d of %d)", m.Name, a.watcher.describe(), wait, attempt+1, a.opts.Retries)
+		if sleep(ctx, wait) != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// run sends SQL as one simple-protocol query and counts the statements that
+// completed, so an error without a position can still name its statement.
+func (a *applier) run(ctx context.Context, sql string) (int, error) {
+	a.watcher.begin(a.conn.PgConn().PID())
+	defer a.watcher.end()
+	mrr := a.conn.PgConn().Exec(ctx, sql)
+	done := 0
+	for mrr.NextResult() {
+		if _, err := mrr.ResultReader().Close(); err == nil {
+			done++
+		}
+	}
+	return done, mrr.Close()
+}
+
+// failed records a migration that failed inside its transaction: the
+// transaction is gone, so a new failed row is written on its own.
+func (a *applier) failed(ctx context.Context, m *migration, err error, done int, base int) error {
+	id, herr := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
+	if herr != nil {
+		return errors.Join(a.migrationError(m, err, done, base), herr)
+	}
+	return a.recordFailure(ctx, m, id, err, done, base)
+}
+
+func (a *applier) recordFailure(ctx context.Context, m *migration, id string, err error, done, base int) error {
+	merr := a.migrationError(m, err, done, base)
+	if isLockTimeout(err) {
+		merr.BlockedBy = a.watcher.describe()
+	}
+	if m.mode == modeStatements {
+		merr.Completed = fmt.Sprintf("%d of %d statements completed before the failure; they are not rolled back", done, len(m.File.Stmts))
+		merr.InvalidIndexes = a.invalidIndexes(ctx)
+	}
+	if herr := a.hist.fail(context.Background(), a.conn, id, merr.Error()); herr != nil {
+		return errors.Join(merr, herr)
+	}
+	return merr
+}
+
+// invalidIndexes lists indexes left invalid by failed concurrent builds.
+func (a *applier) invalidIndexes(ctx context.Context) []string {
+	rows, err := a.conn.Query(ctx, `SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid ORDER BY 1`)
+	if err != nil {
+		return nil
+	}
+	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+	return names
+}
+
+// setTimeouts applies the lock and statement timeouts, for the transaction
+// only (local) or for the session.
+func (a *applier) setTimeouts(ctx context.Context, q querier, local bool) error {
+	scope := "SET "
+	if local {
+		scope = "SET LOCAL "
+	}
+	sql := scope + fmt.Sprintf("lock_timeout = %d", a.opts.LockTimeout.Milliseconds())
+	if a.opts.StatementTimeout > 0 {
+		sql += "; " + scope + fmt.Sprintf("statement_timeout = %d", a.opts.StatementTimeout.Milliseconds())
+	}
+	_, err := q.Exec(ctx, sql)
+	return err
+}
+
+func (a *applier) resetTimeouts() {
+	_, _ = a.conn.Exec(context.Background(), "RESET lock_timeout; RESET statement_timeout")
+}
+
+func isLockTimeout(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "55P03"
+}
+
+// backoff is the wait before retry n (0-based): 1s, 2s, 4s, ... capped.
+func backoff(n int) time.Duration {
+	d := retryBase << n
+	if d > 30*time.Second {
+		d = 30 * time.Second
+	}
+	return d
+}
+
+// retryBase is the first retry's wait; tests shorten it.
+var retryBase = time.Second
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}

@@ -1,0 +1,267 @@
+// Package deploy applies Prisma migrations the way `prisma migrate deploy`
+// does — the same _prisma_migrations table, checksums and advisory lock, so a
+// team can switch between the two on one database — but safer: lock
+// timeouts with retries and the blocking session named, all-or-nothing
+// migrations, the exact failing line, and a lock wait that cannot deadlock
+// with CREATE INDEX CONCURRENTLY.
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/migrate-guard/migrate-guard/migrations"
+)
+
+// Options configures deploy, status and resolve.
+type Options struct {
+	Dir         string // the Prisma migrations directory
+	DatabaseURL string
+	// LockWait is how long to wait for another deploy's advisory lock.
+	LockWait time.Duration
+	// LockTimeout is lock_timeout for the migrations' statements.
+	LockTimeout time.Duration
+	// StatementTimeout is statement_timeout for them; 0 leaves it unset.
+	StatementTimeout time.Duration
+	// Retries is how often a migration that hit the lock timeout is retried.
+	Retries int
+	DryRun  bool
+	// Out receives progress lines.
+	Out io.Writer
+	// Warn receives warnings about the history, with the file they concern.
+	Warn func(path, msg string)
+}
+
+// DefaultOptions returns the defaults: wait up to 5 minutes for another
+// deploy, 5 s lock timeout with 3 retries.
+func DefaultOptions() *Options {
+	return &Options{Dir: "prisma/migrations", LockWait: 5 * time.Minute, LockTimeout: 5 * time.Second, Retries: 3, Out: io.Discard}
+}
+
+func (o *Options) say(format string, args ...any) { fmt.Fprintf(o.Out, format+"\n", args...) }
+
+func (o *Options) warn(path, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if o.Warn != nil {
+		o.Warn(path, msg)
+		return
+	}
+	o.say("warning: %s: %s", path, msg)
+}
+
+// Applied is one migration deploy applied.
+type Applied struct {
+	Name string
+	Took time.Duration
+}
+
+// Summary is what a deploy did.
+type Summary struct {
+	Target  string
+	Applied []Applied
+	Pending []string // with DryRun: what would be applied
+	Skipped int      // already applied
+	Took    time.Duration
+}
+
+// Deploy applies the pending migrations of opts.Dir.
+func Deploy(ctx context.Context, opts *Options) (*Summary, error) {
+	start := time.Now()
+	local, err := loadDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	target, err := ParseURL(opts.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Target: target.String()}
+	conn, err := connect(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	hist := newHistory(target.Schema)
+	if opts.DryRun {
+		err = dryRun(ctx, conn, hist, local, opts, sum)
+		sum.Took = time.Since(start)
+		return sum, err
+	}
+	if err := acquireLock(ctx, conn, opts.LockWait, opts.say); err != nil {
+		return nil, err
+	}
+	defer releaseLock(conn)
+	err = deployLocked(ctx, conn, target, hist, local, opts, sum)
+	sum.Took = time.Since(start)
+	return sum, err
+}
+
+func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *history, local []*migrations.Migration, opts *Options, sum *Summary) error {
+	if err := ensureHistory(ctx, conn, hist, target.Schema); err != nil {
+		return err
+	}
+	rows, err := hist.rows(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", historyTable, err)
+	}
+	if err := refuseFailed(rows); err != nil {
+		return err
+	}
+	pending := checkHistory(rows, local, opts)
+	sum.Skipped = len(local) - len(pending)
+	if len(pending) == 0 {
+		return nil
+	}
+	version, err := serverVersion(ctx, conn)
+	if err != nil {
+		return err
+	}
+	w := newWatcher(ctx, target.Config)
+	defer w.close()
+	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w}
+	for _, lm := range pending {
+		m, err := readMigration(lm.Name, lm.Path, version)
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		if err := a.apply(ctx, m); err != nil {
+			return err
+		}
+		took := time.Since(t0)
+		sum.Applied = append(sum.Applied, Applied{Name: m.Name, Took: took})
+		opts.say("applied %s (%s)", m.Name, took.Round(time.Millisecond))
+	}
+	return nil
+}
+
+func connect(ctx context.Context, t *Target) (*pgx.Conn, error) {
+	conn, err := pgx.ConnectConfig(ctx, t.Config)
+	if err != nil {
+		// pgx's connect errors name host and user, never the password.
+		return nil, fmt.Errorf("connecting to %s: %w", t, err)
+	}
+	return conn, nil
+}
+
+func serverVersion(ctx context.Context, conn *pgx.Conn) (int, error) {
+	var num int
+	err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&num)
+	return num / 10000, err
+}
+
+// loadDir reads the migrations directory with the same discovery as lint.
+func loadDir(dir string) ([]*migrations.Migration, error) {
+	sets, err := migrations.Discover([]string{dir})
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) != 1 || !sets[0].Prisma {
+		return nil, fmt.Errorf("%s: not a Prisma migrations directory (<name>/migration.sql folders)", dir)
+	}
+	return sets[0].Migrations, nil
+}
+
+// ensureHistory creates the history table, refusing, as Prisma does (P3005),
+// to start a history on a schema that already holds objects.
+func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema string) error {
+	ok, err := hist.exists(ctx, conn)
+	if err != nil || ok {
+		return err
+	}
+	var objects int
+	err = conn.QueryRow(ctx, `SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')`, schema).Scan(&objects)
+	if err != nil {
+		return err
+	}
+	if objects > 0 {
+		return fmt.Errorf("the database schema %q is not empty but has no %s table (Prisma error P3005): "+
+			"baseline it first — mark the migrations that the schema already contains as applied with "+
+			"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)", schema, historyTable)
+	}
+	return hist.create(ctx, conn)
+}
+
+// refuseFailed stops a deploy while a migration is recorded as failed, as
+// Prisma does (P3009).
+func refuseFailed(rows []*Row) error {
+	for _, r := range rows {
+		if !r.Failed() {
+			continue
+		}
+		logs := ""
+		if r.Logs != nil && *r.Logs != "" {
+			logs = "\n" + *r.Logs
+		}
+		return fmt.Errorf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
+			"Either fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
+			"or finish the migration by hand, then `migrate-guard resolve --applied %s`.",
+			r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)
+	}
+	return nil
+}
+
+// checkHistory warns about applied migrations changed or missing on disk and
+// returns the local migrations still pending.
+func checkHistory(rows []*Row, local []*migrations.Migration, opts *Options) []*migrations.Migration {
+	applied := map[string]*Row{}
+	for _, r := range rows {
+		if r.Applied() {
+			applied[r.Name] = r
+		}
+	}
+	onDisk := map[string]bool{}
+	var pending []*migrations.Migration
+	for _, m := range local {
+		onDisk[m.Name] = true
+		r := applied[m.Name]
+		if r == nil {
+			pending = append(pending, m)
+			continue
+		}
+		if modified(r, m.Path) {
+			opts.warn(m.Path, "migration %s was modified after it was applied (its checksum differs from the one recorded); "+
+				"the database does not contain the change — put the applied version back and make the change in a new migration", m.Name)
+		}
+	}
+	for _, r := range rows {
+		if r.Applied() && !onDisk[r.Name] {
+			opts.warn(opts.Dir, "migration %s is applied in the database but missing from %s", r.Name, opts.Dir)
+			onDisk[r.Name] = true
+		}
+	}
+	return pending
+}
+
+func modified(r *Row, path string) bool {
+	data, err := readFile(path)
+	return err == nil && !checksumMatches(r.Checksum, data)
+}
+
+// dryRun reports what a deploy would apply without changing anything.
+func dryRun(ctx context.Context, conn *pgx.Conn, hist *history, local []*migrations.Migration, opts *Options, sum *Summary) error {
+	var rows []*Row
+	ok, err := hist.exists(ctx, conn)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if rows, err = hist.rows(ctx, conn); err != nil {
+			return err
+		}
+	}
+	if err := refuseFailed(rows); err != nil {
+		return err
+	}
+	for _, m := range checkHistory(rows, local, opts) {
+		sum.Pending = append(sum.Pending, m.Name)
+		opts.say("would apply %s", m.Name)
+	}
+	sum.Skipped = len(local) - len(sum.Pending)
+	return nil
+}

@@ -1,0 +1,112 @@
+package deploy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// MigrationError is a migration that failed to apply, with everything needed
+// to fix it: where in the file, and what PostgreSQL said.
+type MigrationError struct {
+	Migration string
+	Path      string
+	Line, Col int // 1-based position in the file, 0 when unknown
+	Code      string
+	Message   string
+	Detail    string
+	Hint      string
+	// Completed says how far a statement-by-statement migration got.
+	Completed string
+	// BlockedBy names the sessions that held the lock a lock timeout waited for.
+	BlockedBy string
+	// InvalidIndexes are indexes a failed concurrent build left behind.
+	InvalidIndexes []string
+	Err            error
+}
+
+func (e *MigrationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "migration %s failed: %s", e.Migration, e.Path)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Col)
+	}
+	if e.Code != "" {
+		fmt.Fprintf(&b, ": ERROR %s: %s", e.Code, e.Message)
+	} else {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	if e.Detail != "" {
+		fmt.Fprintf(&b, "\n  DETAIL: %s", e.Detail)
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, "\n  HINT: %s", e.Hint)
+	}
+	if e.BlockedBy != "" {
+		fmt.Fprintf(&b, "\n  %s", strings.TrimPrefix(e.BlockedBy, "; "))
+	}
+	if e.Completed != "" {
+		fmt.Fprintf(&b, "\n  %s", e.Completed)
+	}
+	for _, ix := range e.InvalidIndexes {
+		fmt.Fprintf(&b, "\n  invalid index left by a failed concurrent build: %s (drop it with DROP INDEX CONCURRENTLY before retrying)", ix)
+	}
+	return b.String()
+}
+
+func (e *MigrationError) Unwrap() error { return e.Err }
+
+// migrationError builds the error for a failure of SQL sent from byte base
+// of the file, after done statements of the file had completed.
+func (a *applier) migrationError(m *migration, err error, done, base int) *MigrationError {
+	e := &MigrationError{Migration: m.Name, Path: m.Path, Message: err.Error(), Err: err}
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return e
+	}
+	e.Code, e.Message, e.Detail, e.Hint = pe.Code, pe.Message, pe.Detail, pe.Hint
+	off := -1
+	switch {
+	case pe.Position > 0:
+		off = base + charsToBytes(string(m.Data[base:]), int(pe.Position)-1)
+	case m.File != nil && m.mode == modeStatements:
+		off = base
+	case m.File != nil && done < len(m.File.Stmts):
+		off = m.File.Stmts[done].Start
+	}
+	if off >= 0 {
+		pos := position(m.Data, off)
+		e.Line, e.Col = pos[0], pos[1]
+	}
+	return e
+}
+
+// charsToBytes converts a character count from the start of s into bytes:
+// PostgreSQL's error position counts characters.
+func charsToBytes(s string, chars int) int {
+	n := 0
+	for i := range s {
+		if n == chars {
+			return i
+		}
+		n++
+	}
+	return len(s)
+}
+
+// position returns the 1-based line and character column of a byte offset.
+func position(data []byte, off int) [2]int {
+	if off > len(data) {
+		off = len(data)
+	}
+	line, start := 1, 0
+	for i := 0; i < off; i++ {
+		if data[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	return [2]int{line, utf8.RuneCount(data[start:off]) + 1}
+}

@@ -1,0 +1,88 @@
+package deploy
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// prismaParams are URL parameters that only Prisma understands. Passed to the
+// server they would become unknown settings and break the connection.
+var prismaParams = []string{
+	"schema", "connection_limit", "pool_timeout", "socket_timeout", "pgbouncer",
+	"statement_cache_size", "sslaccept", "sslidentity", "connect_timeout_prisma",
+}
+
+// applicationName identifies migrate-guard's sessions in pg_stat_activity,
+// so a team sees who holds or waits for a lock.
+const applicationName = "migrate-guard"
+
+// Target is a parsed database URL.
+type Target struct {
+	Config *pgx.ConnConfig
+	// Schema holds _prisma_migrations and is the search path, from
+	// Prisma's ?schema= (default public).
+	Schema string
+}
+
+// ParseURL reads a PostgreSQL URL or key=value string, accepting Prisma's
+// extra parameters. Errors never contain the password.
+func ParseURL(raw string) (*Target, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, fmt.Errorf("no database URL: pass --database-url or set DATABASE_URL")
+	}
+	schema := "public"
+	conn := raw
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		u, err := url.Parse(raw)
+		if err != nil {
+			// url.Parse quotes its input, password included: say what to check instead.
+			return nil, fmt.Errorf("database URL is not a valid URL: percent-encode characters such as @ : / # ? in the user name and password")
+		}
+		q := u.Query()
+		if s := q.Get("schema"); s != "" {
+			schema = s
+		}
+		for _, p := range prismaParams {
+			q.Del(p)
+		}
+		u.RawQuery = q.Encode()
+		conn = u.String()
+	}
+	cfg, err := pgx.ParseConfig(conn)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %s", redactErr(err, raw))
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["search_path"] = quoteIdent(schema)
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = applicationName
+	}
+	return &Target{Config: cfg, Schema: schema}, nil
+}
+
+// String shows where the target is, as user@host:port/db, without the
+// password.
+func (t *Target) String() string {
+	c := t.Config
+	return fmt.Sprintf("%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
+}
+
+// redactErr removes the password of raw from an error message: parse errors
+// of some drivers quote the input.
+func redactErr(err error, raw string) string {
+	msg := err.Error()
+	if u, perr := url.Parse(raw); perr == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+			msg = strings.ReplaceAll(msg, url.QueryEscape(pw), "xxxxx")
+		}
+	}
+	return msg
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -1,0 +1,113 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// watchPoll is how often the watcher asks who blocks the migration.
+var watchPoll = 200 * time.Millisecond
+
+// watcher watches, from a second connection, which sessions block the
+// migration's session while a statement runs, so that a lock timeout can
+// name the session that held the lock.
+type watcher struct {
+	conn *pgx.Conn // nil: watching is off (the second connection failed)
+
+	mu       sync.Mutex
+	blockers []string
+	stop     chan struct{}
+	done     chan struct{}
+}
+
+func newWatcher(ctx context.Context, cfg *pgx.ConnConfig) *watcher {
+	conn, err := pgx.ConnectConfig(ctx, cfg.Copy())
+	if err != nil {
+		return &watcher{}
+	}
+	return &watcher{conn: conn}
+}
+
+func (w *watcher) close() {
+	if w.conn != nil {
+		_ = w.conn.Close(context.Background())
+	}
+}
+
+// begin starts watching the backend pid.
+func (w *watcher) begin(pid uint32) {
+	if w.conn == nil {
+		return
+	}
+	w.mu.Lock()
+	w.blockers = nil
+	w.mu.Unlock()
+	w.stop, w.done = make(chan struct{}), make(chan struct{})
+	go w.loop(pid)
+}
+
+// end stops watching; the last blockers seen are kept for describe.
+func (w *watcher) end() {
+	if w.conn == nil {
+		return
+	}
+	close(w.stop)
+	<-w.done
+}
+
+func (w *watcher) loop(pid uint32) {
+	defer close(w.done)
+	t := time.NewTicker(watchPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+			if b := w.poll(pid); len(b) > 0 {
+				w.mu.Lock()
+				w.blockers = b
+				w.mu.Unlock()
+			}
+		}
+	}
+}
+
+func (w *watcher) poll(pid uint32) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	rows, err := w.conn.Query(ctx, `SELECT pid, coalesce(application_name, ''), coalesce(state, ''),
+		coalesce(left(query, 200), ''), coalesce(now() - xact_start, now() - backend_start)
+		FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid`, int(pid))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for rows.Next() {
+		var p int
+		var app, state, query string
+		var age time.Duration
+		if rows.Scan(&p, &app, &state, &query, &age) == nil {
+			out = append(out, fmt.Sprintf("pid %d (application %q, %s for %s, query %q)", p, app, state, age.Round(time.Millisecond), oneLine(query)))
+		}
+	}
+	rows.Close()
+	return out
+}
+
+// describe says which sessions blocked the last statement, or "".
+func (w *watcher) describe() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.blockers) == 0 {
+		return ""
+	}
+	return "; blocked by " + strings.Join(w.blockers, ", ")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
