@@ -1,0 +1,33 @@
+package rules_test
+
+import "testing"
+
+func TestRequireConcurrentIndex(t *testing.T) {
+	runCases(t, "require-concurrent-index", []ruleCase{
+		{name: "prisma @@index on an existing table", history: exampleHistory,
+			sql:  "-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n",
+			want: []string{"2:1"}},
+		{name: "@unique after a new column, schema-qualified", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"public\".\"User\" ADD COLUMN     \"handle\" TEXT;\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"User_handle_key\" ON \"public\".\"User\"(\"handle\");\n",
+			want: []string{"5:1"}},
+		{name: "unknown table is assumed to hold rows",
+			sql:  "CREATE INDEX IF NOT EXISTS audit_log_actor_idx ON audit_log (actor);",
+			want: []string{"1:1"}},
+		{name: "index on a table created in the same migration", history: exampleHistory,
+			sql: "-- CreateTable\nCREATE TABLE \"Tag\" (\n    \"id\" SERIAL NOT NULL,\n    \"name\" TEXT NOT NULL,\n\n    CONSTRAINT \"Tag_pkey\" PRIMARY KEY (\"id\")\n);\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"Tag_name_key\" ON \"public\".\"Tag\"(\"name\");\n"},
+		{name: "concurrent build", history: exampleHistory,
+			sql: "CREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");"},
+		{name: "concurrent unique build with IF NOT EXISTS", history: exampleHistory,
+			sql: "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"User_name_key\" ON \"public\".\"User\"(\"name\");"},
+	})
+}
+
+func TestRequireConcurrentIndexFix(t *testing.T) {
+	wantFix(t, exampleHistory,
+		"-- CreateIndex\nCREATE UNIQUE INDEX IF NOT EXISTS \"User_name_key\" ON \"public\".\"User\"(\"name\") WHERE \"name\" IS NOT NULL;\n",
+		"require-concurrent-index",
+		"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"User_name_key\" ON \"public\".\"User\"(\"name\") WHERE \"name\" IS NOT NULL;\n",
+		"DROP INDEX CONCURRENTLY IF EXISTS \"User_name_key\";")
+	wantFix(t, exampleHistory, "CREATE INDEX ON \"Post\" (\"title\");", "require-concurrent-index",
+		"CREATE INDEX CONCURRENTLY ON \"Post\" (\"title\");", "WHERE NOT indisvalid")
+}
