@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"fmt"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+)
+
+// SetNotNull flags SET NOT NULL on an existing table when PostgreSQL has to
+// scan the table to prove it.
+var SetNotNull = register(&analysis.Rule{
+	ID:       "set-not-null",
+	Severity: analysis.Warning,
+	Summary:  "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
+	Doc: "ALTER COLUMN ... SET NOT NULL takes an ACCESS EXCLUSIVE lock on the table and keeps it while " +
+		"PostgreSQL reads every row to prove the column holds no NULL: all reads and writes on the table wait " +
+		"for the whole scan. If one NULL remains the statement fails with SQLSTATE 23502 and the deploy breaks. " +
+		"Prisma generates it when an optional field becomes required. From PostgreSQL 12 on, a validated " +
+		"`CHECK (col IS NOT NULL)` constraint lets SET NOT NULL skip the scan, and that constraint can be added " +
+		"NOT VALID and validated without blocking reads or writes.",
+	Bad: `-- AlterTable
+ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;`,
+	Good: `-- Normally two migrations; COMMIT ends the first transaction here.
+BEGIN;
+ALTER TABLE "User" ADD CONSTRAINT "User_name_not_null" CHECK ("name" IS NOT NULL) NOT VALID;
+COMMIT;
+ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_null";
+ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
+ALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";`,
+	Run: runSetNotNull,
+})
+
+func runSetNotNull(p *analysis.Pass) {
+	for _, c := range alterCmds(p) {
+		if c.Cmd.Subtype != pg.AlterTableType_AT_SetNotNull || !existing(p, c.Table) || provenNotNull(p, c.Table, c.Cmd.Name) {
+			continue
+		}
+		help := "Backfill the NULLs first. Then prove the rule with a CHECK (col IS NOT NULL) constraint added NOT VALID " +
+			"(a brief lock, no scan), validate it in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on), " +
+			"and SET NOT NULL after it, which PostgreSQL 12 and later accept from the validated check without scanning. "
+		if p.PGVersion < 12 {
+			help += fmt.Sprintf("On PostgreSQL %d SET NOT NULL scans anyway: keep the validated check instead, or set "+
+				"NOT NULL after upgrading. ", p.PGVersion)
+		}
+		p.ReportSpan(c.Span,
+			fmt.Sprintf("SET NOT NULL on %s holds an ACCESS EXCLUSIVE lock on %s while PostgreSQL scans every row: reads and "+
+				"writes on %s block for the whole scan, and it fails with SQLSTATE 23502 if any row is still NULL",
+				ident(c.Cmd.Name), c.Table, c.Table),
+			help+prismaEdit,
+			notNullSteps(c.Table, c.Cmd.Name, 1))
+	}
+}
+
+// provenNotNull reports whether SET NOT NULL needs no scan: the column is
+// already NOT NULL, or (PostgreSQL 12+) a validated CHECK proves it.
+func provenNotNull(p *analysis.Pass, table catalog.Name, col string) bool {
+	t := p.Schema.Table(table)
+	if t == nil {
+		return false
+	}
+	if c := t.Column(col); c != nil && c.NotNull {
+		return true
+	}
+	return p.PGVersion >= 12 && t.HasValidNotNullCheck(col)
+}
