@@ -47,5 +47,5 @@ func runNonTransactionalInTransaction(p *analysis.Pass) {
 			"With Prisma: create an empty migration with `prisma migrate dev --create-only`, move the statement into its "+
 			"migration.sql, then apply it with `prisma migrate dev`. If a deploy already failed on this migration, fix it, "+
 			"then mark it with `prisma migrate resolve --rolled-back <migration>` and deploy again.",
-		"-- prisma/migrations/<timestamp>_<name>/migration.sql, holding only this statement:\n"+p.File.Text(p.Stmt)+";")
+		"-- prisma/migrations/<timestamp>_<name>/migration.sql, holding only this statement:\n"+p.File.Text(p.Stmt)+terminator(p.File, p.Stmt))
 }

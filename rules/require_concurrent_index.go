@@ -59,14 +59,15 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 // concurrentIndexFix is the statement with CONCURRENTLY after INDEX, and how
 // to clean up after a failed build.
 func concurrentIndexFix(p *analysis.Pass, s *pg.IndexStmt, table catalog.Name) string {
-	sql, ok := insertAfter(p.File, p.StmtSpan(), pg.Token_INDEX, "CONCURRENTLY")
+	concurrently, ok := afterToken(p.File, p.StmtSpan(), pg.Token_INDEX, "CONCURRENTLY")
 	if !ok {
 		return ""
 	}
+	sql := withInsertions(p.File, p.StmtSpan(), []insertion{concurrently})
 	cleanup := "-- SELECT indexrelid::regclass FROM pg_index WHERE NOT indisvalid; then DROP INDEX CONCURRENTLY IF EXISTS <that index>;"
 	if s.Idxname != "" {
 		cleanup = fmt.Sprintf("-- DROP INDEX CONCURRENTLY IF EXISTS %s;", catalog.Name{Schema: table.Schema, Name: s.Idxname})
 	}
-	return "-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n" + sql + ";\n" +
+	return "-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n" + sql + terminator(p.File, p.Stmt) + "\n" +
 		"-- If the build fails it leaves an INVALID index; drop it (in its own migration) before deploying again:\n" + cleanup
 }

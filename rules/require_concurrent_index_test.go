@@ -30,4 +30,6 @@ func TestRequireConcurrentIndexFix(t *testing.T) {
 		"DROP INDEX CONCURRENTLY IF EXISTS \"User_name_key\";")
 	wantFix(t, exampleHistory, "CREATE INDEX ON \"Post\" (\"title\");", "require-concurrent-index",
 		"CREATE INDEX CONCURRENTLY ON \"Post\" (\"title\");", "WHERE NOT indisvalid")
+	wantFix(t, exampleHistory, "CREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\") -- for search\n;", "require-concurrent-index",
+		"CREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\") -- for search\n;\n")
 }

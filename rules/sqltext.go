@@ -1,23 +1,46 @@
 package rules
 
 import (
+	"sort"
+	"strings"
+
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
-// insertAfter returns the source text of sp with " "+words inserted right
-// after its first token of kind tok, keeping everything else verbatim (names,
-// IF NOT EXISTS, comments), so a fix reads like the user's own statement. It
-// returns false when sp holds no such token.
-func insertAfter(f *sqlfile.File, sp sqlfile.Span, tok pg.Token, words string) (string, bool) {
+// insertion is text to insert at a byte offset of a file, to build a fix
+// from the user's own statement: names, IF NOT EXISTS and comments stay
+// verbatim.
+type insertion struct {
+	at   int
+	text string
+}
+
+// afterToken inserts " "+words right after the first token of kind tok in
+// sp. It returns false when sp holds no such token.
+func afterToken(f *sqlfile.File, sp sqlfile.Span, tok pg.Token, words string) (insertion, bool) {
 	for _, t := range f.Tokens(sp.Start, sp.End) {
 		if t.Token == tok {
-			at := int(t.End)
-			return f.Src[sp.Start:at] + " " + words + f.Src[at:sp.End], true
+			return insertion{at: int(t.End), text: " " + words}, true
 		}
 	}
-	return "", false
+	return insertion{}, false
+}
+
+// withInsertions returns the source text of sp with the insertions made.
+func withInsertions(f *sqlfile.File, sp sqlfile.Span, ins []insertion) string {
+	ins = append([]insertion(nil), ins...)
+	sort.SliceStable(ins, func(i, j int) bool { return ins[i].at < ins[j].at })
+	var b strings.Builder
+	from := sp.Start
+	for _, in := range ins {
+		b.WriteString(f.Src[from:in.at])
+		b.WriteString(in.text)
+		from = in.at
+	}
+	b.WriteString(f.Src[from:sp.End])
+	return b.String()
 }
 
 // ownMigration explains why a CONCURRENTLY statement needs a migration file
@@ -25,3 +48,13 @@ func insertAfter(f *sqlfile.File, sp sqlfile.Span, tok pg.Token, words string) (
 const ownMigration = "Put it alone in a migration of its own: Prisma runs a migration.sql holding several statements " +
 	"as one transaction, and CONCURRENTLY fails there with SQLSTATE 25001 (one statement per file works with " +
 	"every Prisma version and with `migrate-guard deploy`). "
+
+// terminator is what ends s in a fix: ";", or ";" on a line of its own when
+// the statement ends in a `--` comment that would swallow it.
+func terminator(f *sqlfile.File, s *sqlfile.Stmt) string {
+	toks := f.Tokens(s.Start, s.End)
+	if len(toks) > 0 && toks[len(toks)-1].Token == pg.Token_SQL_COMMENT {
+		return "\n;"
+	}
+	return ";"
+}
