@@ -1,0 +1,115 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+)
+
+// ConstraintMissingNotValid flags a foreign key or CHECK constraint added to
+// an existing table with validation of every existing row.
+var ConstraintMissingNotValid = register(&analysis.Rule{
+	ID:       "constraint-missing-not-valid",
+	Severity: analysis.Warning,
+	Summary:  "FOREIGN KEY or CHECK added to an existing table without NOT VALID",
+	Doc: "ADD CONSTRAINT checks every existing row before it commits, under the lock it took: for a FOREIGN KEY " +
+		"a SHARE ROW EXCLUSIVE lock on the table and on the referenced table, so writes to both wait for the whole " +
+		"check; for a CHECK an ACCESS EXCLUSIVE lock, so reads and writes wait. Prisma generates such an " +
+		"AddForeignKey for every new relation on an existing model. Added NOT VALID, the constraint is enforced " +
+		"for new rows at once and takes its lock only for a moment; VALIDATE CONSTRAINT, in a later migration, then " +
+		"checks the existing rows while reads and writes go on. Constraints on tables created in the same " +
+		"migration are not flagged: those tables are empty.",
+	Bad: `-- AddForeignKey
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
+	Good: `-- AddForeignKey
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;`,
+	Run: runConstraintMissingNotValid,
+})
+
+func runConstraintMissingNotValid(p *analysis.Pass) {
+	var found []unvalidated
+	for _, c := range alterCmds(p) {
+		k := c.Cmd.Def.GetConstraint()
+		if c.Cmd.Subtype != pg.AlterTableType_AT_AddConstraint || k == nil || k.SkipValidation || !existing(p, c.Table) {
+			continue
+		}
+		if k.Contype == pg.ConstrType_CONSTR_FOREIGN || k.Contype == pg.ConstrType_CONSTR_CHECK {
+			found = append(found, unvalidated{c, k, constraintName(c.Table, k)})
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	fix := notValidFix(p, found)
+	for _, u := range found {
+		p.ReportSpan(u.Span, u.message(),
+			"Add the constraint NOT VALID: it is enforced for new and updated rows at once, and its lock lasts a moment "+
+				"because no existing row is checked. Then, in a separate later migration, VALIDATE CONSTRAINT checks the "+
+				"existing rows under a SHARE UPDATE EXCLUSIVE lock, so reads and writes go on (in the same transaction it "+
+				"would run under the ADD's lock). "+prismaEdit,
+			fix)
+	}
+}
+
+// unvalidated is a foreign key or CHECK clause added without NOT VALID.
+type unvalidated struct {
+	alterCmd
+	k    *pg.Constraint
+	name string // as written, or the name the fix gives it
+}
+
+func (u unvalidated) message() string {
+	if u.k.Contype == pg.ConstrType_CONSTR_CHECK {
+		return fmt.Sprintf("adding CHECK constraint %s scans every row of %s under an ACCESS EXCLUSIVE lock: reads and "+
+			"writes on %s block until the scan finishes", ident(u.name), u.Table, u.Table)
+	}
+	tables := u.Table.String()
+	if ref := catalog.RangeName(u.k.Pktable); ref != u.Table {
+		tables += " and on " + ref.String()
+	}
+	return fmt.Sprintf("adding foreign key %s checks every row of %s while holding SHARE ROW EXCLUSIVE locks on %s: "+
+		"INSERT, UPDATE and DELETE on them block until the check finishes", ident(u.name), u.Table, tables)
+}
+
+// constraintName is the constraint's name, or for an unnamed one the name
+// the fix gives it (VALIDATE needs one): PostgreSQL's own choice for a
+// foreign key.
+func constraintName(t catalog.Name, k *pg.Constraint) string {
+	if k.Conname != "" {
+		return k.Conname
+	}
+	if k.Contype == pg.ConstrType_CONSTR_FOREIGN {
+		var cols []string
+		for _, n := range k.FkAttrs {
+			cols = append(cols, n.GetString_().GetSval())
+		}
+		return t.Name + "_" + strings.Join(cols, "_") + "_fkey"
+	}
+	return t.Name + "_check"
+}
+
+// notValidFix is the statement rebuilt from its source text with NOT VALID
+// appended to each flagged clause (and a name given to unnamed ones), then
+// their validation in a later migration.
+func notValidFix(p *analysis.Pass, found []unvalidated) string {
+	var ins []insertion
+	var validate strings.Builder
+	for _, u := range found {
+		if u.k.Conname == "" {
+			named, ok := afterToken(p.File, u.Span, pg.Token_ADD_P, "CONSTRAINT "+ident(u.name))
+			if !ok {
+				return ""
+			}
+			ins = append(ins, named)
+		}
+		ins = append(ins, insertion{at: u.Span.End, text: " NOT VALID"})
+		fmt.Fprintf(&validate, "\nALTER TABLE %s VALIDATE CONSTRAINT %s;", u.Table, ident(u.name))
+	}
+	return "-- Migration 1: enforce the constraint for new rows without checking existing ones.\n" +
+		withInsertions(p.File, p.StmtSpan(), ins) + terminator(p.File, p.Stmt) + "\n" +
+		"-- Migration 2 (a separate, later migration): check existing rows while reads and writes go on." + validate.String()
+}
