@@ -13,6 +13,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pganalyze/pg_query_go/v6/parser"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // MaxSize is the largest file Parse accepts. Real migrations are far smaller;
@@ -149,6 +150,7 @@ func (f *File) recover(whole error) {
 			continue
 		}
 		for _, raw := range tree.Stmts {
+			shiftLocations(raw.Stmt.ProtoReflect(), int32(p[0]))
 			f.addStmt(raw, p[0])
 		}
 	}
@@ -158,24 +160,97 @@ func (f *File) recover(whole error) {
 	}
 }
 
-// split returns [start,end) byte ranges ending at each ';' token, or nil when
-// the scanner itself fails (e.g. an unterminated quote).
+// split returns [start,end) byte ranges ending at each ';' token that ends a
+// statement, or nil when the scanner itself fails (e.g. an unterminated
+// quote). Like psql, it keeps the ';'s of a CREATE FUNCTION or PROCEDURE's
+// BEGIN ATOMIC ... END body inside the statement.
 func (f *File) split() [][2]int {
 	if f.tokens == nil && strings.TrimSpace(f.Src) != "" {
 		return nil
 	}
 	var pieces [][2]int
-	start := 0
+	var head []pg.Token // the first tokens of the current statement
+	start, depth, blocks := 0, 0, 0
 	for _, t := range f.tokens {
-		if t.Token == pg.Token_ASCII_59 {
-			pieces = append(pieces, [2]int{start, int(t.End)})
-			start = int(t.End)
+		if t.Token == pg.Token_SQL_COMMENT || t.Token == pg.Token_C_COMMENT {
+			continue
+		}
+		if len(head) < 4 {
+			head = append(head, t.Token)
+		}
+		switch t.Token {
+		case pg.Token_ASCII_40: // (
+			depth++
+		case pg.Token_ASCII_41: // )
+			depth--
+		case pg.Token_BEGIN_P, pg.Token_CASE, pg.Token_END_P:
+			if depth == 0 && createsRoutine(head) {
+				blocks = blockDepth(blocks, t.Token)
+			}
+		case pg.Token_ASCII_59: // ;
+			if blocks == 0 {
+				pieces = append(pieces, [2]int{start, int(t.End)})
+				start, depth, head = int(t.End), 0, head[:0]
+			}
 		}
 	}
 	if start < len(f.Src) {
 		pieces = append(pieces, [2]int{start, len(f.Src)})
 	}
 	return pieces
+}
+
+// createsRoutine reports whether a statement starts with
+// CREATE [OR REPLACE] FUNCTION|PROCEDURE, whose body may be BEGIN ATOMIC.
+func createsRoutine(head []pg.Token) bool {
+	routine := func(i int) bool {
+		return len(head) > i && (head[i] == pg.Token_FUNCTION || head[i] == pg.Token_PROCEDURE)
+	}
+	if len(head) < 2 || head[0] != pg.Token_CREATE {
+		return false
+	}
+	return routine(1) || head[1] == pg.Token_OR && len(head) > 2 && head[2] == pg.Token_REPLACE && routine(3)
+}
+
+// blockDepth tracks BEGIN ... END nesting as psql does: a CASE inside a body
+// also ends with END.
+func blockDepth(depth int, t pg.Token) int {
+	switch {
+	case t == pg.Token_BEGIN_P, t == pg.Token_CASE && depth > 0:
+		return depth + 1
+	case t == pg.Token_END_P && depth > 0:
+		return depth - 1
+	}
+	return depth
+}
+
+// shiftLocations adds base to every location field of a node tree parsed from
+// a piece of the file starting at byte base, so that rules see file offsets
+// as they do after a whole-file parse. Unset fields are included: a location
+// of 0 is the piece's first byte.
+func shiftLocations(m protoreflect.Message, base int32) {
+	fields := m.Descriptor().Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		name := string(fd.Name())
+		if fd.Kind() == protoreflect.Int32Kind && !fd.IsList() && (name == "location" || strings.HasSuffix(name, "_location")) {
+			if loc := int32(m.Get(fd).Int()); loc >= 0 {
+				m.Set(fd, protoreflect.ValueOfInt32(loc+base))
+			}
+		}
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.Kind() != protoreflect.MessageKind || fd.IsMap():
+		case fd.IsList():
+			for l, i := v.List(), 0; i < l.Len(); i++ {
+				shiftLocations(l.Get(i).Message(), base)
+			}
+		default:
+			shiftLocations(v.Message(), base)
+		}
+		return true
+	})
 }
 
 func (f *File) addError(err error, base int, text string) {
