@@ -44,8 +44,7 @@ func runNonTransactionalInTransaction(p *analysis.Pass) {
 			"refuse to run until it is resolved", kind, why, kind),
 		"Move the statement into a migration folder of its own that holds nothing else (no BEGIN/COMMIT): one "+
 			"statement per file is the only layout that works with every Prisma version and with `migrate-guard deploy`. "+
-			"With Prisma: create an empty migration with `prisma migrate dev --create-only`, move the statement into its "+
-			"migration.sql, then apply it with `prisma migrate dev`. If a deploy already failed on this migration, fix it, "+
-			"then mark it with `prisma migrate resolve --rolled-back <migration>` and deploy again.",
+			"If a deploy already failed on this migration, fix it, then mark it with "+
+			"`prisma migrate resolve --rolled-back <migration>` and deploy again. "+prismaMove,
 		"-- prisma/migrations/<timestamp>_<name>/migration.sql, holding only this statement:\n"+p.File.Text(p.Stmt)+terminator(p.File, p.Stmt))
 }

@@ -58,3 +58,8 @@ func terminator(f *sqlfile.File, s *sqlfile.Stmt) string {
 	}
 	return ";"
 }
+
+// prismaMove is the Prisma workflow for moving a statement into a migration
+// of its own.
+const prismaMove = "With Prisma: create an empty migration with `prisma migrate dev --create-only`, move the statement " +
+	"into its migration.sql, then apply it with `prisma migrate dev`."
