@@ -1,0 +1,82 @@
+package rules
+
+import (
+	"fmt"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+)
+
+// ValidateInSameTransaction flags VALIDATE CONSTRAINT in the transaction that
+// added the constraint NOT VALID.
+var ValidateInSameTransaction = register(&analysis.Rule{
+	ID:       "validate-in-same-transaction",
+	Severity: analysis.Warning,
+	Summary:  "VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID",
+	Doc: "Adding a constraint NOT VALID and validating it later avoids checking existing rows under a heavy " +
+		"lock, but only if the two run in different transactions. ADD CONSTRAINT takes an ACCESS EXCLUSIVE lock " +
+		"(CHECK) or SHARE ROW EXCLUSIVE locks on both tables (FOREIGN KEY), and a lock is held until the transaction " +
+		"ends: validated in the same transaction, every existing row is checked while that lock still blocks reads " +
+		"and writes (CHECK) or writes (FOREIGN KEY), exactly as without NOT VALID. Prisma runs a migration.sql " +
+		"holding several statements as one transaction, so both statements in one file share it.",
+	Bad: `-- AddForeignKey
+ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_user_fkey";`,
+	Good: `-- A later migration than the one that added the constraint NOT VALID:
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
+	Run: runValidateInSameTransaction,
+})
+
+func runValidateInSameTransaction(p *analysis.Pass) {
+	if !p.InTx() {
+		return
+	}
+	for _, c := range alterCmds(p) {
+		if c.Cmd.Subtype != pg.AlterTableType_AT_ValidateConstraint {
+			continue
+		}
+		add, at := addedNotValid(p, c.Table, c.Cmd.Name)
+		if add == nil {
+			continue
+		}
+		held := fmt.Sprintf("ACCESS EXCLUSIVE lock on %s is", c.Table)
+		blocked := "reads and writes on " + c.Table.String()
+		if add.Contype == pg.ConstrType_CONSTR_FOREIGN {
+			tables := c.Table.String()
+			if ref := catalog.RangeName(add.Pktable); ref != c.Table {
+				tables += " and " + ref.String()
+			}
+			held, blocked = "SHARE ROW EXCLUSIVE locks on "+tables+" are", "writes to "+tables
+		}
+		p.ReportSpan(c.Span,
+			fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
+				"whose %s held until commit: the validation scan runs under it, so %s block for the whole scan "+
+				"and NOT VALID gains nothing", ident(c.Cmd.Name), p.File.Position(at).Line, held, blocked),
+			"Move VALIDATE CONSTRAINT into a separate, later migration: on its own it takes a SHARE UPDATE EXCLUSIVE lock "+
+				"(and ROW SHARE on a referenced table), so reads and writes go on while existing rows are checked. "+prismaMove,
+			fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))
+	}
+}
+
+// addedNotValid finds the constraint's ADD ... NOT VALID in an earlier
+// statement of the current transaction, and where that statement starts.
+func addedNotValid(p *analysis.Pass, table catalog.Name, name string) (*pg.Constraint, int) {
+	tx := p.Tx[p.Stmt.Index].ID
+	for _, s := range p.File.Stmts[:p.Stmt.Index] {
+		a := s.Node.GetAlterTableStmt()
+		if p.Tx[s.Index].ID != tx || a == nil || catalog.RangeName(a.Relation) != table {
+			continue
+		}
+		for _, n := range a.Cmds {
+			cmd := n.GetAlterTableCmd()
+			k := cmd.GetDef().GetConstraint()
+			if cmd.GetSubtype() == pg.AlterTableType_AT_AddConstraint && k != nil && k.SkipValidation &&
+				constraintName(table, k) == name {
+				return k, s.Start
+			}
+		}
+	}
+	return nil, 0
+}
