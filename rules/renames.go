@@ -151,15 +151,21 @@ func (ch *fileChanges) alter(p *analysis.Pass) {
 }
 
 // dropsData reports a DROP COLUMN of a column that may hold data and be used
-// by the running code: its table existed before the file, and the history
-// does not show that table, fully known, without the column before the file
-// (a column added earlier in the same file is empty and unknown to old code).
+// by the running code.
 func dropsData(p *analysis.Pass, c alterCmd) bool {
-	if c.Cmd.Subtype != pg.AlterTableType_AT_DropColumn || !existing(p, c.Table) {
+	return c.Cmd.Subtype == pg.AlterTableType_AT_DropColumn && oldColumn(p, c.Table, c.Cmd.Name)
+}
+
+// oldColumn reports whether a column may hold data and be used by the
+// running code: its table existed before the file, and the history does not
+// show that table, fully known, without the column before the file (a column
+// added earlier in the same file is empty and unknown to old code).
+func oldColumn(p *analysis.Pass, table catalog.Name, col string) bool {
+	if !existing(p, table) {
 		return false
 	}
-	t := p.Before.Table(c.Table)
-	return t == nil || t.Partial || t.Column(c.Cmd.Name) != nil
+	t := p.Before.Table(table)
+	return t == nil || t.Partial || t.Column(col) != nil
 }
 
 // droppedTables returns the tables of a DROP TABLE that existed before the
