@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -38,7 +40,7 @@ func runConstraintMissingNotValid(p *analysis.Pass) {
 			continue
 		}
 		if k.Contype == pg.ConstrType_CONSTR_FOREIGN || k.Contype == pg.ConstrType_CONSTR_CHECK {
-			found = append(found, unvalidated{c, k, constraintName(c.Table, k)})
+			found = append(found, unvalidated{c, k, constraintName(p, c.Table, k, found)})
 		}
 	}
 	if len(found) == 0 {
@@ -75,21 +77,46 @@ func (u unvalidated) message() string {
 		"INSERT, UPDATE and DELETE on them block until the check finishes", ident(u.name), u.Table, tables)
 }
 
-// constraintName is the constraint's name, or for an unnamed one the name
-// the fix gives it (VALIDATE needs one): PostgreSQL's own choice for a
-// foreign key.
-func constraintName(t catalog.Name, k *pg.Constraint) string {
+// defaultConstraintName is the name PostgreSQL gives an unnamed foreign key
+// before numbering it past taken names; for an unnamed CHECK it is the name
+// the fix gives it (VALIDATE needs one).
+func defaultConstraintName(t catalog.Name, k *pg.Constraint) string {
+	if k.Contype != pg.ConstrType_CONSTR_FOREIGN {
+		return t.Name + "_check"
+	}
+	var cols []string
+	for _, n := range k.FkAttrs {
+		cols = append(cols, n.GetString_().GetSval())
+	}
+	return t.Name + "_" + strings.Join(cols, "_") + "_fkey"
+}
+
+// isDefaultName reports whether name is base, or base numbered as
+// PostgreSQL numbers a name already taken (base1, base2, ...).
+func isDefaultName(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, base)
+	return ok && strings.Trim(rest, "0123456789") == ""
+}
+
+// constraintName is the constraint's name or, for an unnamed one, its
+// default name numbered past the names the table already has and those
+// chosen earlier in the statement, as PostgreSQL numbers it.
+func constraintName(p *analysis.Pass, t catalog.Name, k *pg.Constraint, chosen []unvalidated) string {
 	if k.Conname != "" {
 		return k.Conname
 	}
-	if k.Contype == pg.ConstrType_CONSTR_FOREIGN {
-		var cols []string
-		for _, n := range k.FkAttrs {
-			cols = append(cols, n.GetString_().GetSval())
+	base := defaultConstraintName(t, k)
+	taken := func(name string) bool {
+		if tab := p.Schema.Table(t); tab != nil && tab.Constraint(name) != nil {
+			return true
 		}
-		return t.Name + "_" + strings.Join(cols, "_") + "_fkey"
+		return slices.ContainsFunc(chosen, func(u unvalidated) bool { return u.name == name })
 	}
-	return t.Name + "_check"
+	name := base
+	for n := 1; taken(name); n++ {
+		name = base + strconv.Itoa(n)
+	}
+	return name
 }
 
 // notValidFix is the statement rebuilt from its source text with NOT VALID

@@ -28,6 +28,12 @@ func TestConstraintMissingNotValid(t *testing.T) {
 }
 
 func TestConstraintMissingNotValidFix(t *testing.T) {
+	// "Post_authorId_fkey" exists already: PostgreSQL would number the new one.
+	wantFix(t, exampleHistory,
+		"ALTER TABLE \"Post\" ADD FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\"), ADD FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\");",
+		"constraint-missing-not-valid",
+		"ADD CONSTRAINT \"Post_authorId_fkey1\" FOREIGN KEY", "ADD CONSTRAINT \"Post_authorId_fkey2\" FOREIGN KEY",
+		"VALIDATE CONSTRAINT \"Post_authorId_fkey1\";", "VALIDATE CONSTRAINT \"Post_authorId_fkey2\";")
 	const two = "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_views_check\" CHECK (\"views\" >= 0),\n" +
 		"  ADD CONSTRAINT \"Post_title_key\" UNIQUE (\"title\"),\n" +
 		"  ADD CONSTRAINT \"Post_authorId_user_fkey\" FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") -- the author\n;"

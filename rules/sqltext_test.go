@@ -22,16 +22,26 @@ func findingOf(t *testing.T, history []string, sql, rule string) lint.Finding {
 	return out[0]
 }
 
-// wantFix checks that a rule's fix holds every line of want, in order.
+// wantFix checks that every finding of rule on sql has a fix holding each
+// of want, in order.
 func wantFix(t *testing.T, history []string, sql, rule string, want ...string) {
 	t.Helper()
-	fix := findingOf(t, history, sql, rule).Fix
-	rest := fix
-	for _, w := range want {
-		i := strings.Index(rest, w)
-		if i < 0 {
-			t.Fatalf("fix lacks %q (in order); fix:\n%s", w, fix)
+	n := 0
+	for _, f := range lintSQL(t, history, sql, 0) {
+		if f.Rule != rule {
+			continue
 		}
-		rest = rest[i+len(w):]
+		n++
+		rest := f.Fix
+		for _, w := range want {
+			i := strings.Index(rest, w)
+			if i < 0 {
+				t.Fatalf("fix lacks %q (in order); fix:\n%s", w, f.Fix)
+			}
+			rest = rest[i+len(w):]
+		}
+	}
+	if n == 0 {
+		t.Fatalf("%s did not fire", rule)
 	}
 }

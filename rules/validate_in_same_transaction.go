@@ -73,7 +73,7 @@ func addedNotValid(p *analysis.Pass, table catalog.Name, name string) (*pg.Const
 			cmd := n.GetAlterTableCmd()
 			k := cmd.GetDef().GetConstraint()
 			if cmd.GetSubtype() == pg.AlterTableType_AT_AddConstraint && k != nil && k.SkipValidation &&
-				constraintName(table, k) == name {
+				(k.Conname == name || k.Conname == "" && isDefaultName(name, defaultConstraintName(table, k))) {
 				return k, s.Start
 			}
 		}
