@@ -20,7 +20,8 @@ var ValidateInSameTransaction = register(&analysis.Rule{
 		"(CHECK) or SHARE ROW EXCLUSIVE locks on both tables (FOREIGN KEY), and a lock is held until the transaction " +
 		"ends: validated in the same transaction, every existing row is checked while that lock still blocks reads " +
 		"and writes (CHECK) or writes (FOREIGN KEY), exactly as without NOT VALID. Prisma runs a migration.sql " +
-		"holding several statements as one transaction, so both statements in one file share it.",
+		"holding several statements as one transaction, so both statements in one file share it. Tables created " +
+		"in the same migration are not flagged: they are empty.",
 	Bad: `-- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_user_fkey";`,
@@ -34,7 +35,7 @@ func runValidateInSameTransaction(p *analysis.Pass) {
 		return
 	}
 	for _, c := range alterCmds(p) {
-		if c.Cmd.Subtype != pg.AlterTableType_AT_ValidateConstraint {
+		if c.Cmd.Subtype != pg.AlterTableType_AT_ValidateConstraint || !existing(p, c.Table) {
 			continue
 		}
 		add, at := addedNotValid(p, c.Table, c.Cmd.Name)

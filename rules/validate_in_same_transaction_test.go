@@ -19,6 +19,8 @@ func TestValidateInSameTransaction(t *testing.T) {
 		{name: "unnamed foreign key numbered past a taken name", history: exampleHistory,
 			sql:  "ALTER TABLE \"Post\" ADD FOREIGN KEY (\"authorId\") REFERENCES \"User\"(\"id\") NOT VALID;\nALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_authorId_fkey1\";\n",
 			want: []string{"2:20"}},
+		{name: "table created in the same migration", history: exampleHistory,
+			sql: "-- CreateTable\nCREATE TABLE \"Comment\" (\n    \"id\" SERIAL NOT NULL,\n    \"postId\" INTEGER NOT NULL,\n\n    CONSTRAINT \"Comment_pkey\" PRIMARY KEY (\"id\")\n);\n\nALTER TABLE \"Comment\" ADD CONSTRAINT \"Comment_postId_fkey\" FOREIGN KEY (\"postId\") REFERENCES \"Post\"(\"id\") NOT VALID;\nALTER TABLE \"Comment\" VALIDATE CONSTRAINT \"Comment_postId_fkey\";\n"},
 		{name: "COMMIT between ADD and VALIDATE", history: exampleHistory,
 			sql: "BEGIN;\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_views_check\" CHECK (\"views\" >= 0) NOT VALID;\nCOMMIT;\nALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_views_check\";\n"},
 		{name: "alone in a later migration", history: append(append([]string(nil), exampleHistory...),
