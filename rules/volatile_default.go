@@ -1,0 +1,235 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+)
+
+// VolatileDefault flags ADD COLUMN on a table that may hold rows when
+// PostgreSQL must store a value in every existing row, which rewrites the
+// table.
+var VolatileDefault = register(&analysis.Rule{
+	ID:       "volatile-default",
+	Severity: analysis.Warning,
+	Summary:  "column added to an existing table with a default computed for every row",
+	Doc: "Since PostgreSQL 11, ADD COLUMN with a constant or stable default (a literal, a cast, now(), " +
+		"CURRENT_TIMESTAMP) only records the default in the catalog; existing rows are left alone. A volatile " +
+		"default (gen_random_uuid(), uuid_generate_v4(), random(), clock_timestamp(), nextval(), or a function " +
+		"created without IMMUTABLE or STABLE) must give every row its own value, and so must a SERIAL or identity " +
+		"column: PostgreSQL rewrites the whole table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and " +
+		"every read and write of the table waits until it is done. Before PostgreSQL 11, any non-NULL default " +
+		"rewrites the table. Prisma writes such defaults for `@default(uuid())` only in the client, but for " +
+		"`@default(dbgenerated(\"gen_random_uuid()\"))` and `@default(autoincrement())` in the migration.",
+	Bad: `-- AlterTable
+ALTER TABLE "User" ADD COLUMN "publicId" UUID NOT NULL DEFAULT gen_random_uuid();`,
+	Good: `-- AlterTable
+ALTER TABLE "Post" ADD COLUMN "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;`,
+	Run: runVolatileDefault,
+})
+
+func runVolatileDefault(p *analysis.Pass) {
+	for _, c := range alterCmds(p) {
+		d := c.Cmd.Def.GetColumnDef()
+		if c.Cmd.Subtype != pg.AlterTableType_AT_AddColumn || d == nil || !existing(p, c.Table) ||
+			c.Cmd.MissingOk && p.Schema.Table(c.Table).Column(d.Colname) != nil { // IF NOT EXISTS: a no-op
+			continue
+		}
+		target := fmt.Sprintf("%s.%s", c.Table, ident(d.Colname))
+		var why string
+		switch def := columnDefault(d); {
+		case catalog.IsSerial(d.TypeName):
+			why = fmt.Sprintf("adding %s as a serial column (its default is nextval()) gives every existing row its own value: it", target)
+		case columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil:
+			why = fmt.Sprintf("adding identity column %s gives every existing row its own value: it", target)
+		case isNull(def):
+			continue
+		case p.PGVersion < 11:
+			why = fmt.Sprintf("on PostgreSQL %d, adding %s with a non-NULL DEFAULT stores the default in every existing row: it",
+				p.PGVersion, target)
+		default:
+			fn := volatileCall(p.Schema, def)
+			if fn == "" {
+				continue
+			}
+			why = fmt.Sprintf("adding %s with a DEFAULT that calls %s(), a volatile function, gives every existing row its own value: it",
+				target, fn)
+		}
+		p.ReportSpan(c.Span,
+			fmt.Sprintf("%s rewrites %s and rebuilds its indexes under an ACCESS EXCLUSIVE lock: reads and writes on %s "+
+				"block until it finishes", why, c.Table, c.Table),
+			"Add the column without a default, which touches no row, then set the default with "+
+				"`ALTER COLUMN ... SET DEFAULT`, which applies to new rows only, and backfill the existing rows in batches; "+
+				"make the column NOT NULL afterwards through a validated CHECK constraint. "+prismaEdit,
+			volatileDefaultFix(p, c.Table, d))
+	}
+}
+
+// columnDefault returns a column definition's DEFAULT expression, or nil.
+func columnDefault(d *pg.ColumnDef) *pg.Node {
+	if d.RawDefault != nil {
+		return d.RawDefault
+	}
+	if k := columnHas(d, pg.ConstrType_CONSTR_DEFAULT); k != nil {
+		return k.RawExpr
+	}
+	return nil
+}
+
+// isNull reports a missing default or DEFAULT NULL (possibly cast), which
+// PostgreSQL treats alike.
+func isNull(expr *pg.Node) bool {
+	if tc := expr.GetTypeCast(); tc != nil {
+		expr = tc.Arg
+	}
+	return expr == nil || expr.GetAConst().GetIsnull()
+}
+
+// volatileCall returns the name of the first volatile function expr calls,
+// or "".
+func volatileCall(s *catalog.Catalog, expr *pg.Node) string {
+	found := ""
+	walkNodes(expr, func(n *pg.Node) {
+		if fc := n.GetFuncCall(); fc != nil && found == "" {
+			var parts []string
+			for _, p := range fc.Funcname {
+				parts = append(parts, p.GetString_().GetSval())
+			}
+			if isVolatile(s, parts) {
+				found = strings.Join(parts, ".")
+			}
+		}
+	})
+	return found
+}
+
+// isVolatile tells whether a function called by its (possibly qualified)
+// name is volatile. pg_catalog comes first on the search path, so an
+// unqualified name of a volatile builtin is that builtin. A function neither built in nor
+// created by the migrations is taken as not volatile unless it is a known
+// extension function: quiet beats guessing.
+func isVolatile(s *catalog.Catalog, parts []string) bool {
+	name, schema := parts[len(parts)-1], ""
+	if len(parts) > 1 {
+		schema = parts[len(parts)-2]
+	}
+	if schema == "" || schema == "pg_catalog" {
+		if i := sort.SearchStrings(volatileBuiltins, name); i < len(volatileBuiltins) && volatileBuiltins[i] == name {
+			return true
+		}
+		if schema == "pg_catalog" {
+			return slices.Contains(volatileElsewhere, name)
+		}
+	}
+	if v, ok := s.FunctionVolatility(name); ok {
+		return v == catalog.Volatile
+	}
+	return slices.Contains(volatileElsewhere, name)
+}
+
+// volatileElsewhere are volatile functions missing from volatileBuiltins:
+// those of common extensions (uuid-ossp, pgcrypto; checked by
+// TestVolatileBuiltinsOnPostgres when the server has them) and builtins added
+// after PostgreSQL 15 (random_normal in 16, uuidv4 and uuidv7 in 18).
+var volatileElsewhere = []string{
+	"gen_random_bytes", "gen_salt", "random_normal",
+	"uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7",
+}
+
+// volatileDefaultFix adds the column without its default, NOT NULL, keys or
+// identity, sets the default for new rows, backfills, then enforces NOT NULL.
+func volatileDefaultFix(p *analysis.Pass, t catalog.Name, d *pg.ColumnDef) string {
+	plain, keys := plainColumn(d)
+	addColumn, ok := deparseAddColumn(t, plain)
+	if !ok {
+		return ""
+	}
+	col := ident(d.Colname)
+	var b strings.Builder
+	var def string
+	if catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil {
+		seq := catalog.Name{Schema: t.Schema, Name: t.Name + "_" + d.Colname + "_seq"}
+		typ, _ := deparseType(plain.TypeName)
+		def = fmt.Sprintf("nextval('%s')", strings.ReplaceAll(seq.String(), "'", "''"))
+		fmt.Fprintf(&b, "-- Migration 1: add the column, its sequence and the default for new rows; no row is touched.\n"+
+			"%s;\nCREATE SEQUENCE %s AS %s OWNED BY %s.%s;\n", addColumn, seq, typ, t, col)
+	} else {
+		if def, ok = deparseExpr(columnDefault(d)); !ok {
+			return ""
+		}
+		fmt.Fprintf(&b, "-- Migration 1: add the column without a default, then set the default for new rows; "+
+			"no row is touched.\n%s;\n", addColumn)
+	}
+	fmt.Fprintf(&b, `ALTER TABLE %[1]s ALTER COLUMN %[2]s SET DEFAULT %[3]s;
+-- Backfill existing rows in batches (a separate data migration), repeated until it updates no row:
+-- UPDATE %[1]s SET %[2]s = %[3]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s IS NULL LIMIT 10000);`, t, col, def)
+	if requiredAfterBackfill(d) {
+		b.WriteString("\n" + notNullSteps(t, d.Colname, 2))
+	}
+	if keys {
+		b.WriteString("\n-- Then add the column's PRIMARY KEY or UNIQUE constraint without a long lock: " +
+			"CREATE UNIQUE INDEX CONCURRENTLY (in a migration of its own), then ALTER TABLE ... ADD CONSTRAINT ... USING INDEX.")
+	}
+	return b.String()
+}
+
+// plainColumn returns a copy of d without its default, NOT NULL, identity,
+// primary key and unique constraints, a serial type becoming its integer
+// type; keys tells whether it dropped a key.
+func plainColumn(d *pg.ColumnDef) (plain *pg.ColumnDef, keys bool) {
+	plain = proto.Clone(d).(*pg.ColumnDef)
+	plain.RawDefault, plain.IsNotNull = nil, false
+	plain.Constraints = slices.DeleteFunc(plain.Constraints, func(n *pg.Node) bool {
+		switch n.GetConstraint().GetContype() {
+		case pg.ConstrType_CONSTR_PRIMARY, pg.ConstrType_CONSTR_UNIQUE:
+			keys = true
+			return true
+		case pg.ConstrType_CONSTR_DEFAULT, pg.ConstrType_CONSTR_NOTNULL, pg.ConstrType_CONSTR_IDENTITY:
+			return true
+		}
+		return false
+	})
+	if catalog.IsSerial(d.TypeName) {
+		name := d.TypeName.Names[len(d.TypeName.Names)-1].GetString_().GetSval()
+		plain.TypeName = &pg.TypeName{Names: []*pg.Node{pg.MakeStrNode("pg_catalog"), pg.MakeStrNode(serialInteger[name])}, Location: -1}
+	}
+	return plain, keys
+}
+
+// serialInteger is the integer type behind each serial pseudo-type.
+var serialInteger = map[string]string{
+	"smallserial": "int2", "serial2": "int2", "serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8",
+}
+
+// requiredAfterBackfill reports a column the original statement made NOT NULL.
+func requiredAfterBackfill(d *pg.ColumnDef) bool {
+	return d.IsNotNull || catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_NOTNULL) != nil ||
+		columnHas(d, pg.ConstrType_CONSTR_PRIMARY) != nil || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil
+}
+
+// deparseAddColumn renders `ALTER TABLE t ADD COLUMN d`, quoting t and the
+// column as all fixes do: the deparser quotes only names that need it, so it
+// renders the definition under placeholder names that are then replaced.
+func deparseAddColumn(t catalog.Name, d *pg.ColumnDef) (string, bool) {
+	col := d.Colname
+	d = proto.Clone(d).(*pg.ColumnDef)
+	d.Colname = "c"
+	stmt := &pg.Node{Node: &pg.Node_AlterTableStmt{AlterTableStmt: &pg.AlterTableStmt{
+		Relation: pg.MakeSimpleRangeVar("t", -1), Objtype: pg.ObjectType_OBJECT_TABLE,
+		Cmds: []*pg.Node{{Node: &pg.Node_AlterTableCmd{AlterTableCmd: &pg.AlterTableCmd{
+			Subtype: pg.AlterTableType_AT_AddColumn, Def: &pg.Node{Node: &pg.Node_ColumnDef{ColumnDef: d}}}}}},
+	}}}
+	s, ok := deparseStmt(stmt)
+	rest, found := strings.CutPrefix(s, "ALTER TABLE t ADD COLUMN c ")
+	if !ok || !found {
+		return "", false
+	}
+	return fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", t, ident(col), rest), true
+}
