@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -93,6 +94,14 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 	if len(keys) == 0 {
 		keys = cols
 	}
+	if k.Indexname != "" { // ... USING INDEX idx: the constraint takes over the index, its columns and, unnamed, its name
+		if ix := c.indexes[Name{t.Name.Schema, k.Indexname}]; ix != nil && len(keys) == 0 {
+			keys = ix.Columns
+		}
+		if con.Name == "" {
+			con.Name = k.Indexname
+		}
+	}
 	con.Columns = keys
 	switch k.Contype {
 	case pg.ConstrType_CONSTR_PRIMARY:
@@ -110,6 +119,9 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 	case pg.ConstrType_CONSTR_CHECK:
 		con.Kind = Check
 		con.NotNullOf = NotNullColumn(k.RawExpr)
+		if len(con.Columns) == 0 && con.NotNullOf != "" { // it goes with the column, and is named after it
+			con.Columns = []string{con.NotNullOf}
+		}
 	case pg.ConstrType_CONSTR_FOREIGN:
 		con.Kind = ForeignKey
 		if k.Pktable != nil {
@@ -127,7 +139,7 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 		con.Name = defaultConstraintName(t.Name.Name, con)
 	}
 	t.Constraints = append(t.Constraints, con)
-	if con.Kind == PrimaryKey || con.Kind == Unique || con.Kind == Exclusion {
+	if con.Kind.hasIndex() {
 		name := Name{t.Name.Schema, con.Name}
 		if k.Indexname != "" { // ... USING INDEX idx renames the index to the constraint
 			delete(c.indexes, Name{t.Name.Schema, k.Indexname})
@@ -135,6 +147,10 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 		c.indexes[name] = &Index{Name: name, Table: t.Name, Unique: con.Kind != Exclusion, Columns: keys, File: c.file}
 	}
 }
+
+// hasIndex reports whether PostgreSQL backs the constraint with an index of
+// the same name.
+func (k ConstraintKind) hasIndex() bool { return k == PrimaryKey || k == Unique || k == Exclusion }
 
 // defaultConstraintName follows PostgreSQL's ChooseConstraintName closely
 // enough for later DROP/VALIDATE CONSTRAINT statements to find the constraint.
@@ -174,6 +190,11 @@ func (c *Catalog) alterCmd(t *Table, cmd *pg.AlterTableCmd) {
 		}
 	case pg.AlterTableType_AT_DropColumn:
 		t.dropColumn(cmd.Name)
+		for k, ix := range c.indexes { // PostgreSQL drops the indexes over the column too
+			if ix.Table == t.Name && contains(ix.Columns, cmd.Name) {
+				delete(c.indexes, k)
+			}
+		}
 	case pg.AlterTableType_AT_AlterColumnType:
 		if d := cmd.Def.GetColumnDef(); d != nil && col != nil {
 			col.Type = c.TypeOf(d.TypeName)
@@ -329,37 +350,86 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 			col.Name = s.Newname
 		}
 		for i := range t.Constraints {
-			for j, name := range t.Constraints[i].Columns {
-				if name == s.Subname {
-					t.Constraints[i].Columns = append([]string(nil), t.Constraints[i].Columns...)
-					t.Constraints[i].Columns[j] = s.Newname
-				}
-			}
+			t.Constraints[i].Columns = renamed(t.Constraints[i].Columns, s.Subname, s.Newname)
 			if t.Constraints[i].NotNullOf == s.Subname {
 				t.Constraints[i].NotNullOf = s.Newname
 			}
 		}
+		for k, ix := range c.indexes { // indexes refer to columns, not names
+			if ix.Table == t.Name && contains(ix.Columns, s.Subname) {
+				cp := *ix
+				cp.Columns = renamed(ix.Columns, s.Subname, s.Newname)
+				c.indexes[k] = &cp
+			}
+		}
 	case pg.ObjectType_OBJECT_INDEX:
 		old := RangeName(s.Relation)
-		if ix := c.indexes[old]; ix != nil {
-			cp := *ix
-			cp.Name = Name{old.Schema, s.Newname}
-			delete(c.indexes, old)
-			c.indexes[cp.Name] = &cp
+		if ix := c.renameIndex(old, s.Newname); ix != nil {
+			// Renaming a key's index renames the constraint too.
+			if k := c.tables[ix.Table].Constraint(old.Name); k != nil && k.Kind.hasIndex() {
+				c.mutable(ix.Table).Constraint(old.Name).Name = s.Newname
+			}
 		}
 	case pg.ObjectType_OBJECT_TABCONSTRAINT:
 		if t := c.mutable(RangeName(s.Relation)); t != nil {
 			if k := t.Constraint(s.Subname); k != nil {
 				k.Name = s.Newname
+				if k.Kind.hasIndex() { // and the other way round
+					c.renameIndex(Name{t.Name.Schema, s.Subname}, s.Newname)
+				}
 			}
 		}
 	case pg.ObjectType_OBJECT_TYPE:
 		old := qualify(stringList(objectNames(s.Object)))
 		if e := c.enums[old]; e != nil {
+			to := Name{old.Schema, s.Newname}
 			delete(c.enums, old)
-			c.enums[Name{old.Schema, s.Newname}] = &Enum{Name: Name{old.Schema, s.Newname}, Values: e.Values}
+			c.enums[to] = &Enum{Name: to, Values: e.Values}
+			c.retype(old.String(), to.String())
 		}
 	}
+}
+
+// renameIndex renames an index in its schema and returns it, or nil.
+func (c *Catalog) renameIndex(old Name, to string) *Index {
+	ix := c.indexes[old]
+	if ix == nil {
+		return nil
+	}
+	cp := *ix
+	cp.Name = Name{old.Schema, to}
+	delete(c.indexes, old)
+	c.indexes[cp.Name] = &cp
+	return &cp
+}
+
+// retype follows a renamed enum type in the columns of that type: a column
+// refers to the type itself, whatever its name (Prisma's enum rebuild renames
+// "E_new" to "E" after moving the columns to it).
+func (c *Catalog) retype(from, to string) {
+	for name, t := range c.tables {
+		for i := range t.Columns {
+			if t.Columns[i].Type.Enum && t.Columns[i].Type.Name == from {
+				t = c.mutable(name)
+				t.Columns[i].Type.Name = to
+			}
+		}
+	}
+}
+
+// renamed returns cols with from replaced by to, copying the list when it
+// changes (lists may be shared with a clone).
+func renamed(cols []string, from, to string) []string {
+	if !contains(cols, from) {
+		return cols
+	}
+	out := append([]string(nil), cols...)
+	for i, c := range out {
+		if c == from {
+			out[i] = to
+		}
+	}
+	return out
 }
 
 func (c *Catalog) alterEnum(s *pg.AlterEnumStmt) {
@@ -376,7 +446,16 @@ func (c *Catalog) alterEnum(s *pg.AlterEnumStmt) {
 			}
 		}
 	} else if !(s.SkipIfNewValExists && contains(vals, s.NewVal)) {
-		vals = append(vals, s.NewVal)
+		at := len(vals) // ADD VALUE appends unless BEFORE or AFTER says where
+		for i, v := range vals {
+			if v == s.NewValNeighbor {
+				at = i
+				if s.NewValIsAfter {
+					at++
+				}
+			}
+		}
+		vals = slices.Insert(vals, at, s.NewVal)
 	}
 	c.enums[name] = &Enum{Name: name, Values: vals}
 }

@@ -200,8 +200,12 @@ func (c *Catalog) IndexesOn(table Name) []*Index {
 	return out
 }
 
-// Column returns the named column, or nil.
+// Column returns the named column, or nil; a nil table has no columns, so
+// `cat.Table(n).Column(c)` is safe for a table the history does not know.
 func (t *Table) Column(name string) *Column {
+	if t == nil {
+		return nil
+	}
 	for i := range t.Columns {
 		if t.Columns[i].Name == name {
 			return &t.Columns[i]
@@ -210,8 +214,11 @@ func (t *Table) Column(name string) *Column {
 	return nil
 }
 
-// Constraint returns the named constraint, or nil.
+// Constraint returns the named constraint, or nil (also for a nil table).
 func (t *Table) Constraint(name string) *Constraint {
+	if t == nil {
+		return nil
+	}
 	for i := range t.Constraints {
 		if t.Constraints[i].Name == name {
 			return &t.Constraints[i]
