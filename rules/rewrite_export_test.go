@@ -1,0 +1,16 @@
+package rules
+
+// Internals the real-server tests in package rules_test check.
+var (
+	VolatileBuiltins  = volatileBuiltins
+	VolatileElsewhere = volatileElsewhere
+)
+
+// TypeChangeEntries returns the entries of typeChanges as "from>to".
+func TypeChangeEntries() []string {
+	out := make([]string, len(typeChanges))
+	for i, c := range typeChanges {
+		out[i] = c.from + ">" + c.to
+	}
+	return out
+}
