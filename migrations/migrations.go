@@ -132,11 +132,20 @@ func selectFile(s *Set, p string, err error) error {
 // loop cannot trap the walk.
 func (d *discoverer) addNested(root string) error {
 	found := 0
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+	// WalkDir does not enter a root that is itself a symbolic link; with a
+	// trailing separator the link resolves, as the user meant it to.
+	start := root
+	if !strings.HasSuffix(start, string(filepath.Separator)) {
+		start += string(filepath.Separator)
+	}
+	err := filepath.WalkDir(start, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
-			return &Error{p, describe(err)}
+			if p != start { // an unreadable directory (a database volume, say) holds no migrations of ours
+				return filepath.SkipDir
+			}
+			return &Error{root, describe(err)}
 		}
-		if !e.IsDir() || p == root {
+		if !e.IsDir() || p == start {
 			return nil
 		}
 		if name := e.Name(); name == "node_modules" || strings.HasPrefix(name, ".") {
