@@ -184,7 +184,24 @@ func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema st
 			"baseline it first — mark the migrations that the schema already contains as applied with "+
 			"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)", schema, historyTable)
 	}
+	if err := ensureSchema(ctx, conn, schema); err != nil {
+		return err
+	}
 	return hist.create(ctx, conn)
+}
+
+// ensureSchema creates the URL's schema when it is missing, as Prisma does.
+// It checks first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege
+// even when the schema exists.
+func ensureSchema(ctx context.Context, q querier, schema string) error {
+	var ok bool
+	if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", schema).Scan(&ok); err != nil || ok {
+		return err
+	}
+	if _, err := q.Exec(ctx, "CREATE SCHEMA "+quoteIdent(schema)); err != nil {
+		return fmt.Errorf("creating schema %q: %w", schema, err)
+	}
+	return nil
 }
 
 // refuseFailed stops a deploy while a migration is recorded as failed, as

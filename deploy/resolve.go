@@ -30,6 +30,9 @@ func Resolve(ctx context.Context, opts *Options, name string, applied bool) erro
 	}
 	defer releaseLock(conn)
 	hist := newHistory(target.Schema)
+	if err := ensureSchema(ctx, conn, target.Schema); err != nil {
+		return err
+	}
 	if err := hist.create(ctx, conn); err != nil {
 		return fmt.Errorf("creating %s: %w", historyTable, err)
 	}
