@@ -39,7 +39,7 @@ func runVolatileDefault(p *analysis.Pass) {
 	for _, c := range alterCmds(p) {
 		d := c.Cmd.Def.GetColumnDef()
 		if c.Cmd.Subtype != pg.AlterTableType_AT_AddColumn || d == nil || !existing(p, c.Table) ||
-			c.Cmd.MissingOk && p.Schema.Table(c.Table).Column(d.Colname) != nil { // IF NOT EXISTS: a no-op
+			c.Cmd.MissingOk && hasColumn(p.Schema, c.Table, d.Colname) { // IF NOT EXISTS: a no-op
 			continue
 		}
 		target := fmt.Sprintf("%s.%s", c.Table, ident(d.Colname))
@@ -70,6 +70,11 @@ func runVolatileDefault(p *analysis.Pass) {
 				"make the column NOT NULL afterwards through a validated CHECK constraint. "+prismaEdit,
 			volatileDefaultFix(p, c.Table, d))
 	}
+}
+
+func hasColumn(s *catalog.Catalog, table catalog.Name, col string) bool {
+	t := s.Table(table)
+	return t != nil && t.Column(col) != nil
 }
 
 // columnDefault returns a column definition's DEFAULT expression, or nil.
