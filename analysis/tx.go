@@ -9,7 +9,8 @@ import (
 // Tx is where one statement runs, under the way `prisma migrate deploy` has
 // always run a file on PostgreSQL: the whole file is sent as one
 // simple-protocol query, which PostgreSQL runs as one implicit transaction
-// unless the file holds a single statement. An explicit BEGIN ... COMMIT in
+// unless the file holds a single statement or asks to run without one
+// (goose's NO TRANSACTION). An explicit BEGIN ... COMMIT in
 // the file turns that block into an explicit transaction, and each COMMIT
 // starts a new one for the statements after it.
 type Tx struct {
@@ -21,7 +22,7 @@ type Tx struct {
 // Transactions computes the Tx of every statement of f.
 func Transactions(f *sqlfile.File) []Tx {
 	out := make([]Tx, len(f.Stmts))
-	implicit := len(f.Stmts) > 1
+	implicit := len(f.Stmts) > 1 && !f.NoTransaction
 	open, id := false, 0
 	for i, s := range f.Stmts {
 		kind, isTx := TxKind(s.Node)

@@ -30,8 +30,12 @@ type File struct {
 	Src    string
 	Stmts  []*Stmt
 	Errors []*SyntaxError // statements the parser rejected; they are not in Stmts
-	tokens []*pg.ScanToken
-	lines  []int // byte offset of the start of every line
+	// NoTransaction is set when the file tells its runner not to wrap it in
+	// a transaction (goose's `-- +goose NO TRANSACTION`).
+	NoTransaction bool
+	body          string // the part of Src that is parsed: goose's Up section
+	tokens        []*pg.ScanToken
+	lines         []int // byte offset of the start of every line
 }
 
 // Stmt is one statement of a file.
@@ -85,9 +89,11 @@ func Parse(path string, src []byte) (*File, error) {
 	if off := invalidByte(f.Src); off >= 0 {
 		return nil, &InputError{Path: path, Line: f.Position(off).Line, Msg: fmt.Sprintf("byte 0x%02x at offset %d is not UTF-8 text; PostgreSQL reads migrations as UTF-8", f.Src[off], off)}
 	}
-	tree, err := pg.Parse(f.Src)
+	f.scan()
+	f.body = f.Src
+	f.goose()
+	tree, err := pg.Parse(f.body)
 	if err == nil {
-		f.scan()
 		for _, raw := range tree.Stmts {
 			f.addStmt(raw, 0)
 		}
@@ -134,10 +140,9 @@ func (f *File) scan() {
 // top-level semicolons with the real scanner and parses each piece alone, so
 // one bad statement does not hide findings in the others.
 func (f *File) recover(whole error) {
-	f.scan()
 	pieces := f.split()
 	if pieces == nil {
-		f.addError(whole, 0, f.Src)
+		f.addError(whole, 0, f.body)
 		return
 	}
 	failed := false
@@ -156,7 +161,7 @@ func (f *File) recover(whole error) {
 	}
 	if !failed { // the split itself changed the meaning (e.g. BEGIN ATOMIC bodies)
 		f.Stmts = nil
-		f.addError(whole, 0, f.Src)
+		f.addError(whole, 0, f.body)
 	}
 }
 
@@ -165,13 +170,13 @@ func (f *File) recover(whole error) {
 // quote). Like psql, it keeps the ';'s of a CREATE FUNCTION or PROCEDURE's
 // BEGIN ATOMIC ... END body inside the statement.
 func (f *File) split() [][2]int {
-	if f.tokens == nil && strings.TrimSpace(f.Src) != "" {
+	if f.tokens == nil && strings.TrimSpace(f.body) != "" {
 		return nil
 	}
 	var pieces [][2]int
 	var head []pg.Token // the first tokens of the current statement
 	start, depth, blocks := 0, 0, 0
-	for _, t := range f.tokens {
+	for _, t := range f.Tokens(0, len(f.body)) {
 		if t.Token == pg.Token_SQL_COMMENT || t.Token == pg.Token_C_COMMENT {
 			continue
 		}
@@ -194,8 +199,8 @@ func (f *File) split() [][2]int {
 			}
 		}
 	}
-	if start < len(f.Src) {
-		pieces = append(pieces, [2]int{start, len(f.Src)})
+	if start < len(f.body) {
+		pieces = append(pieces, [2]int{start, len(f.body)})
 	}
 	return pieces
 }
@@ -283,7 +288,7 @@ func charToByte(s string, chars int) int {
 
 func (f *File) addStmt(raw *pg.RawStmt, base int) {
 	start := base + int(raw.StmtLocation)
-	end := len(f.Src)
+	end := len(f.body)
 	if raw.StmtLen > 0 {
 		end = start + int(raw.StmtLen)
 	}
