@@ -158,11 +158,26 @@ func (a *applier) applyScript(ctx context.Context, m *migration) error {
 	}
 	defer a.resetTimeouts()
 	done, err := a.run(ctx, string(m.Data))
+	if err == nil && a.inTx() {
+		err = errOpenTx
+	}
 	if err != nil {
+		// A failure after the file's BEGIN leaves its transaction aborted:
+		// end it, or the failure cannot be recorded.
+		if a.inTx() {
+			_, _ = a.conn.Exec(ctx, "ROLLBACK")
+		}
 		return a.recordFailure(ctx, m, id, err, done, 0)
 	}
 	return a.hist.finish(ctx, a.conn, id)
 }
+
+// errOpenTx is a file that began a transaction and did not end it: the
+// deploy's connection would commit or drop its work at some later point.
+var errOpenTx = errors.New("the migration ran BEGIN without a matching COMMIT; its transaction was rolled back — end it with COMMIT")
+
+// inTx reports whether the connection is inside a transaction block.
+func (a *applier) inTx() bool { return a.conn.PgConn().TxStatus() != 'I' }
 
 // applyStatements runs each statement on its own. The history row is
 // written first, so a failure or a killed deploy leaves a failed row that
