@@ -27,7 +27,7 @@ type Config struct {
 	Path       string // the file it came from, or ""
 	PGVersion  int
 	FailOn     analysis.Severity // Off means never fail
-	Migrations []string          // directories linted when no path is given
+	Migrations []string          // directories linted when no path is given, relative to the file's directory
 	Rules      map[string]analysis.Severity
 }
 
@@ -47,6 +47,9 @@ type fileConfig struct {
 // FindConfig looks for migrate-guard.toml in dir and its parents and returns
 // its path, or "" when there is none.
 func FindConfig(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // so that a relative dir's parents are searched too
+	}
 	for {
 		p := filepath.Join(dir, ConfigFile)
 		if _, err := os.Stat(p); err == nil {
@@ -98,7 +101,12 @@ func LoadConfig(path string) (*Config, error) {
 			return nil, fmt.Errorf("%s: fail-on: %v", path, err)
 		}
 	}
-	cfg.Migrations = fc.Migrations
+	for _, m := range fc.Migrations {
+		if !filepath.IsAbs(m) {
+			m = filepath.Join(filepath.Dir(path), m)
+		}
+		cfg.Migrations = append(cfg.Migrations, m)
+	}
 	ids := make([]string, 0, len(fc.Rules))
 	for id := range fc.Rules {
 		ids = append(ids, id)

@@ -6,6 +6,7 @@ package lint
 import (
 	"fmt"
 	"os"
+	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
@@ -56,12 +57,7 @@ func (r *Result) Failed(cfg *Config) bool {
 
 // Run lints the sets.
 func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
-	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}}
-	for _, r := range rules.All() {
-		if r.Run != nil && cfg.Severity(r) != analysis.Off {
-			e.rules = append(e.rules, r)
-		}
-	}
+	e := newEngine(cfg)
 	for _, s := range sets {
 		if err := e.lintSet(s); err != nil {
 			return nil, err
@@ -90,7 +86,9 @@ func (e *engine) lintSet(s *migrations.Set) error {
 		}
 		cat.BeginFile(i + 1)
 		if !m.Lint {
-			replay(cat, f)
+			if err := replay(cat, f); err != nil {
+				return err
+			}
 			continue
 		}
 		e.res.Files++
@@ -125,31 +123,55 @@ func readFile(path string) (*sqlfile.File, error) {
 	return sqlfile.Parse(path, data)
 }
 
-func replay(cat *catalog.Catalog, f *sqlfile.File) {
+func replay(cat *catalog.Catalog, f *sqlfile.File) error {
 	for _, s := range f.Stmts {
-		cat.Apply(s.Node)
+		if err := apply(cat, f, s); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// apply replays one statement; a bug in the catalog becomes an error that
+// names the statement instead of crashing the run.
+func apply(cat *catalog.Catalog, f *sqlfile.File, s *sqlfile.Stmt) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s:%d: internal error replaying the schema: %v (please report this with the file)", f.Path, f.Position(s.Start).Line, p)
+		}
+	}()
+	cat.Apply(s.Node)
+	return nil
+}
+
+// runRule runs one rule on the pass; a bug in the rule becomes an error that
+// names the statement and the rule instead of crashing the run.
+func runRule(r *analysis.Rule, pass *analysis.Pass) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s:%d: internal error in rule %q: %v (please report this with the file)", pass.File.Path, pass.File.Position(pass.Stmt.Start).Line, r.ID, p)
+		}
+	}()
+	r.Run(pass)
+	return nil
 }
 
 // lintFile runs the rules over each statement with the schema as it is just
 // before that statement, then replays the statement.
-func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) (err error) {
+func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
 	var found []Finding
-	var current *analysis.Rule
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("%s: internal error in rule %q: %v (please report this with the file)", f.Path, current.ID, p)
-		}
-	}()
 	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: cat.Clone(), Schema: cat, PGVersion: e.cfg.PGVersion}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {
-			current = r
 			pass.Report = func(d analysis.Diagnostic) { found = append(found, e.finding(f, r, d)) }
-			r.Run(pass)
+			if err := runRule(r, pass); err != nil {
+				return err
+			}
 		}
-		cat.Apply(s.Node)
+		if err := apply(cat, f, s); err != nil {
+			return err
+		}
 	}
 	for _, se := range f.Errors {
 		found = append(found, e.finding(f, rules.SyntaxError, analysis.Diagnostic{
@@ -172,7 +194,8 @@ func (e *engine) finding(f *sqlfile.File, r *analysis.Rule, d analysis.Diagnosti
 	start := f.Position(d.Pos)
 	end := start
 	if d.End > d.Pos {
-		end = f.Position(d.End - 1)
+		_, size := utf8.DecodeLastRuneInString(f.Src[:min(d.End, len(f.Src))])
+		end = f.Position(d.End - size)
 	}
 	return Finding{File: f.Path, Line: start.Line, Column: start.Col, EndLine: end.Line, EndColumn: end.Col,
 		Rule: r.ID, Severity: e.cfg.Severity(r), Message: d.Message, Help: d.Help, Fix: d.Fix}

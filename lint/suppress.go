@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -108,7 +109,7 @@ func (e *engine) directives(f *sqlfile.File) ([]*suppression, []Finding) {
 			if r == nil {
 				bad = append(bad, e.finding(f, rules.InvalidSuppression, analysis.Diagnostic{Pos: at.Start, End: at.End,
 					Message: fmt.Sprintf("unknown rule %q in suppression: it silences nothing", id),
-					Help:    "Use an id that `migrate-guard rules` lists."}))
+					Help:    "Use an id that `migrate-guard rules` lists, and separate the reason from the ids with ` -- `."}))
 				continue
 			}
 			sups = append(sups, &suppression{rule: id, file: fileScope, stmt: stmt, at: at, disabled: e.cfg.Severity(r) == analysis.Off})
@@ -120,7 +121,10 @@ func (e *engine) directives(f *sqlfile.File) ([]*suppression, []Finding) {
 // parseDirective reads `-- migrate-guard-ignore[-file] id[, id] [-- reason]`.
 func parseDirective(comment string) (fileScope bool, ids []string, ok bool) {
 	body := strings.TrimSpace(strings.TrimPrefix(comment, "--"))
-	word, rest, _ := strings.Cut(body, " ")
+	word, rest := body, ""
+	if i := strings.IndexFunc(body, unicode.IsSpace); i >= 0 {
+		word, rest = body[:i], body[i:]
+	}
 	switch word {
 	case ignoreFile:
 		fileScope = true
@@ -136,9 +140,19 @@ func parseDirective(comment string) (fileScope bool, ids []string, ok bool) {
 }
 
 // stmtAfter returns the span of the statement that holds offset, or the
-// first statement after it.
+// first statement after it. That may be a statement the parser rejected: its
+// extent is unknown, so its span runs from offset to the syntax error.
 func stmtAfter(f *sqlfile.File, off int) (sqlfile.Span, bool) {
 	i := sort.Search(len(f.Stmts), func(i int) bool { return f.Stmts[i].End >= off })
+	next := len(f.Src) + 1
+	if i < len(f.Stmts) {
+		next = f.Stmts[i].Start
+	}
+	for _, e := range f.Errors {
+		if e.Offset >= off && e.Offset < next {
+			return sqlfile.Span{Start: off, End: e.Offset}, true
+		}
+	}
 	if i == len(f.Stmts) {
 		return sqlfile.Span{}, false
 	}
