@@ -27,5 +27,6 @@ func JSON(w io.Writer, res *lint.Result) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // keep "<value>" in fixes readable
 	return enc.Encode(doc)
 }

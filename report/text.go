@@ -17,6 +17,9 @@ const maxQuoted = 6
 // wrapAt is the width help text is wrapped to.
 const wrapAt = 100
 
+// tabWidth is how many spaces a tab shows as in quoted lines.
+const tabWidth = 4
+
 // Text writes a rustc-style report: each finding with its place, the
 // offending lines underlined, the message, the help and the safe SQL.
 func Text(w io.Writer, res *lint.Result, color bool) error {
@@ -91,14 +94,15 @@ func (p *printer) quote(f lint.Finding, src *sqlfile.File, width int) {
 	p.printf("%*s %s\n", width, "", bar)
 	last := min(f.EndLine, f.Line+maxQuoted-1)
 	for n := f.Line; n <= last; n++ {
-		text := strings.ReplaceAll(src.Line(n), "\t", "    ")
+		line := src.Line(n)
+		text := strings.ReplaceAll(line, "\t", strings.Repeat(" ", tabWidth))
 		p.printf("%s %s %s\n", p.paint(blue, fmt.Sprintf("%*d", width, n)), bar, text)
 		from, to := 1, utf8.RuneCountInString(text)
 		if n == f.Line {
-			from = f.Column
+			from, _ = displayCols(line, f.Column)
 		}
 		if n == f.EndLine {
-			to = f.EndColumn
+			_, to = displayCols(line, f.EndColumn)
 		}
 		if to >= from {
 			p.printf("%*s %s %s%s\n", width, "", bar, strings.Repeat(" ", from-1), p.paint(severityColor(f.Severity), strings.Repeat("^", to-from+1)))
@@ -107,6 +111,24 @@ func (p *printer) quote(f lint.Finding, src *sqlfile.File, width int) {
 	if f.EndLine > last {
 		p.printf("%*s %s ... %d more lines\n", width, "", bar, f.EndLine-last)
 	}
+}
+
+// displayCols returns the first and last display column of the character at
+// 1-based column col of line, where a tab shows as tabWidth spaces.
+func displayCols(line string, col int) (first, last int) {
+	first, i := 1, 1
+	for _, r := range line {
+		w := 1
+		if r == '\t' {
+			w = tabWidth
+		}
+		if i == col {
+			return first, first + w - 1
+		}
+		first += w
+		i++
+	}
+	return first, first // just past the end of the line
 }
 
 func (p *printer) summary(res *lint.Result) {
