@@ -40,11 +40,12 @@ func commands() []command {
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return ExitUsage
-		}
 		return ExitOK
 	}
 	for _, c := range commands() {
@@ -65,35 +66,59 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun `migrate-guard <command> --help` for a command's flags.")
 }
 
-// newFlags returns a flag set whose errors and help go to stderr and do not
-// exit the process.
-func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// flagSet is a command's flags. Parsing never exits the process: errors go
+// to stderr, and the usage asked for with -h or --help goes to stdout.
+type flagSet struct {
+	*flag.FlagSet
+	synopsis       string
+	stdout, stderr io.Writer
+}
+
+// newFlags returns the flag set of a command; synopsis follows
+// "migrate-guard" in its usage.
+func newFlags(name, synopsis string, stdout, stderr io.Writer) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), synopsis: synopsis, stdout: stdout, stderr: stderr}
 	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: migrate-guard %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // parseFlags prints it, where it belongs
 	return fs
 }
 
+// usage prints the command's synopsis and flags to w.
+func (fs *flagSet) usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: migrate-guard %s\n", fs.synopsis)
+	hasFlags := false
+	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		fmt.Fprintf(w, "\nFlags:\n")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(fs.stderr)
+	}
+}
+
 // parseFlags parses args and returns the exit code to stop with, or -1 to go
-// on. Flags may follow paths, as in `lint prisma/migrations --format json`.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, int) {
+// on. Flags may follow paths, as in `lint prisma/migrations --format json`;
+// after `--` every argument is a path.
+func parseFlags(fs *flagSet, args []string) ([]string, int) {
 	var paths []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.usage(fs.stdout)
 				return nil, ExitOK
 			}
+			fs.usage(fs.stderr)
 			return nil, ExitUsage
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(paths, rest...), -1
+		}
+		if len(rest) == 0 {
 			return paths, -1
 		}
-		paths = append(paths, args[0])
-		args = args[1:]
+		paths = append(paths, rest[0])
+		args = rest[1:]
 	}
 }
 
@@ -104,6 +129,15 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("version", "version", stdout, stderr)
+	extra, code := parseFlags(fs, args)
+	if code >= 0 {
+		return code
+	}
+	if len(extra) > 0 {
+		fmt.Fprintf(stderr, "migrate-guard: version takes no arguments, got %q\n", extra[0])
+		return ExitUsage
+	}
 	fmt.Fprintln(stdout, "migrate-guard", Version)
 	return ExitOK
 }

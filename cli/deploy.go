@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,14 +15,14 @@ import (
 )
 
 // dbFlags registers the flags deploy, status and resolve share.
-func dbFlags(fs *flag.FlagSet, o *deploy.Options) {
+func dbFlags(fs *flagSet, o *deploy.Options) {
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL; Prisma's ?schema= is understood (default $DATABASE_URL)")
 	fs.DurationVar(&o.LockWait, "lock-wait", o.LockWait, "how long to wait for another deploy's migration lock")
 }
 
 func runDeploy(args []string, stdout, stderr io.Writer) int {
 	o := deploy.DefaultOptions()
-	fs := newFlags("deploy", "deploy [flags] [migrations-dir]", stderr)
+	fs := newFlags("deploy", "deploy [flags] [migrations-dir]", stdout, stderr)
 	dbFlags(fs, o)
 	fs.DurationVar(&o.LockTimeout, "lock-timeout", o.LockTimeout, "lock_timeout for each migration's statements")
 	fs.DurationVar(&o.StatementTimeout, "statement-timeout", 0, "statement_timeout for each migration's statements (default none)")
@@ -49,7 +48,7 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 
 func runStatus(args []string, stdout, stderr io.Writer) int {
 	o := deploy.DefaultOptions()
-	fs := newFlags("status", "status [flags] [migrations-dir]", stderr)
+	fs := newFlags("status", "status [flags] [migrations-dir]", stdout, stderr)
 	dbFlags(fs, o)
 	format := fs.String("format", "text", "output format: text or json")
 	if code := parseDB(fs, args, o, stderr); code >= 0 {
@@ -92,7 +91,7 @@ func printStatus(w io.Writer, rep *deploy.StatusReport) {
 
 func runResolve(args []string, stdout, stderr io.Writer) int {
 	o := deploy.DefaultOptions()
-	fs := newFlags("resolve", "resolve (--applied NAME | --rolled-back NAME) [flags] [migrations-dir]", stderr)
+	fs := newFlags("resolve", "resolve (--applied NAME | --rolled-back NAME) [flags] [migrations-dir]", stdout, stderr)
 	dbFlags(fs, o)
 	applied := fs.String("applied", "", "record migration NAME as applied (finished by hand, or baselining)")
 	rolledBack := fs.String("rolled-back", "", "record failed migration NAME as rolled back, so deploy applies it again")
@@ -115,7 +114,7 @@ func runResolve(args []string, stdout, stderr io.Writer) int {
 
 // parseDB parses the flags and the directory argument; it returns the exit
 // code to stop with, or -1 to go on.
-func parseDB(fs *flag.FlagSet, args []string, o *deploy.Options, stderr io.Writer) int {
+func parseDB(fs *flagSet, args []string, o *deploy.Options, stderr io.Writer) int {
 	paths, code := parseFlags(fs, args)
 	if code >= 0 {
 		return code

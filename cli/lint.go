@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -17,7 +18,7 @@ import (
 const defaultMigrations = "prisma/migrations"
 
 func runLint(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("lint", "lint [flags] [migrations-dir | migration.sql | file.sql ...]", stderr)
+	fs := newFlags("lint", "lint [flags] [migrations-dir | migration.sql | file.sql ...]", stdout, stderr)
 	format := fs.String("format", "text", "output format: text or json")
 	configPath := fs.String("config", "", "configuration file (default: "+lint.ConfigFile+" found from the current directory upward)")
 	pgVersion := fs.Int("pg-version", 0, "target PostgreSQL major version (default 15)")
@@ -81,6 +82,9 @@ func loadConfig(path string) (*lint.Config, error) {
 		if path = lint.FindConfig(wd); path == "" {
 			return lint.DefaultConfig(), nil
 		}
+		if rel, err := filepath.Rel(wd, path); err == nil {
+			path = rel // its migrations dirs then show relative to wd, as users name paths
+		}
 	}
 	return lint.LoadConfig(path)
 }
@@ -119,9 +123,9 @@ func defaultPaths(cfg *lint.Config) []string {
 }
 
 // useColor reports whether to colour output: only on a terminal, and never
-// when NO_COLOR is set (https://no-color.org).
+// when NO_COLOR is set to a non-empty value (https://no-color.org).
 func useColor(w io.Writer) bool {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+	if os.Getenv("NO_COLOR") != "" {
 		return false
 	}
 	f, ok := w.(*os.File)

@@ -9,7 +9,7 @@ import (
 )
 
 func runRules(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("rules", "rules [rule-id]", stderr)
+	fs := newFlags("rules", "rules [rule-id]", stdout, stderr)
 	ids, code := parseFlags(fs, args)
 	if code >= 0 {
 		return code
