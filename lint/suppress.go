@@ -79,8 +79,8 @@ func within(f *sqlfile.File, sp sqlfile.Span, fd Finding) bool {
 }
 
 // directives reads every migrate-guard comment of the file. A statement
-// directive covers the statement it is written in or, in the comment block
-// before a statement, that statement.
+// directive covers the statement it is written in, or the one whose last line
+// it ends, or else the statement after its comment block.
 func (e *engine) directives(f *sqlfile.File) ([]*suppression, []Finding) {
 	var sups []*suppression
 	var bad []Finding
@@ -139,11 +139,15 @@ func parseDirective(comment string) (fileScope bool, ids []string, ok bool) {
 	return fileScope, ids, true
 }
 
-// stmtAfter returns the span of the statement that holds offset, or the
-// first statement after it. That may be a statement the parser rejected: its
-// extent is unknown, so its span runs from offset to the syntax error.
+// stmtAfter returns the span of the statement that holds offset, or that
+// ends on offset's line before it (a trailing comment), or else the first
+// statement after it. That may be a statement the parser rejected: its extent
+// is unknown, so its span runs from offset to the syntax error.
 func stmtAfter(f *sqlfile.File, off int) (sqlfile.Span, bool) {
 	i := sort.Search(len(f.Stmts), func(i int) bool { return f.Stmts[i].End >= off })
+	if i > 0 && (i == len(f.Stmts) || off < f.Stmts[i].Start) && f.Position(f.Stmts[i-1].End).Line == f.Position(off).Line {
+		return sqlfile.Span{Start: f.Stmts[i-1].Start, End: f.Stmts[i-1].End}, true
+	}
 	next := len(f.Src) + 1
 	if i < len(f.Stmts) {
 		next = f.Stmts[i].Start

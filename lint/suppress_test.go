@@ -50,6 +50,19 @@ func TestSuppressions(t *testing.T) {
 			want: "5:20-5:52 adding-required-column\n",
 		},
 		{
+			name: "trailing comment covers the statement it ends, not the next one",
+			sql:  "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT NOT NULL; -- migrate-guard-ignore adding-required-column -- empty table\nALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT NOT NULL;\n",
+			want: "2:20-2:52 adding-required-column\n",
+		},
+		{
+			name: "trailing comment after the last statement",
+			sql:  "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT NOT NULL; -- migrate-guard-ignore adding-required-column -- empty table\n",
+		},
+		{
+			name: "trailing comment of a multi-line statement",
+			sql:  "-- AlterTable\n" + strings.TrimSuffix(prismaAlter3, "\n") + " -- migrate-guard-ignore adding-required-column\n",
+		},
+		{
 			name: "directive covers the next statement only, not one further down",
 			sql:  "-- migrate-guard-ignore adding-required-column -- empty table\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n\nALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT NOT NULL;\n",
 			want: "1:1-1:61 unused-suppression\n4:20-4:52 adding-required-column\n",
