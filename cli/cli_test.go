@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/cli"
+	"github.com/migrate-guard/migrate-guard/ruledoc"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -328,7 +329,14 @@ func TestRules(t *testing.T) {
 			if code != 0 || errOut != "" {
 				t.Fatalf("exit %d, stderr %q", code, errOut)
 			}
-			for _, want := range []string{"# " + r.ID, r.Summary, r.Doc, "-- migrate-guard-ignore " + r.ID} {
+			page, err := ruledoc.Page(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != page {
+				t.Errorf("rules %s does not print the rule's documentation page", r.ID)
+			}
+			for _, want := range []string{"# " + r.ID, r.Doc, "-- migrate-guard-ignore " + r.ID} {
 				if !strings.Contains(out, want) {
 					t.Errorf("page does not hold %q:\n%s", want, out)
 				}

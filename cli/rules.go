@@ -3,8 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/migrate-guard/migrate-guard/ruledoc"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -26,14 +26,12 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "migrate-guard: unknown rule %q (run `migrate-guard rules` for the list)\n", id)
 			return ExitUsage
 		}
-		fmt.Fprintf(stdout, "# %s\n\n%s (default severity: %s)\n\n%s\n", r.ID, r.Summary, r.Severity, r.Doc)
-		if r.Bad != "" {
-			fmt.Fprintf(stdout, "\nFlagged:\n\n    %s\n", strings.ReplaceAll(r.Bad, "\n", "\n    "))
+		page, err := ruledoc.Page(r)
+		if err != nil {
+			fmt.Fprintln(stderr, "migrate-guard:", err)
+			return ExitUsage
 		}
-		if r.Good != "" {
-			fmt.Fprintf(stdout, "\nClean:\n\n    %s\n", strings.ReplaceAll(r.Good, "\n", "\n    "))
-		}
-		fmt.Fprintf(stdout, "\nSuppress with a reason, in the comments above the statement:\n\n    -- migrate-guard-ignore %s -- <reason>\n", r.ID)
+		fmt.Fprint(stdout, page)
 	}
 	return ExitOK
 }

@@ -11,6 +11,11 @@ var InvalidSuppression = register(&analysis.Rule{
 	Doc: "A `-- migrate-guard-ignore <rule-id>[, <rule-id>] -- <reason>` comment must name rules that " +
 		"exist (see `migrate-guard rules`). A misspelt id silences nothing, so the finding it was meant " +
 		"for is still there, or worse, a later one goes unnoticed.",
+	Bad: `-- AlterTable
+-- migrate-guard-ignore drop-colum -- contract step, the app stopped reading "content" in v42
+ALTER TABLE "Post" DROP COLUMN "content";`,
+	Good: `-- AlterTable
+ALTER TABLE "Post" ADD COLUMN "summary" TEXT;`,
 })
 
 // UnusedSuppression is reported by the engine for a suppression that
@@ -21,4 +26,9 @@ var UnusedSuppression = register(&analysis.Rule{
 	Summary:  "suppression comment that silenced nothing",
 	Doc: "A suppression that matches no finding is stale: the statement changed, or the rule no longer " +
 		"fires. Left in place it would silently hide a future finding of that rule on that statement.",
+	Bad: `-- AlterTable
+-- migrate-guard-ignore drop-column -- the column is unused
+ALTER TABLE "Post" ADD COLUMN "summary" TEXT;`,
+	Good: `-- AlterTable
+ALTER TABLE "Post" ADD COLUMN "summary" TEXT;`,
 })
