@@ -1,0 +1,255 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+)
+
+// EnumValueRemoval flags Prisma's enum replacement block: a new enum type,
+// every column converted to it, and the types renamed and dropped.
+var EnumValueRemoval = register(&analysis.Rule{
+	ID:       "enum-value-removal",
+	Severity: analysis.Warning,
+	Summary:  "enum value removed (or enum reordered) by replacing the type, rewriting every table that uses it",
+	Doc: "PostgreSQL cannot drop a value from an enum, so Prisma replaces the type: `CREATE TYPE \"E_new\"`, " +
+		"`ALTER TABLE ... ALTER COLUMN ... TYPE \"E_new\" USING (col::text::\"E_new\")` for every column of the " +
+		"enum, then renames and drops the old type. Each ALTER COLUMN rewrites its table and rebuilds its " +
+		"indexes under an ACCESS EXCLUSIVE lock, so reads and writes of those tables wait until it is done. A row " +
+		"still holding a removed value makes the cast fail with `invalid input value for enum` (SQLSTATE 22P02) " +
+		"and the migration with it; once it has run, instances still running the old code fail the same way when " +
+		"they write a removed value. The rule reports the whole block once, at its CREATE TYPE; column-type-rewrite " +
+		"stays quiet on the block's ALTER COLUMN statements. Reordering values by hand with the same block is " +
+		"reported for the rewrite alone.",
+	Bad: `/*
+  Warnings:
+
+  - The values [ADMIN] on the enum ` + "`Role`" + ` will be removed. If these variants are still used in the database, this will fail.
+
+*/
+-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER');
+ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
+COMMIT;`,
+	Good: `-- Step 1 of removing ADMIN, once no deployed code writes it: move the rows that hold it, in batches
+-- (repeat until it updates no row). The value itself can stay in the type, unused.
+UPDATE "User" SET "role" = 'USER' WHERE "id" IN (SELECT "id" FROM "User" WHERE "role" = 'ADMIN' LIMIT 10000);`,
+	Run: runEnumValueRemoval,
+})
+
+// enumSwap is one enum replacement block: CREATE TYPE New, columns converted
+// to New, the old type renamed away (or dropped), New renamed to the old name.
+type enumSwap struct {
+	Old, New    catalog.Name
+	First, Last int      // statement indexes of the CREATE TYPE and of the block's last statement
+	Values      []string // the new type's values
+	Columns     []colKey // the columns converted to New
+}
+
+// inEnumRemovalBlock reports whether the current statement belongs to an enum
+// replacement block that enum-value-removal reports as one change. Rules that
+// would report the block's statements one by one (column-type-rewrite on each
+// ALTER COLUMN ... TYPE) return early when it is true.
+func inEnumRemovalBlock(p *analysis.Pass) bool {
+	for _, s := range enumSwaps(p) {
+		if p.Stmt.Index >= s.First && p.Stmt.Index <= s.Last {
+			return true
+		}
+	}
+	return false
+}
+
+// enumSwaps finds the enum replacement blocks of the file.
+func enumSwaps(p *analysis.Pass) []enumSwap {
+	var out []enumSwap
+	for i, s := range p.File.Stmts {
+		c := s.Node.GetCreateEnumStmt()
+		if c == nil {
+			continue
+		}
+		if sw, ok := swapFrom(p, i, catalog.QualifiedName(c.TypeName)); ok {
+			sw.Values = enumValues(c.Vals)
+			out = append(out, sw)
+		}
+	}
+	return out
+}
+
+// swapFrom completes the block that starts with CREATE TYPE New at statement
+// first: New is later renamed to a name that an earlier statement of the
+// block renamed away or dropped.
+func swapFrom(p *analysis.Pass, first int, newName catalog.Name) (enumSwap, bool) {
+	sw := enumSwap{New: newName, First: first}
+	vacated := map[catalog.Name]catalog.Name{} // old name -> the name it was renamed to ("" when dropped)
+	for j := first + 1; j < len(p.File.Stmts); j++ {
+		n := p.File.Stmts[j].Node
+		if r := n.GetRenameStmt(); r != nil && r.RenameType == pg.ObjectType_OBJECT_TYPE {
+			from := catalog.QualifiedName(r.Object.GetList().GetItems())
+			to := catalog.Name{Schema: from.Schema, Name: r.Newname}
+			if from == newName {
+				if _, ok := vacated[to]; !ok {
+					return sw, false
+				}
+				sw.Old, sw.Last = to, dropOfRenamed(p, j, vacated[to])
+				return sw, true
+			}
+			vacated[from] = to
+		}
+		for _, name := range droppedTypes(n) {
+			vacated[name] = catalog.Name{}
+		}
+		sw.addConversions(p, n)
+	}
+	return sw, false
+}
+
+// dropOfRenamed extends the block to the DROP TYPE of the renamed old type
+// when it follows.
+func dropOfRenamed(p *analysis.Pass, last int, renamed catalog.Name) int {
+	if renamed == (catalog.Name{}) {
+		return last
+	}
+	for j := last + 1; j < len(p.File.Stmts); j++ {
+		if slices.Contains(droppedTypes(p.File.Stmts[j].Node), renamed) {
+			return j
+		}
+	}
+	return last
+}
+
+// droppedTypes returns the types a DROP TYPE statement drops.
+func droppedTypes(n *pg.Node) []catalog.Name {
+	d := n.GetDropStmt()
+	if d == nil || d.RemoveType != pg.ObjectType_OBJECT_TYPE {
+		return nil
+	}
+	var out []catalog.Name
+	for _, o := range d.Objects {
+		out = append(out, catalog.QualifiedName(o.GetTypeName().GetNames()))
+	}
+	return out
+}
+
+// addConversions records the ALTER COLUMN ... TYPE New clauses of a statement.
+func (sw *enumSwap) addConversions(p *analysis.Pass, n *pg.Node) {
+	a := n.GetAlterTableStmt()
+	if a == nil || a.Relation == nil {
+		return
+	}
+	table := catalog.RangeName(a.Relation)
+	for _, cn := range a.Cmds {
+		cmd := cn.GetAlterTableCmd()
+		d := cmd.GetDef().GetColumnDef()
+		if cmd.GetSubtype() == pg.AlterTableType_AT_AlterColumnType && d != nil &&
+			catalog.QualifiedName(d.TypeName.GetNames()) == sw.New {
+			sw.Columns = append(sw.Columns, colKey{table, cmd.Name})
+		}
+	}
+}
+
+func enumValues(nodes []*pg.Node) []string {
+	var out []string
+	for _, n := range nodes {
+		out = append(out, n.GetString_().GetSval())
+	}
+	return out
+}
+
+func runEnumValueRemoval(p *analysis.Pass) {
+	if p.Stmt.Node.GetCreateEnumStmt() == nil {
+		return
+	}
+	for _, sw := range enumSwaps(p) {
+		if sw.First != p.Stmt.Index {
+			continue
+		}
+		var rewritten []colKey
+		for _, c := range sw.Columns {
+			if existing(p, c.Table) {
+				rewritten = append(rewritten, c)
+			}
+		}
+		if len(rewritten) == 0 {
+			continue
+		}
+		reportEnumSwap(p, sw, rewritten, removedValues(p, sw))
+	}
+}
+
+// removedValues returns the old enum's values that the new type lacks, or
+// nil when the history does not know the old enum.
+func removedValues(p *analysis.Pass, sw enumSwap) []string {
+	old := p.Schema.Enum(sw.Old)
+	if old == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range old.Values {
+		if !slices.Contains(sw.Values, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []string) {
+	tables := dedupe(tableNames(cols))
+	list := strings.Join(tables, ", ")
+	rewrite := fmt.Sprintf("rewrites %s and rebuilds the indexes under an ACCESS EXCLUSIVE lock: reads and writes on %s "+
+		"block until the rewrite is done", list, list)
+	var msg string
+	if len(removed) == 0 {
+		msg = fmt.Sprintf("replacing enum %s by %s (no value removed) %s", sw.Old, sw.New, rewrite)
+	} else {
+		msg = fmt.Sprintf("removing %s from enum %s %s; a row of %s still holding %s makes the cast fail with 22P02 "+
+			"\"invalid input value for enum\" and the migration with it, and instances still running the old code fail the "+
+			"same way when they write it", quotedValues(removed), sw.Old, rewrite, columnList(cols), orList(removed))
+	}
+	p.ReportStmt(msg,
+		"First deploy code that no longer writes the removed values, and move the rows that hold them to another value "+
+			"with a batched data migration; check that none is left (query below). The replacement still rewrites the tables: "+
+			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as "+
+			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. "+prismaEdit,
+		enumSwapFix(sw, cols, removed))
+}
+
+func enumSwapFix(sw enumSwap, cols []colKey, removed []string) string {
+	var b strings.Builder
+	if len(removed) > 0 {
+		b.WriteString("-- Before deploying, each query must return 0 (move those rows first, in batches):\n")
+		for _, c := range cols {
+			fmt.Fprintf(&b, "SELECT count(*) FROM %s WHERE %s::text IN (%s);\n", c.Table, ident(c.Col), quotedValues(removed))
+		}
+	}
+	b.WriteString("-- Then let the replacement give up instead of queueing every query of the tables behind it:\n")
+	b.WriteString(strings.TrimSuffix(lockTimeout, "\n"))
+	return b.String()
+}
+
+func tableNames(cols []colKey) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Table.String()
+	}
+	return out
+}
+
+// orList renders values as 'A' or 'A' or 'B'.
+func orList(vals []string) string {
+	parts := make([]string, len(vals))
+	for i, v := range vals {
+		parts[i] = literal(v)
+	}
+	return strings.Join(parts, " or ")
+}
