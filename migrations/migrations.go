@@ -208,7 +208,7 @@ func load(dir string) (*Set, error) {
 	if len(s.Migrations) == 0 {
 		return nil, nil
 	}
-	sortByName(s.Migrations)
+	sort.SliceStable(s.Migrations, func(i, j int) bool { return versionLess(s.Migrations[i].Name, s.Migrations[j].Name) })
 	return s, nil
 }
 
@@ -239,6 +239,40 @@ func loadPrisma(dir string, entries []os.DirEntry) (*Set, error) {
 // does; it agrees with Prisma's CLI for the usual timestamp names.
 func sortByName(ms []*Migration) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Name < ms[j].Name })
+}
+
+// versionLess orders plain SQL migrations as their tools do: runs of digits
+// compare as numbers, so Flyway's V1_2__x.sql comes before V1_10__y.sql and
+// goose's 9_x.sql before 10_y.sql; same-length timestamps keep byte order.
+func versionLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+// digits returns the length of the run of ASCII digits at the start of s.
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 func readLock(path string) Lock {

@@ -166,10 +166,10 @@ func TestDiscover(t *testing.T) {
 			want:  "current/apps/db/prisma/migrations prisma: " + lintAll(prismaOrder),
 		},
 		{
-			name:  "plain directory of .sql files sorted by name",
+			name:  "plain directory of .sql files in version order",
 			files: map[string]string{"db/V2__add.sql": "SELECT 2;", "db/V10__late.SQL": "SELECT 10;", "db/V1__init.sql": "SELECT 1;", "db/notes.txt": "", "db/sub/V0__ignored.sql": "SELECT 0;"},
 			args:  []string{"db"},
-			want:  "db: V10__late.SQL* V1__init.sql* V2__add.sql*",
+			want:  "db: V1__init.sql* V2__add.sql* V10__late.SQL*",
 		},
 		{
 			name:  "naming one migration.sql lints only it, with the others as context",
