@@ -138,7 +138,8 @@ func parseDB(fs *flagSet, args []string, o *deploy.Options, stderr io.Writer) in
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "migrate-guard:", err)
 	var me *deploy.MigrationError
-	if errors.As(err, &me) {
+	var re *deploy.RefusedError
+	if errors.As(err, &me) || errors.As(err, &re) {
 		return ExitFindings
 	}
 	return ExitUsage

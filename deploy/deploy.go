@@ -180,9 +180,9 @@ func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema st
 		return err
 	}
 	if objects > 0 {
-		return fmt.Errorf("the database schema %q is not empty but has no %s table (Prisma error P3005): "+
+		return &RefusedError{fmt.Sprintf("the database schema %q is not empty but has no %s table (Prisma error P3005): "+
 			"baseline it first — mark the migrations that the schema already contains as applied with "+
-			"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)", schema, historyTable)
+			"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)", schema, historyTable)}
 	}
 	if err := ensureSchema(ctx, conn, schema); err != nil {
 		return err
@@ -215,10 +215,10 @@ func refuseFailed(rows []*Row) error {
 		if r.Logs != nil && *r.Logs != "" {
 			logs = "\n" + *r.Logs
 		}
-		return fmt.Errorf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
+		return &RefusedError{fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
 			"Either fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
 			"or finish the migration by hand, then `migrate-guard resolve --applied %s`.",
-			r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)
+			r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)}
 	}
 	return nil
 }

@@ -59,6 +59,13 @@ func (e *MigrationError) Error() string {
 
 func (e *MigrationError) Unwrap() error { return e.Err }
 
+// RefusedError is a deploy refused because of the state of the history: a
+// failed migration (P3009) or a schema to baseline first (P3005). Like a
+// failed migration, it needs a person to resolve it.
+type RefusedError struct{ Msg string }
+
+func (e *RefusedError) Error() string { return e.Msg }
+
 // migrationError builds the error for a failure of SQL sent from byte base
 // of the file, after done statements of the file had completed.
 func (a *applier) migrationError(m *migration, err error, done, base int) *MigrationError {

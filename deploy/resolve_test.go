@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
@@ -63,6 +64,9 @@ func TestBaseline(t *testing.T) {
 		t.Fatal("deploy onto a non-empty schema without history went ahead")
 	}
 	wantContains(t, "refusal", err.Error(), "P3005", "resolve --applied")
+	if out, code := run(t, mgCommand(t, db, "deploy", dir)); code != 1 || !strings.Contains(out, "P3005") {
+		t.Errorf("the CLI exited %d, want 1 with P3005:\n%s", code, out)
+	}
 	if exists(t, conn, historyTable) || exists(t, conn, `"Post"`) {
 		t.Fatal("the refused deploy changed the database")
 	}
