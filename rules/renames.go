@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -13,6 +14,10 @@ import (
 // Prisma turns a renamed field or model into DROP plus ADD (or DROP TABLE
 // plus CREATE TABLE). drop-add-rename reports such pairs; drop-column and
 // drop-table stay quiet on them, so all three share the detection below.
+// Hand-edited migrations often move the data first (ADD tmp; UPDATE SET
+// tmp = f(old); DROP old; RENAME tmp TO old): a drop whose data an earlier
+// statement copied loses nothing, and is only a problem for old code when
+// nothing takes the dropped name back.
 
 // lockTimeout is prepended to the quick but ACCESS EXCLUSIVE statements the
 // fixes suggest, so they give up instead of queueing behind a long query
@@ -30,10 +35,11 @@ type colKey struct {
 // colDrop is a DROP COLUMN of a column that held data before the file.
 type colDrop struct {
 	colKey
-	Type  catalog.Type
-	Typed bool // Type is known from the replayed history
-	Stmt  int
-	Span  sqlfile.Span
+	Type   catalog.Type
+	Typed  bool // Type is known from the replayed history
+	Copied bool // an earlier UPDATE or INSERT ... SELECT read its values
+	Stmt   int
+	Span   sqlfile.Span
 }
 
 // colAdd is an ADD COLUMN on a table that existed before the file.
@@ -51,9 +57,10 @@ type colRename struct {
 
 // tableDrop is a DROP TABLE of a table that existed before the file.
 type tableDrop struct {
-	Name catalog.Name
-	Cols []catalog.Column // as before the file; nil when the history does not know the table
-	Stmt int
+	Name   catalog.Name
+	Cols   []catalog.Column // as before the file; nil when the history does not know the table
+	Copied bool             // an earlier INSERT ... SELECT read its rows
+	Stmt   int
 }
 
 // tableRename is a DROP TABLE paired with a CREATE TABLE.
@@ -68,6 +75,14 @@ type fileChanges struct {
 	adds    []colAdd
 	tDrops  []tableDrop
 	creates []catalog.Table // as created, before later statements alter them
+	// copiedCols and copiedTables are read by the UPDATE and INSERT ...
+	// SELECT statements seen so far.
+	copiedCols   map[colKey]bool
+	copiedTables map[catalog.Name]bool
+	// namedCol and namedTable give the last statement that gave a column
+	// (RENAME COLUMN) or a relation (RENAME TO, CREATE TABLE or VIEW) a name.
+	namedCol   map[colKey]int
+	namedTable map[catalog.Name]int
 }
 
 // renames holds the probable renames of one file.
@@ -78,20 +93,55 @@ type renames struct {
 	// name, with the new type: a type change that loses the data, not a
 	// rename.
 	recreated map[colKey]catalog.Type
+	// copiedCols and copiedTables hold the drops whose data an earlier
+	// statement copied; true when a later statement takes the name back, so
+	// old code keeps finding it.
+	copiedCols   map[colKey]bool
+	copiedTables map[catalog.Name]bool
 }
 
-// fileRenames finds the probable renames of the file being linted.
+// lastRenames keeps the analysis of the last file: the rules ask for it on
+// every drop, and replaying the file each time would be quadratic. Holding
+// the file and schema keeps their addresses from being reused.
+var lastRenames struct {
+	sync.Mutex
+	file   *sqlfile.File
+	before *catalog.Catalog
+	r      renames
+}
+
+// fileRenames returns the probable renames of the file being linted.
 func fileRenames(p *analysis.Pass) renames {
+	lastRenames.Lock()
+	defer lastRenames.Unlock()
+	if lastRenames.file != p.File || lastRenames.before != p.Before {
+		lastRenames.file, lastRenames.before, lastRenames.r = p.File, p.Before, findRenames(p)
+	}
+	return lastRenames.r
+}
+
+func findRenames(p *analysis.Pass) renames {
 	ch := collectChanges(p)
+	r := renames{recreated: map[colKey]catalog.Type{}, copiedCols: map[colKey]bool{}, copiedTables: map[catalog.Name]bool{}}
+	drops, adds := r.sortColumns(ch)
+	r.cols = pairColumns(drops, adds)
+	r.tables = pairTables(r.sortTables(ch), ch.creates)
+	return r
+}
+
+// sortColumns sets aside copied and recreated columns, and returns the drops
+// and adds left to pair.
+func (r *renames) sortColumns(ch fileChanges) ([]colDrop, []colAdd) {
 	added, dropped := map[colKey]catalog.Type{}, map[colKey]bool{}
 	for _, a := range ch.adds {
 		added[a.colKey] = a.Type
 	}
-	r := renames{recreated: map[colKey]catalog.Type{}}
 	var drops []colDrop
 	for _, d := range ch.drops {
 		dropped[d.colKey] = true
-		if typ, ok := added[d.colKey]; ok {
+		if d.Copied {
+			r.copiedCols[d.colKey] = ch.namedCol[d.colKey] > d.Stmt
+		} else if typ, ok := added[d.colKey]; ok {
 			r.recreated[d.colKey] = typ
 		} else {
 			drops = append(drops, d)
@@ -103,15 +153,27 @@ func fileRenames(p *analysis.Pass) renames {
 			adds = append(adds, a)
 		}
 	}
-	r.cols = pairColumns(drops, adds)
-	r.tables = pairTables(ch.tDrops, ch.creates)
-	return r
+	return drops, adds
+}
+
+// sortTables sets aside copied tables, and returns the drops left to pair.
+func (r *renames) sortTables(ch fileChanges) []tableDrop {
+	var drops []tableDrop
+	for _, d := range ch.tDrops {
+		if d.Copied {
+			r.copiedTables[d.Name] = ch.namedTable[d.Name] > d.Stmt
+		} else {
+			drops = append(drops, d)
+		}
+	}
+	return drops
 }
 
 // collectChanges replays the file from the schema before it, recording each
 // drop and add with the schema as it is just before its statement.
 func collectChanges(p *analysis.Pass) fileChanges {
-	var ch fileChanges
+	ch := fileChanges{copiedCols: map[colKey]bool{}, copiedTables: map[catalog.Name]bool{},
+		namedCol: map[colKey]int{}, namedTable: map[catalog.Name]int{}}
 	cat := p.Before.Clone()
 	q := *p
 	q.Schema = cat
@@ -121,16 +183,30 @@ func collectChanges(p *analysis.Pass) fileChanges {
 		case *pg.Node_AlterTableStmt:
 			ch.alter(&q)
 		case *pg.Node_DropStmt:
-			ch.tDrops = append(ch.tDrops, droppedTables(&q, n.DropStmt)...)
-		}
-		cat.Apply(s.Node)
-		if n := s.Node.GetCreateStmt(); n != nil && p.Before.Table(catalog.RangeName(n.Relation)) == nil {
-			if t := cat.Table(catalog.RangeName(n.Relation)); t != nil && !t.Partial {
-				ch.creates = append(ch.creates, catalog.Table{Name: t.Name, Columns: append([]catalog.Column(nil), t.Columns...)})
+			for _, d := range droppedTables(&q, n.DropStmt) {
+				d.Copied = ch.copiedTables[d.Name]
+				ch.tDrops = append(ch.tDrops, d)
 			}
+		case *pg.Node_UpdateStmt:
+			ch.updateCopies(n.UpdateStmt)
+		case *pg.Node_InsertStmt:
+			ch.insertCopies(n.InsertStmt)
+		}
+		ch.noteName(s)
+		cat.Apply(s.Node)
+		if n := s.Node.GetCreateStmt(); n != nil {
+			ch.created(p.Before, cat, catalog.RangeName(n.Relation))
 		}
 	}
 	return ch
+}
+
+// created records a table the file created under a name that was free
+// before the file, with its columns as created.
+func (ch *fileChanges) created(before, now *catalog.Catalog, name catalog.Name) {
+	if t := now.Table(name); t != nil && !t.Partial && before.Table(name) == nil {
+		ch.creates = append(ch.creates, catalog.Table{Name: t.Name, Columns: append([]catalog.Column(nil), t.Columns...)})
+	}
 }
 
 // alter records the column drops and adds of an ALTER TABLE on tables that
@@ -138,7 +214,8 @@ func collectChanges(p *analysis.Pass) fileChanges {
 func (ch *fileChanges) alter(p *analysis.Pass) {
 	for _, c := range alterCmds(p) {
 		if dropsData(p, c) {
-			d := colDrop{colKey: colKey{c.Table, c.Cmd.Name}, Stmt: p.Stmt.Index, Span: c.Span}
+			key := colKey{c.Table, c.Cmd.Name}
+			d := colDrop{colKey: key, Copied: ch.copiedCols[key], Stmt: p.Stmt.Index, Span: c.Span}
 			if t := p.Schema.Table(c.Table); t != nil && t.Column(c.Cmd.Name) != nil {
 				d.Type, d.Typed = t.Column(c.Cmd.Name).Type, true
 			}
@@ -147,6 +224,71 @@ func (ch *fileChanges) alter(p *analysis.Pass) {
 		if d := c.Cmd.Def.GetColumnDef(); c.Cmd.Subtype == pg.AlterTableType_AT_AddColumn && d != nil && existing(p, c.Table) {
 			ch.adds = append(ch.adds, colAdd{colKey{c.Table, d.Colname}, p.Schema.TypeOf(d.TypeName)})
 		}
+	}
+}
+
+// updateCopies records the columns an UPDATE reads into its SET values.
+func (ch *fileChanges) updateCopies(u *pg.UpdateStmt) {
+	t := catalog.RangeName(u.Relation)
+	for _, n := range u.TargetList {
+		for _, col := range columnRefs(n.GetResTarget().GetVal()) {
+			ch.copiedCols[colKey{t, col}] = true
+		}
+	}
+}
+
+// insertCopies records the tables an INSERT ... SELECT reads, and the
+// columns its select list reads from them.
+func (ch *fileChanges) insertCopies(ins *pg.InsertStmt) {
+	sel := ins.SelectStmt.GetSelectStmt()
+	if sel == nil {
+		return
+	}
+	var cols []string
+	for _, n := range sel.TargetList {
+		cols = append(cols, columnRefs(n.GetResTarget().GetVal())...)
+	}
+	for _, from := range sel.FromClause {
+		walkNodes(from, func(n *pg.Node) {
+			if rv := n.GetRangeVar(); rv != nil {
+				t := catalog.RangeName(rv)
+				ch.copiedTables[t] = true
+				for _, col := range cols {
+					ch.copiedCols[colKey{t, col}] = true
+				}
+			}
+		})
+	}
+}
+
+// columnRefs returns the names of the columns an expression reads.
+func columnRefs(expr *pg.Node) []string {
+	var out []string
+	walkNodes(expr, func(n *pg.Node) {
+		if f := n.GetColumnRef().GetFields(); len(f) > 0 {
+			if s := f[len(f)-1].GetString_(); s != nil {
+				out = append(out, s.Sval)
+			}
+		}
+	})
+	return out
+}
+
+// noteName records the column or relation name a statement gives.
+func (ch *fileChanges) noteName(s *sqlfile.Stmt) {
+	switch n := s.Node.Node.(type) {
+	case *pg.Node_RenameStmt:
+		t := catalog.RangeName(n.RenameStmt.Relation)
+		switch n.RenameStmt.RenameType {
+		case pg.ObjectType_OBJECT_COLUMN:
+			ch.namedCol[colKey{t, n.RenameStmt.Newname}] = s.Index
+		case pg.ObjectType_OBJECT_TABLE, pg.ObjectType_OBJECT_VIEW:
+			ch.namedTable[catalog.Name{Schema: t.Schema, Name: n.RenameStmt.Newname}] = s.Index
+		}
+	case *pg.Node_ViewStmt:
+		ch.namedTable[catalog.RangeName(n.ViewStmt.View)] = s.Index
+	case *pg.Node_CreateStmt:
+		ch.namedTable[catalog.RangeName(n.CreateStmt.Relation)] = s.Index
 	}
 }
 
@@ -238,9 +380,9 @@ func sameType(a, b catalog.Type) bool {
 	return true
 }
 
-// pairTables pairs each dropped table with the created table that shares the
-// most columns (name and type), when at least two and at least half of the
-// created table's columns match.
+// pairTables pairs each dropped table with the created table of the same
+// schema that shares the most columns (name and type), when at least two and
+// at least half of the created table's columns match.
 func pairTables(drops []tableDrop, creates []catalog.Table) []tableRename {
 	var out []tableRename
 	used := make([]bool, len(creates))
@@ -248,7 +390,7 @@ func pairTables(drops []tableDrop, creates []catalog.Table) []tableRename {
 		best, bestN := -1, 0
 		for i, u := range creates {
 			n := matchingColumns(d.Cols, u.Columns)
-			if !used[i] && u.Name != d.Name && n >= 2 && 2*n >= len(u.Columns) && n > bestN {
+			if !used[i] && u.Name != d.Name && u.Name.Schema == d.Name.Schema && n >= 2 && 2*n >= len(u.Columns) && n > bestN {
 				best, bestN = i, n
 			}
 		}

@@ -1,0 +1,100 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+)
+
+// DropAddRename flags a probable rename that Prisma generated as a drop plus
+// an add, which deletes the data.
+var DropAddRename = register(&analysis.Rule{
+	ID:       "drop-add-rename",
+	Severity: analysis.Error,
+	Summary:  "probable rename generated as drop plus add, losing the data",
+	Doc: "Prisma cannot tell a renamed field or model from a removed one plus a new one: it generates " +
+		"DROP COLUMN plus ADD COLUMN (or DROP TABLE plus CREATE TABLE). The old column's values are deleted " +
+		"and the new column starts empty (NULL or its default); for a model, every row is gone. The rule " +
+		"pairs a dropped column with an added one on the same table in the same migration when they are the " +
+		"only drop and add of that table or have the same type, and a dropped table with a created one when " +
+		"at least two and at least half of the new table's columns match the old table's by name and type. " +
+		"Keep the data by mapping the new name to the old column or table (`@map`, `@@map`), or by editing " +
+		"the migration into a RENAME; for zero downtime, use expand-contract (see rename-column and rename-table).",
+	Bad: `/*
+  Warnings:
+
+  - You are about to drop the column ` + "`name`" + ` on the ` + "`User`" + ` table. All the data in the column will be lost.
+
+*/
+-- AlterTable
+ALTER TABLE "User" DROP COLUMN "name",
+ADD COLUMN     "fullName" VARCHAR(100);`,
+	Good: `-- Expand step of a zero-downtime rename of User.name to User.fullName: the new column is
+-- added, written by a trigger and backfilled (see rename-column); "name" is dropped later.
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "fullName" VARCHAR(100);`,
+	Run: runDropAddRename,
+})
+
+func runDropAddRename(p *analysis.Pass) {
+	if !dropsOldData(p) {
+		return
+	}
+	r := fileRenames(p)
+	for _, c := range r.cols {
+		if c.Stmt == p.Stmt.Index {
+			reportColumnRename(p, c)
+		}
+	}
+	for _, t := range r.tables {
+		if t.Stmt == p.Stmt.Index {
+			reportTableRename(p, t)
+		}
+	}
+}
+
+// dropsOldData reports whether the statement drops a column or table that
+// existed before the file, so rename detection is worth running.
+func dropsOldData(p *analysis.Pass) bool {
+	if s := p.Stmt.Node.GetDropStmt(); s != nil {
+		return len(droppedTables(p, s)) > 0
+	}
+	for _, c := range alterCmds(p) {
+		if dropsData(p, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func reportColumnRename(p *analysis.Pass, c colRename) {
+	fix := fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table, ident(c.Col), ident(c.New))
+	if c.Typed && !sameType(c.Type, c.NewType) {
+		fix += fmt.Sprintf("\nALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, ident(c.New), c.NewType)
+	}
+	p.ReportSpan(c.Span,
+		fmt.Sprintf("column %s of %s is dropped and %s added in the same migration: the data of %[1]s is deleted and %[3]s "+
+			"starts empty (NULL or its default); if this was a rename in schema.prisma, every value is lost",
+			ident(c.Col), c.Table, ident(c.New)),
+		fmt.Sprintf("If you renamed the field, keep the data: either keep the column and map the renamed field to it with "+
+			"`@map(\"%s\")` (no migration at all), or replace the DROP COLUMN and ADD COLUMN with the RENAME below. "+
+			"A RENAME still makes instances running the old code fail (42703) until they are redeployed. ", c.Col)+
+			expandContract("column")+" If the columns are unrelated and the data may go, suppress the finding with a reason: "+
+			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. "+
+			prismaEdit,
+		fix)
+}
+
+func reportTableRename(p *analysis.Pass, t tableRename) {
+	p.ReportStmt(
+		fmt.Sprintf("table %s is dropped and %s created with matching columns in the same migration: every row of %[1]s is "+
+			"deleted and %[2]s starts empty; if this was a model rename in schema.prisma, all its data is lost", t.Name, t.New),
+		fmt.Sprintf("If you renamed the model, keep the data: either keep the table and map the renamed model to it with "+
+			"`@@map(\"%s\")` (no migration at all), or replace the DROP TABLE and CREATE TABLE (and the foreign keys and "+
+			"indexes dropped and re-created with them) with the RENAME below; a later `prisma migrate dev` generates "+
+			"what still differs, such as index names. A RENAME still makes instances running the old code fail "+
+			"(42P01) until they are redeployed; for zero downtime, also create a view with the old name (see rename-table). "+
+			"If the tables are unrelated and the data may go, suppress the finding with a reason: "+
+			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. ", t.Name.Name)+prismaEdit,
+		fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t.Name, ident(t.New.Name)))
+}

@@ -1,0 +1,90 @@
+package rules_test
+
+import "testing"
+
+// renamedModel is what Prisma generates when the Post model is renamed to
+// Article: the old table is dropped and the new one created empty.
+const renamedModel = `/*
+  Warnings:
+
+  - You are about to drop the ` + "`Post`" + ` table. If the table is not empty, all the data it contains will be lost.
+
+*/
+-- DropForeignKey
+ALTER TABLE "public"."Post" DROP CONSTRAINT "Post_authorId_fkey";
+
+-- DropTable
+DROP TABLE "public"."Post";
+
+-- CreateTable
+CREATE TABLE "public"."Article" (
+    "id" SERIAL NOT NULL,
+    "title" VARCHAR(255) NOT NULL,
+    "content" TEXT,
+    "published" BOOLEAN NOT NULL DEFAULT false,
+    "authorId" INTEGER NOT NULL,
+    "views" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "Article_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Article_authorId_idx" ON "public"."Article"("authorId");
+
+-- AddForeignKey
+ALTER TABLE "public"."Article" ADD CONSTRAINT "Article_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "public"."User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+`
+
+func TestDropAddRename(t *testing.T) {
+	runCases(t, "drop-add-rename", []ruleCase{
+		{name: "prisma renamed field in one alter", history: exampleHistory,
+			sql:  "/*\n  Warnings:\n\n  - You are about to drop the column `name` on the `User` table. All the data in the column will be lost.\n\n*/\n-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"name\",\nADD COLUMN     \"fullName\" VARCHAR(100);\n",
+			want: []string{"8:20"}},
+		{name: "add before drop, separate schema-qualified statements", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"public\".\"User\" ADD COLUMN \"fullName\" VARCHAR(100);\n\n-- AlterTable\nALTER TABLE \"public\".\"User\" DROP COLUMN \"name\";\n",
+			want: []string{"5:29"}},
+		{name: "two renames paired by type", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"Post\" DROP COLUMN \"content\",\nDROP COLUMN \"views\",\nADD COLUMN     \"body\" TEXT,\nADD COLUMN     \"viewCount\" INTEGER NOT NULL DEFAULT 0;\n",
+			want: []string{"2:20", "3:1"}},
+		{name: "only drop and add of the table, types differ", history: exampleHistory,
+			sql:  "ALTER TABLE \"User\" DROP COLUMN \"name\", ADD COLUMN \"displayName\" TEXT;\n",
+			want: []string{"1:20"}},
+		{name: "prisma renamed model", history: exampleHistory, sql: renamedModel, want: []string{"11:1"}},
+		{name: "dropped and re-added under the same name is no rename", history: exampleHistory,
+			sql: "-- AlterTable\nALTER TABLE \"Post\" DROP COLUMN \"views\",\nADD COLUMN     \"views\" BIGINT NOT NULL DEFAULT 0;\n"},
+		{name: "several drops and adds of unrelated types", history: exampleHistory,
+			sql: "-- AlterTable\nALTER TABLE \"Post\" DROP COLUMN \"content\",\nDROP COLUMN \"views\",\nADD COLUMN     \"publishedAt\" TIMESTAMP(3),\nADD COLUMN     \"rating\" DOUBLE PRECISION;\n"},
+		{name: "drop and add on different tables", history: exampleHistory,
+			sql: "ALTER TABLE \"User\" DROP COLUMN \"name\";\nALTER TABLE \"Post\" ADD COLUMN \"subtitle\" VARCHAR(100);\n"},
+		{name: "table created in the same migration",
+			sql: "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL, \"label\" TEXT);\nALTER TABLE \"Tag\" DROP COLUMN \"label\", ADD COLUMN \"name\" TEXT;\n"},
+		{name: "new table sharing only its id", history: exampleHistory,
+			sql: "DROP TABLE \"Post\";\n\nCREATE TABLE \"Comment\" (\n    \"id\" SERIAL NOT NULL,\n    \"body\" TEXT NOT NULL,\n    \"postId\" INTEGER NOT NULL,\n\n    CONSTRAINT \"Comment_pkey\" PRIMARY KEY (\"id\")\n);\n"},
+		{name: "values copied into the new column before the drop", history: exampleHistory,
+			sql: "BEGIN;\nALTER TABLE \"User\" ADD COLUMN \"fullName\" TEXT;\nUPDATE \"User\" SET \"fullName\" = \"name\";\nALTER TABLE \"User\" DROP COLUMN \"name\";\nCOMMIT;\n"},
+		{name: "rows copied into the new table before the drop", history: exampleHistory,
+			sql: "CREATE TABLE \"Article\" (\"id\" SERIAL NOT NULL, \"title\" VARCHAR(255) NOT NULL, \"content\" TEXT);\nINSERT INTO \"Article\" SELECT \"id\", \"title\", \"content\" FROM \"Post\";\nDROP TABLE \"Post\";\n"},
+		{name: "expand step adds only", history: exampleHistory,
+			sql: "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"fullName\" VARCHAR(100);\n"},
+	})
+}
+
+func TestDropAddRenameFix(t *testing.T) {
+	for _, c := range []struct{ sql, fix string }{
+		{"ALTER TABLE \"public\".\"User\" DROP COLUMN \"name\",\nADD COLUMN \"fullName\" VARCHAR(100);",
+			`ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";`},
+		{`ALTER TABLE "User" DROP COLUMN "name", ADD COLUMN "displayName" TEXT;`,
+			"ALTER TABLE \"User\" RENAME COLUMN \"name\" TO \"displayName\";\nALTER TABLE \"User\" ALTER COLUMN \"displayName\" TYPE text USING \"displayName\"::text;"},
+		{renamedModel, `ALTER TABLE "Post" RENAME TO "Article";`},
+	} {
+		var got []string
+		for _, f := range lintSQL(t, exampleHistory, c.sql, 0) {
+			if f.Rule == "drop-add-rename" {
+				got = append(got, f.Fix)
+			}
+		}
+		if len(got) != 1 || got[0] != c.fix {
+			t.Errorf("%s: fixes %q, want %q", c.sql, got, c.fix)
+		}
+	}
+}
