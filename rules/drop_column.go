@@ -21,7 +21,9 @@ var DropColumn = register(&analysis.Rule{
 		"DROP COLUMN itself is quick, but it takes an ACCESS EXCLUSIVE lock that waits behind long queries " +
 		"while every later query of the table waits behind it, so give it a short lock_timeout. A column " +
 		"dropped from a table created in the same migration is not reported, and a drop that Prisma " +
-		"generated for a renamed field is reported by drop-add-rename instead.",
+		"generated for a renamed field is reported by drop-add-rename instead. When an earlier UPDATE or " +
+		"INSERT ... SELECT of the migration copied the column's values (a hand-written type change or move), " +
+		"no data is lost: the drop is reported only if no later statement gives a column its name back.",
 	Bad: `/*
   Warnings:
 
@@ -48,19 +50,30 @@ func runDropColumn(p *analysis.Pass) {
 			found := fileRenames(p)
 			r = &found
 		}
-		if typ, ok := r.recreated[colKey{c.Table, c.Cmd.Name}]; ok {
+		key := colKey{c.Table, c.Cmd.Name}
+		if restored, ok := r.copiedCols[key]; ok {
+			if !restored {
+				reportDropColumn(p, c, true)
+			}
+		} else if typ, ok := r.recreated[key]; ok {
 			reportRecreated(p, c, typ)
 		} else if r.column(p.Stmt.Index, c.Table, c.Cmd.Name) == nil {
-			reportDropColumn(p, c)
+			reportDropColumn(p, c, false)
 		}
 	}
 }
 
-func reportDropColumn(p *analysis.Pass, c alterCmd) {
+// reportDropColumn reports a dropped column; copied tells that an earlier
+// statement of the file copied its values, so only old code suffers.
+func reportDropColumn(p *analysis.Pass, c alterCmd, copied bool) {
+	loss := "deletes its data for good, and"
+	if copied {
+		loss = "loses no data (an earlier statement of this migration copied its values), but"
+	}
 	p.ReportSpan(c.Span,
-		fmt.Sprintf("dropping column %s of %s deletes its data for good, and instances still running the old code "+
-			"fail with 42703 \"column does not exist\" until redeployed: the old Prisma Client selects every scalar field by name",
-			ident(c.Cmd.Name), c.Table),
+		fmt.Sprintf("dropping column %s of %s %s instances still running the old code fail with 42703 "+
+			"\"column does not exist\" until redeployed: the old Prisma Client selects every scalar field by name",
+			ident(c.Cmd.Name), c.Table, loss),
 		"Use expand-contract: first deploy code that no longer reads or writes the column (remove the field from "+
 			"schema.prisma, and delete this DROP COLUMN from the generated migration), then drop the column in a later "+
 			"migration; `prisma migrate dev` generates the drop again. If this IS that contract step, suppress the finding "+

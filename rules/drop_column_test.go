@@ -29,6 +29,11 @@ func TestDropColumn(t *testing.T) {
 			sql: `ALTER TABLE "User" DROP COLUMN IF EXISTS "nickname";`},
 		{name: "contract step suppressed with a reason", history: exampleHistory,
 			sql: "-- AlterTable\n-- migrate-guard-ignore drop-column -- contract step, release 42 stopped reading it\nALTER TABLE \"User\" DROP COLUMN \"name\";\n"},
+		{name: "values copied elsewhere, name not taken back", history: exampleHistory,
+			sql:  "ALTER TABLE \"Post\" ADD COLUMN \"body\" JSONB;\nUPDATE \"Post\" SET \"body\" = jsonb_build_object('text', \"content\");\nALTER TABLE \"Post\" DROP COLUMN \"content\";\n",
+			want: []string{"3:20"}},
+		{name: "hand-written type change: copy, drop, rename back", history: exampleHistory,
+			sql: "-- Step 1: Create temporary column\nALTER TABLE \"Post\"\nADD COLUMN temp_views BIGINT;\n\n-- Step 2: Update temporary column\nUPDATE \"Post\"\nSET temp_views = \"views\"::bigint;\n\n-- Step 3: Drop original column\nALTER TABLE \"Post\"\nDROP COLUMN \"views\";\n\n-- Step 4: Rename temporary column\nALTER TABLE \"Post\"\nRENAME COLUMN temp_views TO \"views\";\n"},
 		{name: "dropping a constraint is not a column", history: exampleHistory,
 			sql: `ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";`},
 	})

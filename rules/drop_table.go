@@ -18,7 +18,9 @@ var DropTable = register(&analysis.Rule{
 		"drop it in a later migration, and mark that contract step with a suppression that says why. " +
 		"DROP TABLE takes an ACCESS EXCLUSIVE lock that waits behind long queries while every later query of " +
 		"the table waits behind it, so give it a short lock_timeout. A table created in the same migration is " +
-		"not reported, and a drop that Prisma generated for a renamed model is reported by drop-add-rename instead.",
+		"not reported, and a drop that Prisma generated for a renamed model is reported by drop-add-rename instead. " +
+		"When an earlier INSERT ... SELECT of the migration copied the table's rows, no data is lost: the drop is " +
+		"reported only if no later table or view takes its name back.",
 	Bad: `/*
   Warnings:
 
@@ -50,12 +52,17 @@ func runDropTable(p *analysis.Pass) {
 	}
 	r := fileRenames(p)
 	for _, d := range drops {
-		if r.table(p.Stmt.Index, d.Name) != nil {
+		restored, copied := r.copiedTables[d.Name]
+		if restored || r.table(p.Stmt.Index, d.Name) != nil {
 			continue
 		}
+		loss := "deletes all its rows for good, and"
+		if copied {
+			loss = "loses no rows (an earlier INSERT ... SELECT copied them), but"
+		}
 		p.ReportStmt(
-			fmt.Sprintf("dropping table %s deletes all its rows for good, and instances still running the old code fail with "+
-				"42P01 \"relation does not exist\" on every query of the model until redeployed", d.Name),
+			fmt.Sprintf("dropping table %s %s instances still running the old code fail with 42P01 \"relation does not exist\" "+
+				"on every query of the model until redeployed", d.Name, loss),
 			"Use expand-contract: first deploy code that no longer uses the table (remove the model from schema.prisma, and "+
 				"delete this DROP TABLE from the generated migration), then drop the table in a later migration; "+
 				"`prisma migrate dev` generates the drop again. If this IS that contract step, suppress the finding with a "+

@@ -19,6 +19,11 @@ func TestDropTable(t *testing.T) {
 			sql: "-- DropForeignKey\nALTER TABLE \"public\".\"Post\" DROP CONSTRAINT \"Post_authorId_fkey\";\n\n-- DropTable\nDROP TABLE \"public\".\"Post\";\n\n-- CreateTable\nCREATE TABLE \"public\".\"Article\" (\n    \"id\" SERIAL NOT NULL,\n    \"title\" VARCHAR(255) NOT NULL,\n    \"content\" TEXT,\n    \"authorId\" INTEGER NOT NULL,\n\n    CONSTRAINT \"Article_pkey\" PRIMARY KEY (\"id\")\n);\n"},
 		{name: "contract step suppressed with a reason", history: exampleHistory,
 			sql: "-- DropTable\n-- migrate-guard-ignore drop-table -- model removed in release 42\nDROP TABLE \"Post\";\n"},
+		{name: "rows copied to another table, name not taken back", history: exampleHistory,
+			sql:  "CREATE TABLE \"Article\" (\"id\" INTEGER NOT NULL, \"headline\" TEXT NOT NULL);\nINSERT INTO \"Article\" (\"id\", \"headline\") SELECT \"id\", \"title\" FROM \"public\".\"Post\";\nDROP TABLE \"Post\";\n",
+			want: []string{"3:1"}},
+		{name: "table rebuilt: copy, drop, rename back", history: exampleHistory,
+			sql: "CREATE TABLE \"Post_new\" (\"id\" BIGINT NOT NULL, \"title\" TEXT NOT NULL);\nINSERT INTO \"Post_new\" SELECT \"id\", \"title\" FROM \"Post\";\nDROP TABLE \"Post\";\nALTER TABLE \"Post_new\" RENAME TO \"Post\";\n"},
 		{name: "dropping an index is not a table", history: exampleHistory,
 			sql: `DROP INDEX "Post_authorId_idx";`},
 	})
