@@ -120,7 +120,7 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	if err != nil {
 		return err
 	}
-	w := newWatcher(ctx, target.Config)
+	w := newWatcher(ctx, target.Config, opts.LockTimeout)
 	defer w.close()
 	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w}
 	for _, lm := range pending {

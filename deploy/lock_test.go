@@ -160,3 +160,22 @@ func TestMigrationLockWait(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestShortLockTimeoutNamesBlocker: a lock timeout shorter than the
+// watcher's polling interval must still name the blocking session.
+func TestShortLockTimeoutNamesBlocker(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	dir := writeDir(t, map[string]string{initName: initSQL})
+	mustDeploy(t, testOpts(t, dir, db, nil))
+	mustWrite(t, sqlPath(dir, nameName), lockCases[0].sql)
+	_, pid := holdLock(t, db, `LOCK TABLE "User" IN ACCESS SHARE MODE`)
+	o := testOpts(t, dir, db, nil)
+	o.LockTimeout, o.Retries = 60*time.Millisecond, 0
+	_, err := Deploy(ctx, o)
+	var me *MigrationError
+	if !errors.As(err, &me) || me.Code != "55P03" {
+		t.Fatalf("deploy: %v, want a *MigrationError with 55P03", err)
+	}
+	wantContains(t, "BlockedBy", me.BlockedBy, fmt.Sprintf("pid %d", pid), holderApp)
+}

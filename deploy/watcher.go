@@ -17,7 +17,8 @@ var watchPoll = 200 * time.Millisecond
 // migration's session while a statement runs, so that a lock timeout can
 // name the session that held the lock.
 type watcher struct {
-	conn *pgx.Conn // nil: watching is off (the second connection failed)
+	conn  *pgx.Conn // nil: watching is off (the second connection failed)
+	every time.Duration
 
 	mu       sync.Mutex
 	blockers []string
@@ -25,12 +26,18 @@ type watcher struct {
 	done     chan struct{}
 }
 
-func newWatcher(ctx context.Context, cfg *pgx.ConnConfig) *watcher {
+// newWatcher polls often enough to see a blocker several times before the
+// lock timeout gives up.
+func newWatcher(ctx context.Context, cfg *pgx.ConnConfig, lockTimeout time.Duration) *watcher {
 	conn, err := pgx.ConnectConfig(ctx, cfg.Copy())
 	if err != nil {
 		return &watcher{}
 	}
-	return &watcher{conn: conn}
+	every := watchPoll
+	if q := lockTimeout / 4; q > 0 && q < every {
+		every = max(q, 10*time.Millisecond)
+	}
+	return &watcher{conn: conn, every: every}
 }
 
 func (w *watcher) close() {
@@ -62,7 +69,7 @@ func (w *watcher) end() {
 
 func (w *watcher) loop(pid uint32) {
 	defer close(w.done)
-	t := time.NewTicker(watchPoll)
+	t := time.NewTicker(w.every)
 	defer t.Stop()
 	for {
 		select {
