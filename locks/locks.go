@@ -108,20 +108,21 @@ func (m Mode) Blocks() Effect {
 }
 
 // On says in words what the effect does to the application's queries on
-// the named table(s), e.g. `blocks reads and writes on "Post"`.
+// the named table(s), e.g. `blocks reads and writes on "Post"`. It reads as
+// one clause, so it can sit inside a longer sentence.
 func (e Effect) On(tables string) string {
 	const writes = "writes (INSERT/UPDATE/DELETE)"
 	switch {
 	case e.Reads:
 		return "blocks reads and writes on " + tables
 	case e.Writes && e.LockingReads:
-		return "blocks " + writes + " and SELECT ... FOR UPDATE/SHARE on " + tables + "; plain reads continue"
+		return "blocks " + writes + " and SELECT ... FOR UPDATE/SHARE on " + tables + " but not plain reads"
 	case e.Writes:
-		return "blocks " + writes + " on " + tables + "; reads continue"
+		return "blocks " + writes + " on " + tables + " but not reads"
 	case e.LockingReads:
-		return "blocks SELECT ... FOR UPDATE/SHARE on " + tables + "; reads and writes continue"
+		return "blocks SELECT ... FOR UPDATE/SHARE on " + tables + " but not plain reads or writes"
 	}
-	return "lets reads and writes on " + tables + " continue"
+	return "blocks no reads or writes on " + tables
 }
 
 // BlocksQueries reports whether the mode makes any of the application's

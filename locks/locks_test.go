@@ -80,13 +80,13 @@ func TestModeNames(t *testing.T) {
 
 func TestBlocks(t *testing.T) {
 	want := map[locks.Mode]string{
-		locks.AccessShare:          `lets reads and writes on "T" continue`,
-		locks.RowShare:             `lets reads and writes on "T" continue`,
-		locks.RowExclusive:         `lets reads and writes on "T" continue`,
-		locks.ShareUpdateExclusive: `lets reads and writes on "T" continue`,
-		locks.Share:                `blocks writes (INSERT/UPDATE/DELETE) on "T"; reads continue`,
-		locks.ShareRowExclusive:    `blocks writes (INSERT/UPDATE/DELETE) on "T"; reads continue`,
-		locks.Exclusive:            `blocks writes (INSERT/UPDATE/DELETE) and SELECT ... FOR UPDATE/SHARE on "T"; plain reads continue`,
+		locks.AccessShare:          `blocks no reads or writes on "T"`,
+		locks.RowShare:             `blocks no reads or writes on "T"`,
+		locks.RowExclusive:         `blocks no reads or writes on "T"`,
+		locks.ShareUpdateExclusive: `blocks no reads or writes on "T"`,
+		locks.Share:                `blocks writes (INSERT/UPDATE/DELETE) on "T" but not reads`,
+		locks.ShareRowExclusive:    `blocks writes (INSERT/UPDATE/DELETE) on "T" but not reads`,
+		locks.Exclusive:            `blocks writes (INSERT/UPDATE/DELETE) and SELECT ... FOR UPDATE/SHARE on "T" but not plain reads`,
 		locks.AccessExclusive:      `blocks reads and writes on "T"`,
 	}
 	for _, m := range allModes {

@@ -48,7 +48,7 @@ func runConstraintMissingNotValid(p *analysis.Pass) {
 	}
 	fix := notValidFix(p, found)
 	for _, u := range found {
-		p.ReportSpan(u.Span, u.message(),
+		p.ReportSpan(u.Span, u.message(p),
 			"Add the constraint NOT VALID: it is enforced for new and updated rows at once, and its lock lasts a moment "+
 				"because no existing row is checked. Then, in a separate later migration, VALIDATE CONSTRAINT checks the "+
 				"existing rows under a SHARE UPDATE EXCLUSIVE lock, so reads and writes go on (in the same transaction it "+
@@ -64,17 +64,18 @@ type unvalidated struct {
 	name string // as written, or the name the fix gives it
 }
 
-func (u unvalidated) message() string {
-	if u.k.Contype == pg.ConstrType_CONSTR_CHECK {
-		return fmt.Sprintf("adding CHECK constraint %s scans every row of %s under an ACCESS EXCLUSIVE lock: reads and "+
-			"writes on %s block until the scan finishes", ident(u.name), u.Table, u.Table)
+func (u unvalidated) message(p *analysis.Pass) string {
+	tables := []catalog.Name{u.Table}
+	what := fmt.Sprintf("adding CHECK constraint %s scans every row of %s", ident(u.name), u.Table)
+	if u.k.Contype == pg.ConstrType_CONSTR_FOREIGN {
+		what = fmt.Sprintf("adding foreign key %s checks every row of %s", ident(u.name), u.Table)
+		if ref := catalog.RangeName(u.k.Pktable); ref != u.Table {
+			tables = append(tables, ref)
+			what += " against " + ref.String()
+		}
 	}
-	tables := u.Table.String()
-	if ref := catalog.RangeName(u.k.Pktable); ref != u.Table {
-		tables += " and on " + ref.String()
-	}
-	return fmt.Sprintf("adding foreign key %s checks every row of %s while holding SHARE ROW EXCLUSIVE locks on %s: "+
-		"INSERT, UPDATE and DELETE on them block until the check finishes", ident(u.name), u.Table, tables)
+	return fmt.Sprintf("%s, and until the check finishes runs under %s", what,
+		describeLocks(p, governingLocks(p, stmtLocks(p), tables)))
 }
 
 // defaultConstraintName is the name PostgreSQL gives an unnamed foreign key

@@ -8,7 +8,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // RequireConcurrentDropIndex flags DROP INDEX without CONCURRENTLY on an
@@ -35,26 +35,21 @@ func runRequireConcurrentDropIndex(p *analysis.Pass) {
 	if s == nil || s.RemoveType != pg.ObjectType_OBJECT_INDEX || s.Concurrent {
 		return
 	}
-	var names, tables []string
-	for _, obj := range s.Objects {
-		name := catalog.QualifiedName(obj.GetList().GetItems())
-		table := "its table"
-		if ix := p.Schema.Index(name); ix != nil {
-			if !existing(p, ix.Table) {
-				continue
-			}
-			table = ix.Table.String()
+	var names []string
+	var own []locks.Lock
+	for _, l := range stmtLocks(p) {
+		if l.Target == locks.OnIndex && existing(p, l.Table) {
+			names = append(names, l.Index.String())
+			own = append(own, l)
 		}
-		names = append(names, name.String())
-		tables = append(tables, table)
 	}
 	if len(names) == 0 {
 		return
 	}
+	tables := locks.Tables(own)
 	p.ReportStmt(
-		fmt.Sprintf("DROP INDEX %s takes an ACCESS EXCLUSIVE lock on %s: reads and writes block, and while the drop waits "+
-			"for running queries every new query on the table queues behind it",
-			strings.Join(names, ", "), strings.Join(dedupe(tables), ", ")),
+		fmt.Sprintf("DROP INDEX %s takes %s; while it waits for running queries on %s to finish, every new query there queues behind it",
+			strings.Join(names, ", "), describeLocks(p, governingLocks(p, own, tables)), joinNames(tables)),
 		"Drop the index with DROP INDEX CONCURRENTLY, which waits for running queries without blocking reads or writes "+
 			"(it drops one index per statement). "+ownMigration+prismaEdit,
 		dropConcurrentlyFix(names))

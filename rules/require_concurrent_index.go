@@ -45,8 +45,8 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 		what += " " + ident(s.Idxname)
 	}
 	p.ReportStmt(
-		fmt.Sprintf("%s locks %s in SHARE mode for the whole build: INSERT, UPDATE and DELETE on %s block until the index is built (reads continue)",
-			what, table, table),
+		fmt.Sprintf("%s runs for the whole build under %s", what,
+			describeLocks(p, governingLocks(p, stmtLocks(p), []catalog.Name{table}))),
 		"Build the index with CREATE INDEX CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock so writes go on "+
 			"(the build is slower: it scans the table twice and waits for running transactions). "+ownMigration+
 			"A concurrent build that fails (a duplicate value for a UNIQUE index, a deadlock, a cancelled deploy) leaves an "+

@@ -46,9 +46,9 @@ func runSetNotNull(p *analysis.Pass) {
 				"NOT NULL after upgrading. ", p.PGVersion)
 		}
 		p.ReportSpan(c.Span,
-			fmt.Sprintf("SET NOT NULL on %s holds an ACCESS EXCLUSIVE lock on %s while PostgreSQL scans every row: reads and "+
-				"writes on %s block for the whole scan, and it fails with SQLSTATE 23502 if any row is still NULL",
-				ident(c.Cmd.Name), c.Table, c.Table),
+			fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
+				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
+				describeLocks(p, governingLocks(p, stmtLocks(p), []catalog.Name{c.Table}))),
 			help+prismaEdit,
 			notNullSteps(c.Table, c.Cmd.Name, 1))
 	}

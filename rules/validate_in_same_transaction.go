@@ -42,19 +42,14 @@ func runValidateInSameTransaction(p *analysis.Pass) {
 		if add == nil {
 			continue
 		}
-		held := fmt.Sprintf("ACCESS EXCLUSIVE lock on %s is", c.Table)
-		blocked := "reads and writes on " + c.Table.String()
-		if add.Contype == pg.ConstrType_CONSTR_FOREIGN {
-			tables := c.Table.String()
-			if ref := catalog.RangeName(add.Pktable); ref != c.Table {
-				tables += " and " + ref.String()
-			}
-			held, blocked = "SHARE ROW EXCLUSIVE locks on "+tables+" are", "writes to "+tables
+		tables := []catalog.Name{c.Table}
+		if ref := catalog.RangeName(add.Pktable); add.Contype == pg.ConstrType_CONSTR_FOREIGN && ref != c.Table {
+			tables = append(tables, ref)
 		}
 		p.ReportSpan(c.Span,
 			fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
-				"whose %s held until commit: the validation scan runs under it, so %s block for the whole scan "+
-				"and NOT VALID gains nothing", ident(c.Cmd.Name), p.File.Position(at).Line, held, blocked),
+				"so its scan of every row runs under %s, and NOT VALID gains nothing", ident(c.Cmd.Name),
+				p.File.Position(at).Line, describeLocks(p, governingLocks(p, stmtLocks(p), tables))),
 			"Move VALIDATE CONSTRAINT into a separate, later migration: on its own it takes a SHARE UPDATE EXCLUSIVE lock "+
 				"(and ROW SHARE on a referenced table), so reads and writes go on while existing rows are checked. "+prismaMove,
 			fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))

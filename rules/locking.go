@@ -1,0 +1,195 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/locks"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// This file connects the rules to the lock model (package locks): the locks
+// the current statement takes, the locks earlier statements of its
+// transaction still hold, and the words that say what they block.
+
+// stmtLocks returns the locks the current statement takes.
+func stmtLocks(p *analysis.Pass) []locks.Lock { return locks.Of(p.Stmt.Node, p.Schema) }
+
+// schemaView resolves names for an earlier statement: in the schema now, or,
+// for an index or table dropped since, in the schema before the file.
+type schemaView struct{ now, before *catalog.Catalog }
+
+func (v schemaView) Table(n catalog.Name) *catalog.Table {
+	if t := v.now.Table(n); t != nil {
+		return t
+	}
+	return v.before.Table(n)
+}
+
+func (v schemaView) Index(n catalog.Name) *catalog.Index {
+	if ix := v.now.Index(n); ix != nil {
+		return ix
+	}
+	return v.before.Index(n)
+}
+
+// fileLocks memoizes the locks of a file's statements: rules ask for the
+// locks of every earlier statement of the transaction at each statement, and
+// a Prisma file is one transaction that may hold thousands of statements.
+var fileLocks struct {
+	sync.Mutex
+	file  *sqlfile.File
+	locks [][]locks.Lock
+}
+
+// locksAt returns the locks statement i of the current file takes.
+func locksAt(p *analysis.Pass, i int) []locks.Lock {
+	fileLocks.Lock()
+	defer fileLocks.Unlock()
+	if fileLocks.file != p.File {
+		fileLocks.file, fileLocks.locks = p.File, nil
+	}
+	for k := len(fileLocks.locks); k <= i; k++ {
+		fileLocks.locks = append(fileLocks.locks, locks.Of(p.File.Stmts[k].Node, schemaView{p.Schema, p.Before}))
+	}
+	return fileLocks.locks[i]
+}
+
+// heldLock is a lock an earlier statement of the transaction took: it lasts
+// until the transaction commits or rolls back.
+type heldLock struct {
+	locks.Lock
+	Stmt *sqlfile.Stmt // the statement that took it
+}
+
+// heldBefore returns, for each table that may hold rows, the strongest lock
+// the earlier statements of the current transaction hold on it (the first
+// statement to take it, among equals).
+func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
+	out := map[catalog.Name]heldLock{}
+	if !p.InTx() {
+		return out
+	}
+	tx := p.Tx[p.Stmt.Index].ID
+	for _, s := range p.File.Stmts[:p.Stmt.Index] {
+		if p.Tx[s.Index].ID != tx {
+			continue
+		}
+		for _, l := range locksAt(p, s.Index) {
+			if l.Table == (catalog.Name{}) || !existing(p, l.Table) {
+				continue
+			}
+			if h, ok := out[l.Table]; !ok || l.Mode > h.Mode {
+				out[l.Table] = heldLock{l, s}
+			}
+		}
+	}
+	return out
+}
+
+// governing is the lock that decides what waits on a table while the
+// current statement runs: the statement's own, or a stronger one an earlier
+// statement of the transaction still holds.
+type governing struct {
+	locks.Lock
+	From *sqlfile.Stmt // the earlier statement holding it; nil for the statement's own lock
+}
+
+// governingLocks returns the governing lock of each of tables, given the
+// current statement's own locks.
+func governingLocks(p *analysis.Pass, own []locks.Lock, tables []catalog.Name) []governing {
+	held := heldBefore(p)
+	out := make([]governing, 0, len(tables))
+	for _, t := range tables {
+		g := governing{Lock: locks.Lock{Table: t}}
+		if l, ok := locks.Strongest(own, t); ok {
+			g.Lock = l
+		}
+		if h, ok := held[t]; ok && h.Mode > g.Mode {
+			g = governing{h.Lock, h.Stmt}
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// describeLocks says which locks govern the tables and what they block,
+// grouping tables under the same lock: `an ACCESS EXCLUSIVE lock on "Post",
+// which blocks reads and writes on it, and a SHARE ROW EXCLUSIVE lock on
+// "User", which blocks writes (INSERT/UPDATE/DELETE) on it but not reads`.
+func describeLocks(p *analysis.Pass, gs []governing) string {
+	type group struct {
+		g      governing
+		tables []catalog.Name
+	}
+	var groups []*group
+	for _, g := range gs {
+		var found *group
+		for _, gr := range groups {
+			if gr.g.Mode == g.Mode && gr.g.From == g.From {
+				found = gr
+			}
+		}
+		if found == nil {
+			found = &group{g: g}
+			groups = append(groups, found)
+		}
+		found.tables = append(found.tables, g.Table)
+	}
+	parts := make([]string, len(groups))
+	for i, gr := range groups {
+		parts[i] = describeGroup(p, gr.g, gr.tables)
+	}
+	return strings.Join(parts, "; and ")
+}
+
+// describeGroup describes one lock mode on some tables.
+func describeGroup(p *analysis.Pass, g governing, tables []catalog.Name) string {
+	them, lock := "it", "lock"
+	if len(tables) > 1 {
+		them, lock = "them", "locks"
+	}
+	names := joinNames(tables)
+	blocks := g.Mode.Blocks().On(them)
+	if len(tables) > 1 {
+		blocks = "block" + strings.TrimPrefix(blocks, "blocks")
+	}
+	if g.From == nil {
+		article := "a"
+		if len(tables) > 1 {
+			article = ""
+		} else if strings.HasPrefix(g.Mode.String(), "A") || strings.HasPrefix(g.Mode.String(), "E") {
+			article = "an"
+		}
+		return strings.TrimSpace(fmt.Sprintf("%s %s %s on %s, which %s", article, g.Mode, lock, names, blocks))
+	}
+	return fmt.Sprintf("the %s %s on %s that line %d (%s) took and holds until commit, which %s",
+		g.Mode, lock, names, p.File.Position(g.From.Start).Line, g.Why, blocks)
+}
+
+// joinNames writes `"A"`, `"A" and "B"`, `"A", "B" and "C"`; a table the
+// model could not resolve is "its table".
+func joinNames(names []catalog.Name) string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = n.String()
+		if n == (catalog.Name{}) {
+			s[i] = "its table"
+		}
+	}
+	return joinWords(s)
+}
+
+// joinWords joins with commas and a final "and".
+func joinWords(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
