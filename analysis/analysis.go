@@ -86,6 +86,8 @@ type Pass struct {
 	Before *catalog.Catalog
 	// PGVersion is the target PostgreSQL major version.
 	PGVersion int
+	// Facts holds what the engine keeps for the whole file (SchemaAt, Memo).
+	Facts *FileFacts
 	// Report records a finding against the rule being run.
 	Report func(Diagnostic)
 }

@@ -160,7 +160,9 @@ func runRule(r *analysis.Rule, pass *analysis.Pass) (err error) {
 // before that statement, then replays the statement.
 func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
 	var found []Finding
-	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: cat.Clone(), Schema: cat, PGVersion: e.cfg.PGVersion}
+	before := cat.Clone()
+	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
+		Facts: analysis.NewFileFacts(f, before)}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {

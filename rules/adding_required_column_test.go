@@ -5,7 +5,7 @@ import "testing"
 func TestAddingRequiredColumn(t *testing.T) {
 	runCases(t, "adding-required-column", []ruleCase{
 		{name: "prisma required column on existing table", history: exampleHistory,
-			sql: "/*\n  Warnings:\n\n  - Added the required column `slug` to the `Post` table without a default value. This is not possible if the table is not empty.\n\n*/\n-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN     \"slug\" TEXT NOT NULL;\n",
+			sql:  "/*\n  Warnings:\n\n  - Added the required column `slug` to the `Post` table without a default value. This is not possible if the table is not empty.\n\n*/\n-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN     \"slug\" TEXT NOT NULL;\n",
 			want: []string{"8:20"}},
 		{name: "second clause of a multi-clause alter", history: exampleHistory,
 			sql:  "-- AlterTable\nALTER TABLE \"public\".\"User\" ADD COLUMN     \"bio\" TEXT,\nADD COLUMN     \"handle\" TEXT NOT NULL;\n",

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"sync"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -100,24 +99,10 @@ type renames struct {
 	copiedTables map[catalog.Name]bool
 }
 
-// lastRenames keeps the analysis of the last file: the rules ask for it on
-// every drop, and replaying the file each time would be quadratic. Holding
-// the file and schema keeps their addresses from being reused.
-var lastRenames struct {
-	sync.Mutex
-	file   *sqlfile.File
-	before *catalog.Catalog
-	r      renames
-}
-
-// fileRenames returns the probable renames of the file being linted.
+// fileRenames returns the probable renames of the file being linted,
+// analysed once per file.
 func fileRenames(p *analysis.Pass) renames {
-	lastRenames.Lock()
-	defer lastRenames.Unlock()
-	if lastRenames.file != p.File || lastRenames.before != p.Before {
-		lastRenames.file, lastRenames.before, lastRenames.r = p.File, p.Before, findRenames(p)
-	}
-	return lastRenames.r
+	return p.Memo("renames", func() any { return findRenames(p) }).(renames)
 }
 
 func findRenames(p *analysis.Pass) renames {
@@ -174,11 +159,9 @@ func (r *renames) sortTables(ch fileChanges) []tableDrop {
 func collectChanges(p *analysis.Pass) fileChanges {
 	ch := fileChanges{copiedCols: map[colKey]bool{}, copiedTables: map[catalog.Name]bool{},
 		namedCol: map[colKey]int{}, namedTable: map[catalog.Name]int{}}
-	cat := p.Before.Clone()
 	q := *p
-	q.Schema = cat
 	for _, s := range p.File.Stmts {
-		q.Stmt = s
+		q.Stmt, q.Schema = s, p.SchemaAt(s.Index)
 		switch n := s.Node.Node.(type) {
 		case *pg.Node_AlterTableStmt:
 			ch.alter(&q)
@@ -193,9 +176,8 @@ func collectChanges(p *analysis.Pass) fileChanges {
 			ch.insertCopies(n.InsertStmt)
 		}
 		ch.noteName(s)
-		cat.Apply(s.Node)
 		if n := s.Node.GetCreateStmt(); n != nil {
-			ch.created(p.Before, cat, catalog.RangeName(n.Relation))
+			ch.created(p.Before, p.SchemaAt(s.Index+1), catalog.RangeName(n.Relation))
 		}
 	}
 	return ch

@@ -1,0 +1,49 @@
+package analysis
+
+import (
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// FileFacts is what the engine keeps per file for rules that look at the
+// whole file: the schema before each statement, computed once on first use,
+// and results memoised across statements and rules.
+type FileFacts struct {
+	file   *sqlfile.File
+	before *catalog.Catalog
+	snaps  []*catalog.Catalog
+	memo   map[string]any
+}
+
+// NewFileFacts returns the facts of a file whose schema before its first
+// statement is before. The engine calls it once per file.
+func NewFileFacts(f *sqlfile.File, before *catalog.Catalog) *FileFacts {
+	return &FileFacts{file: f, before: before, memo: map[string]any{}}
+}
+
+// SchemaAt returns the schema just before statement i of the file, or after
+// the whole file for i == len(File.Stmts). Rules must not change it.
+func (p *Pass) SchemaAt(i int) *catalog.Catalog {
+	ff := p.Facts
+	if ff.snaps == nil {
+		ff.snaps = make([]*catalog.Catalog, len(ff.file.Stmts)+1)
+		cat := ff.before.Clone()
+		for j, s := range ff.file.Stmts {
+			ff.snaps[j] = cat.Clone()
+			cat.Apply(s.Node)
+		}
+		ff.snaps[len(ff.file.Stmts)] = cat
+	}
+	return ff.snaps[i]
+}
+
+// Memo returns the result of compute for key, computing it once per file:
+// for analyses of the whole file that every statement consults.
+func (p *Pass) Memo(key string, compute func() any) any {
+	if v, ok := p.Facts.memo[key]; ok {
+		return v
+	}
+	v := compute()
+	p.Facts.memo[key] = v
+	return v
+}
