@@ -18,6 +18,12 @@ const batchRows = 10000
 const batchRepeat = "-- Run after this migration, outside it, repeated until it changes no row; each run is its own short\n" +
 	"-- transaction (a script or job: psql -c '<statement>' in a loop), so locks and WAL stay small:\n"
 
+// prismaBatches is the Prisma workflow for taking a data change out of a
+// migration and running it in batches.
+const prismaBatches = "With Prisma: create the migration with `prisma migrate dev --create-only`, delete this statement from " +
+	"migration.sql, apply it with `prisma migrate dev`, and run the batches below after `prisma migrate deploy` (a " +
+	"migration of its own would still run as one transaction)."
+
 // batchedStatement rewrites an UPDATE or DELETE so that one run changes at
 // most batchRows rows and repeated runs finish: an UPDATE skips the rows
 // that already hold the new values, a DELETE's rows are gone. It returns ""

@@ -57,6 +57,6 @@ func runUpdateOrDeleteWithoutWhere(p *analysis.Pass) {
 		what+" without WHERE "+fmt.Sprintf(effect, table),
 		"Add the WHERE that selects the rows you mean. If every row must really change, take it out of the schema "+
 			"migration and run it in batches (below), each its own short transaction, and suppress this finding with the "+
-			"reason: `-- migrate-guard-ignore update-or-delete-without-where -- <reason>`. "+prismaEdit,
+			"reason: `-- migrate-guard-ignore update-or-delete-without-where -- <reason>`. "+prismaBatches,
 		batchFix(p.Schema, p.Stmt.Node, table))
 }

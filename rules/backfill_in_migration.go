@@ -1,0 +1,186 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/locks"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// BackfillInMigration flags a data change (UPDATE, DELETE, INSERT ... SELECT)
+// that runs in the same transaction as DDL on the same table.
+var BackfillInMigration = register(&analysis.Rule{
+	ID:       "backfill-in-migration",
+	Severity: analysis.Warning,
+	Summary:  "backfill in the same transaction as DDL on its table",
+	Doc: "Prisma runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +
+		"transaction ends. An UPDATE, DELETE or INSERT ... SELECT after an ALTER TABLE (or CREATE INDEX, ...) on the " +
+		"same table therefore runs under that statement's lock: with ALTER TABLE's ACCESS EXCLUSIVE lock every read and " +
+		"write of the table waits for the whole backfill. Before the DDL, the backfill's row locks are kept until the " +
+		"DDL is done and the migration commits, and a lock timeout of the DDL throws the whole backfill away. Run " +
+		"backfills as separate data migrations, in batches that each commit. Statements that pin a unique key to " +
+		"constants (a few rows) are not reported; UPDATE and DELETE without WHERE are reported by " +
+		"update-or-delete-without-where instead.",
+	Bad: `-- AlterTable
+ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
+
+-- Backfill
+UPDATE "Post" SET "slug" = lower("title") WHERE "slug" IS NULL;`,
+	Good: `-- Data migration, its own transaction, repeated until it updates no row:
+UPDATE "Post" SET "slug" = lower("title") WHERE "id" IN (SELECT "id" FROM "Post" WHERE "slug" IS NULL LIMIT 10000);`,
+	Run: runBackfillInMigration,
+})
+
+func runBackfillInMigration(p *analysis.Pass) {
+	target, ok := backfillTarget(p)
+	if !ok || !p.InTx() || !existing(p, target) || pinsUniqueKey(p, target) {
+		return
+	}
+	tables := backfillTables(p)
+	if len(tables) == 0 {
+		return
+	}
+	what := dmlKind(p.Stmt.Node)
+	held := heldBefore(p)
+	for _, t := range tables {
+		if h, ok := held[t]; ok && h.Mode.BlocksQueries() {
+			reportBackfill(p, target, fmt.Sprintf("this %s runs under %s: those queries wait for the whole backfill",
+				what, describeGroup(p, governing{h.Lock, h.Stmt}, []catalog.Name{t})))
+			return
+		}
+	}
+	if l, at, ok := laterDDL(p, tables); ok {
+		reportBackfill(p, target, fmt.Sprintf("this %s runs in the same transaction as line %d (%s), which then takes %s %s "+
+			"lock on %s: the rows the %[1]s changes stay locked (concurrent writes to them wait) until that statement is done "+
+			"and the migration commits, and a lock timeout there rolls the whole backfill back",
+			what, p.File.Position(at.Start).Line, l.Why, article(l.Mode), l.Mode, l.Table))
+	}
+}
+
+func reportBackfill(p *analysis.Pass, target catalog.Name, msg string) {
+	p.ReportStmt(msg,
+		"Keep the schema change in this migration and run the data change after it has committed, as a separate data "+
+			"migration in batches that each commit (below): no DDL lock is held while rows change, and each batch's row "+
+			"locks last a moment. "+prismaBatches,
+		batchFix(p.Schema, p.Stmt.Node, target))
+}
+
+// backfillTarget returns the table a backfill writes: an UPDATE or DELETE
+// with a WHERE, or an INSERT that copies from a table.
+func backfillTarget(p *analysis.Pass) (catalog.Name, bool) {
+	switch s := p.Stmt.Node.Node.(type) {
+	case *pg.Node_UpdateStmt:
+		return catalog.RangeName(s.UpdateStmt.Relation), s.UpdateStmt.WhereClause != nil
+	case *pg.Node_DeleteStmt:
+		return catalog.RangeName(s.DeleteStmt.Relation), s.DeleteStmt.WhereClause != nil
+	case *pg.Node_InsertStmt:
+		sel := s.InsertStmt.SelectStmt.GetSelectStmt()
+		return catalog.RangeName(s.InsertStmt.Relation), sel != nil && len(sel.FromClause) > 0
+	}
+	return catalog.Name{}, false
+}
+
+func dmlKind(n *pg.Node) string {
+	switch n.Node.(type) {
+	case *pg.Node_UpdateStmt:
+		return "UPDATE"
+	case *pg.Node_DeleteStmt:
+		return "DELETE"
+	}
+	return "INSERT ... SELECT"
+}
+
+// backfillTables returns the tables the statement writes or reads that may
+// hold rows.
+func backfillTables(p *analysis.Pass) []catalog.Name {
+	var out []catalog.Name
+	for _, t := range locks.Tables(stmtLocks(p)) {
+		if t != (catalog.Name{}) && existing(p, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// laterDDL finds a later statement of the transaction that takes a lock
+// blocking queries on one of tables.
+func laterDDL(p *analysis.Pass, tables []catalog.Name) (locks.Lock, *sqlfile.Stmt, bool) {
+	tx := p.Tx[p.Stmt.Index].ID
+	for _, s := range p.File.Stmts[p.Stmt.Index+1:] {
+		if p.Tx[s.Index].ID != tx {
+			break
+		}
+		for _, l := range locksAt(p, s.Index) {
+			if l.Mode.BlocksQueries() && slices.Contains(tables, l.Table) {
+				return l, s, true
+			}
+		}
+	}
+	return locks.Lock{}, nil, false
+}
+
+// article is "a" or "an" before a lock mode's name.
+func article(m locks.Mode) string {
+	switch m.String()[0] {
+	case 'A', 'E':
+		return "an"
+	}
+	return "a"
+}
+
+// pinsUniqueKey reports whether the statement's WHERE fixes every column of
+// a unique index of the table to constants, so it changes a few rows.
+func pinsUniqueKey(p *analysis.Pass, table catalog.Name) bool {
+	var where *pg.Node
+	switch s := p.Stmt.Node.Node.(type) {
+	case *pg.Node_UpdateStmt:
+		where = s.UpdateStmt.WhereClause
+	case *pg.Node_DeleteStmt:
+		where = s.DeleteStmt.WhereClause
+	}
+	pinned := pinnedColumns(where)
+	for _, ix := range p.Schema.IndexesOn(table) {
+		if ix.Unique && len(ix.Columns) > 0 && !slices.ContainsFunc(ix.Columns, func(c string) bool { return !pinned[c] }) {
+			return true
+		}
+	}
+	return false
+}
+
+// pinnedColumns returns the columns a condition fixes to constants through
+// its top-level AND: col = 'x' or col IN ('x', 'y').
+func pinnedColumns(where *pg.Node) map[string]bool {
+	out := map[string]bool{}
+	conds := []*pg.Node{where}
+	if b := where.GetBoolExpr(); b != nil && b.Boolop == pg.BoolExprType_AND_EXPR {
+		conds = b.Args
+	}
+	for _, c := range conds {
+		e := c.GetAExpr()
+		if e == nil || !comparison(e) || stringFields(e.Name)[0] != "=" {
+			continue
+		}
+		fields := stringFields(e.Lexpr.GetColumnRef().GetFields())
+		if len(fields) > 0 && isConstant(e.Rexpr) {
+			out[fields[len(fields)-1]] = true
+		}
+	}
+	return out
+}
+
+// isConstant reports a constant or a list of constants (possibly cast).
+func isConstant(n *pg.Node) bool {
+	if tc := n.GetTypeCast(); tc != nil {
+		n = tc.Arg
+	}
+	if n.GetAConst() != nil {
+		return true
+	}
+	items := n.GetList().GetItems()
+	return len(items) > 0 && !slices.ContainsFunc(items, func(i *pg.Node) bool { return !isConstant(i) })
+}
