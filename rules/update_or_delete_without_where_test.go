@@ -5,7 +5,7 @@ import "testing"
 func TestUpdateOrDeleteWithoutWhere(t *testing.T) {
 	runCases(t, "update-or-delete-without-where", []ruleCase{
 		{name: "backfill of every row", history: exampleHistory,
-			sql: "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n\n-- Backfill\nUPDATE \"Post\" SET \"slug\" = lower(\"title\");\n",
+			sql:  "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n\n-- Backfill\nUPDATE \"Post\" SET \"slug\" = lower(\"title\");\n",
 			want: []string{"5:1"}},
 		{name: "delete everything, schema-qualified", history: exampleHistory,
 			sql: "-- Delete all posts before the model changes\nDELETE FROM \"public\".\"Post\";\n", want: []string{"2:1"}},
