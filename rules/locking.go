@@ -129,7 +129,7 @@ func describeLocks(p *analysis.Pass, gs []governing) string {
 	for _, g := range gs {
 		var found *group
 		for _, gr := range groups {
-			if gr.g.Mode == g.Mode && gr.g.From == g.From {
+			if gr.g.Mode == g.Mode && gr.g.From == g.From && gr.g.Target == locks.OnTable && g.Target == locks.OnTable {
 				found = gr
 			}
 		}
@@ -153,6 +153,15 @@ func describeGroup(p *analysis.Pass, g governing, tables []catalog.Name) string 
 		them, lock = "them", "locks"
 	}
 	names := joinNames(tables)
+	if g.Target != locks.OnTable {
+		// The planner locks every index of a table it plans a query on, and
+		// writes lock the indexes they update: an index lock stops the table.
+		names = "every index of " + names
+		if g.Target == locks.OnIndex {
+			names = "index " + g.Index.String() + " of " + joinNames(tables)
+		}
+		them = joinNames(tables) + " (every query on a table locks all its indexes)"
+	}
 	blocks := g.Mode.Blocks().On(them)
 	if len(tables) > 1 {
 		blocks = "block" + strings.TrimPrefix(blocks, "blocks")

@@ -38,10 +38,13 @@ func runRequireConcurrentDropIndex(p *analysis.Pass) {
 	var names []string
 	var own []locks.Lock
 	for _, l := range stmtLocks(p) {
-		if l.Target == locks.OnIndex && existing(p, l.Table) {
-			names = append(names, l.Index.String())
-			own = append(own, l)
+		if !existing(p, l.Table) {
+			continue
 		}
+		if l.Target == locks.OnIndex {
+			names = append(names, l.Index.String())
+		}
+		own = append(own, l)
 	}
 	if len(names) == 0 {
 		return

@@ -1,0 +1,95 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// Helpers shared by the lock rules (adding-serial-column, set-tablespace,
+// long-access-exclusive, ...).
+
+// addedColumn is an ADD COLUMN clause on a table that may hold rows.
+type addedColumn struct {
+	alterCmd
+	Def *pg.ColumnDef
+}
+
+// addedColumns returns the current statement's ADD COLUMN clauses on tables
+// that may hold rows, leaving out ADD COLUMN IF NOT EXISTS of a column the
+// table already has (a no-op).
+func addedColumns(p *analysis.Pass) []addedColumn {
+	var out []addedColumn
+	for _, c := range alterCmds(p) {
+		d := c.Cmd.Def.GetColumnDef()
+		if c.Cmd.Subtype != pg.AlterTableType_AT_AddColumn || d == nil || !existing(p, c.Table) {
+			continue
+		}
+		if t := p.Schema.Table(c.Table); c.Cmd.MissingOk && t != nil && t.Column(d.Colname) != nil {
+			continue
+		}
+		out = append(out, addedColumn{c, d})
+	}
+	return out
+}
+
+// underLocks describes the locks that govern tables while the current
+// statement runs.
+func underLocks(p *analysis.Pass, tables ...catalog.Name) string {
+	return describeLocks(p, governingLocks(p, stmtLocks(p), tables))
+}
+
+// rewriteMessage says that what makes PostgreSQL rewrite a table, and under
+// which lock.
+func rewriteMessage(p *analysis.Pass, what string, table catalog.Name) string {
+	return fmt.Sprintf("%s, so PostgreSQL rewrites %s and rebuilds its indexes, and until it finishes the statement runs under %s",
+		what, table, underLocks(p, table))
+}
+
+// lockTimeoutFix is the fix for a statement that has no online form: run
+// it with a lock timeout, so that it fails instead of queueing every query
+// on the table behind its lock while it waits.
+func lockTimeoutFix(p *analysis.Pass) string {
+	return "-- No online form exists: run it when traffic is low, with a lock timeout so that it fails (and can be\n" +
+		"-- retried) instead of queueing every query on the table behind it while it waits for the lock:\n" +
+		"SET LOCAL lock_timeout = '5s';\n" + p.File.Text(p.Stmt) + terminator(p.File, p.Stmt)
+}
+
+// lockTimeoutHelp explains lockTimeoutFix.
+const lockTimeoutHelp = "SET LOCAL lock_timeout bounds the wait for the lock (SET LOCAL lasts until the migration's " +
+	"transaction ends); it does not shorten the time the lock is then held. "
+
+// parenSpan returns the span inside the first parenthesized group that
+// starts at or after from, within sp.
+func parenSpan(f *sqlfile.File, sp sqlfile.Span, from int) (sqlfile.Span, bool) {
+	depth, start := 0, -1
+	for _, t := range f.Tokens(sp.Start, sp.End) {
+		if int(t.Start) < from {
+			continue
+		}
+		switch t.Token {
+		case pg.Token_ASCII_40:
+			if depth == 0 && start < 0 {
+				start = int(t.End)
+			}
+			depth++
+		case pg.Token_ASCII_41:
+			depth--
+			if depth == 0 && start >= 0 {
+				return sqlfile.Span{Start: start, End: int(t.Start)}, true
+			}
+		}
+	}
+	return sqlfile.Span{}, false
+}
+
+// regclassLiteral writes a relation name as a string literal, as
+// nextval() and setval() take it.
+func regclassLiteral(n catalog.Name) string {
+	return "'" + strings.ReplaceAll(n.String(), "'", "''") + "'"
+}
