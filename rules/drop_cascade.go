@@ -1,0 +1,189 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// DropCascade flags DROP ... CASCADE, which drops whatever depends on the
+// object without naming it.
+var DropCascade = register(&analysis.Rule{
+	ID:       "drop-cascade",
+	Severity: analysis.Warning,
+	Summary:  "DROP ... CASCADE silently drops the objects that depend on it",
+	Doc: "CASCADE makes a DROP succeed by dropping everything that depends on the object, without listing it: the " +
+		"foreign keys of other tables that reference a dropped table or unique constraint (those tables stop checking " +
+		"their references), views, indexes and constraints over a dropped column, triggers and defaults that call a " +
+		"dropped function, defaults that read a dropped sequence. A dependent nobody remembered disappears in " +
+		"production with no error. Drop the dependents you mean to lose explicitly, then drop the object without " +
+		"CASCADE: an unexpected dependent then stops the migration (SQLSTATE 2BP01) instead of vanishing. Prisma " +
+		"never generates CASCADE. DROP SCHEMA and DROP TYPE are reported by drop-schema and drop-type, and objects " +
+		"created in the same migration are not reported.",
+	Bad: `-- DropTable
+DROP TABLE "User" CASCADE;`,
+	Good: `-- DropForeignKey
+ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";`,
+	Run: runDropCascade,
+})
+
+func runDropCascade(p *analysis.Pass) {
+	if s := p.Stmt.Node.GetDropStmt(); s != nil && s.Behavior == pg.DropBehavior_DROP_CASCADE {
+		if what, deps, ok := dropDependents(p, s); ok {
+			reportCascade(p, p.StmtSpan(), what, deps, restrictDrop(p.Stmt.Node, -1))
+		}
+		return
+	}
+	for i, c := range alterCmds(p) {
+		if c.Cmd.Behavior != pg.DropBehavior_DROP_CASCADE || !existing(p, c.Table) {
+			continue
+		}
+		var what string
+		var deps []string
+		switch c.Cmd.Subtype {
+		case pg.AlterTableType_AT_DropColumn:
+			what, deps = fmt.Sprintf("DROP COLUMN %s", ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
+		case pg.AlterTableType_AT_DropConstraint:
+			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
+		default:
+			continue
+		}
+		reportCascade(p, c.Span, what+" CASCADE on "+c.Table.String(), deps, restrictDrop(p.Stmt.Node, i))
+	}
+}
+
+func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []string, restrict string) {
+	known := "nothing the replayed migrations know of"
+	if len(deps) > 0 {
+		known = joinWords(deps)
+	}
+	fix := ""
+	if restrict != "" {
+		fix = "-- First drop, explicitly, each dependent you mean to lose; then:\n" + restrict + ";"
+	}
+	p.ReportSpan(at,
+		fmt.Sprintf("%s also drops, without naming them, the objects that depend on it: %s, and any view, trigger or "+
+			"function that uses it", what, known),
+		"Drop the dependents you mean to lose explicitly in earlier statements, then drop without CASCADE: a dependent you "+
+			"did not expect then stops the migration (2BP01) instead of disappearing. "+prismaEdit,
+		fix)
+}
+
+// dropDependents describes a DROP ... CASCADE and the dependents the schema
+// knows; ok is false for kinds other rules report and for objects the file
+// created.
+func dropDependents(p *analysis.Pass, s *pg.DropStmt) (what string, deps []string, ok bool) {
+	kind := strings.TrimPrefix(s.RemoveType.String(), "OBJECT_")
+	switch s.RemoveType {
+	case pg.ObjectType_OBJECT_SCHEMA, pg.ObjectType_OBJECT_TYPE:
+		return "", nil, false // drop-schema, drop-type
+	}
+	var names []string
+	for _, obj := range s.Objects {
+		name := catalog.QualifiedName(objectNameNodes(obj))
+		switch s.RemoveType {
+		case pg.ObjectType_OBJECT_TABLE:
+			if !existing(p, name) {
+				continue
+			}
+			for _, fk := range referencingFKs(p.Schema, name) {
+				deps = append(deps, "foreign key "+fk.String())
+			}
+		case pg.ObjectType_OBJECT_INDEX:
+			ix := p.Schema.Index(name)
+			if ix != nil && !existing(p, ix.Table) {
+				continue
+			}
+			if ix != nil {
+				deps = append(deps, constraintDependents(p.Schema, ix.Table, name.Name)...)
+			}
+		}
+		names = append(names, name.String())
+	}
+	if len(names) == 0 {
+		return "", nil, false
+	}
+	return fmt.Sprintf("DROP %s %s CASCADE", strings.ReplaceAll(kind, "_", " "), strings.Join(names, ", ")), deps, true
+}
+
+// objectNameNodes returns the name list of a DROP target.
+func objectNameNodes(obj *pg.Node) []*pg.Node {
+	switch {
+	case obj.GetList() != nil:
+		return obj.GetList().Items
+	case obj.GetTypeName() != nil:
+		return obj.GetTypeName().Names
+	case obj.GetObjectWithArgs() != nil:
+		return obj.GetObjectWithArgs().Objname
+	}
+	return []*pg.Node{obj}
+}
+
+// columnDependents lists what the schema knows depends on a column: indexes
+// and constraints over it, and the foreign keys that reference the primary
+// key it belongs to.
+func columnDependents(s *catalog.Catalog, table catalog.Name, col string) []string {
+	var out []string
+	for _, ix := range s.IndexesOn(table) {
+		if slices.Contains(ix.Columns, col) {
+			out = append(out, "index "+ix.Name.String())
+		}
+	}
+	t := s.Table(table)
+	if t == nil {
+		return out
+	}
+	for _, k := range t.Constraints {
+		if !slices.Contains(k.Columns, col) {
+			continue
+		}
+		if s.Index(catalog.Name{Schema: table.Schema, Name: k.Name}) == nil {
+			out = append(out, "constraint "+ident(k.Name))
+		}
+		out = append(out, constraintDependents(s, table, k.Name)...)
+	}
+	return out
+}
+
+// constraintDependents lists the foreign keys that reference a primary key,
+// as foreign keys usually reference the primary key (the catalog does not
+// keep the referenced columns).
+func constraintDependents(s *catalog.Catalog, table catalog.Name, name string) []string {
+	t := s.Table(table)
+	if t == nil {
+		return nil
+	}
+	if k := t.Constraint(name); k == nil || k.Kind != catalog.PrimaryKey {
+		return nil
+	}
+	var out []string
+	for _, fk := range referencingFKs(s, table) {
+		out = append(out, "foreign key "+fk.String())
+	}
+	return out
+}
+
+// restrictDrop renders the statement without CASCADE (for ALTER TABLE, the
+// clause at index cmd), or "".
+func restrictDrop(n *pg.Node, cmd int) string {
+	n = proto.Clone(n).(*pg.Node)
+	if s := n.GetDropStmt(); s != nil {
+		s.Behavior = pg.DropBehavior_DROP_RESTRICT
+	}
+	if a := n.GetAlterTableStmt(); a != nil && cmd >= 0 && cmd < len(a.Cmds) {
+		a.Cmds = a.Cmds[cmd : cmd+1]
+		a.Cmds[0].GetAlterTableCmd().Behavior = pg.DropBehavior_DROP_RESTRICT
+	}
+	sql, ok := deparseStmt(n)
+	if !ok {
+		return ""
+	}
+	return sql
+}
