@@ -134,10 +134,16 @@ func TestLockTimeoutGivesUp(t *testing.T) {
 }
 
 // TestMigrationLockWait: another session holds Prisma's advisory lock for
-// longer than LockWait; deploy gives up naming it and changes nothing.
+// longer than LockWait; deploy gives up naming it and changes nothing. A
+// deploy of another database on the same server holds the same key, which
+// locks only its own database and must not be named.
 func TestMigrationLockWait(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
+	other := pgtest.Connect(t, pgtest.NewDatabase(t))
+	if _, err := other.Exec(ctx, fmt.Sprintf("SET application_name = 'other-database'; SELECT pg_advisory_lock(%d)", advisoryLockKey)); err != nil {
+		t.Fatal(err)
+	}
 	db := pgtest.NewDatabase(t)
 	conn := pgtest.Connect(t, db)
 	_, pid := holdLock(t, db, fmt.Sprintf("SELECT pg_advisory_lock(%d)", advisoryLockKey))
@@ -153,6 +159,9 @@ func TestMigrationLockWait(t *testing.T) {
 		t.Errorf("gave up after %s, want about %s", took, o.LockWait)
 	}
 	wantContains(t, "error", err.Error(), "72707369", fmt.Sprintf("pid %d", pid), holderApp)
+	if strings.Contains(err.Error(), "other-database") {
+		t.Errorf("the error names the lock holder of another database: %v", err)
+	}
 	if exists(t, conn, historyTable) || exists(t, conn, `"User"`) {
 		t.Error("deploy changed the database without the migration lock")
 	}
