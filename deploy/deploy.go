@@ -211,7 +211,7 @@ func refuseFailed(rows []*Row) error {
 		if !r.Failed() {
 			continue
 		}
-		logs := ""
+		logs := "\nno error was recorded: the deploy stopped while running it (killed or disconnected); check which of its statements took effect"
 		if r.Logs != nil && *r.Logs != "" {
 			logs = "\n" + *r.Logs
 		}
