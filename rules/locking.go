@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
@@ -18,44 +17,17 @@ import (
 // stmtLocks returns the locks the current statement takes.
 func stmtLocks(p *analysis.Pass) []locks.Lock { return locks.Of(p.Stmt.Node, p.Schema) }
 
-// schemaView resolves names for an earlier statement: in the schema now, or,
-// for an index or table dropped since, in the schema before the file.
-type schemaView struct{ now, before *catalog.Catalog }
-
-func (v schemaView) Table(n catalog.Name) *catalog.Table {
-	if t := v.now.Table(n); t != nil {
-		return t
-	}
-	return v.before.Table(n)
-}
-
-func (v schemaView) Index(n catalog.Name) *catalog.Index {
-	if ix := v.now.Index(n); ix != nil {
-		return ix
-	}
-	return v.before.Index(n)
-}
-
-// fileLocks memoizes the locks of a file's statements: rules ask for the
-// locks of every earlier statement of the transaction at each statement, and
-// a Prisma file is one transaction that may hold thousands of statements.
-var fileLocks struct {
-	sync.Mutex
-	file  *sqlfile.File
-	locks [][]locks.Lock
-}
-
-// locksAt returns the locks statement i of the current file takes.
+// locksAt returns the locks statement i of the current file takes, each
+// computed once per file against the schema just before that statement.
 func locksAt(p *analysis.Pass, i int) []locks.Lock {
-	fileLocks.Lock()
-	defer fileLocks.Unlock()
-	if fileLocks.file != p.File {
-		fileLocks.file, fileLocks.locks = p.File, nil
-	}
-	for k := len(fileLocks.locks); k <= i; k++ {
-		fileLocks.locks = append(fileLocks.locks, locks.Of(p.File.Stmts[k].Node, schemaView{p.Schema, p.Before}))
-	}
-	return fileLocks.locks[i]
+	all := p.Memo("locks.Of", func() any {
+		out := make([][]locks.Lock, len(p.File.Stmts))
+		for j, s := range p.File.Stmts {
+			out[j] = locks.Of(s.Node, p.SchemaAt(j))
+		}
+		return out
+	}).([][]locks.Lock)
+	return all[i]
 }
 
 // heldLock is a lock an earlier statement of the transaction took: it lasts
