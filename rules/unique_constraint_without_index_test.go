@@ -1,0 +1,46 @@
+package rules_test
+
+import "testing"
+
+func TestUniqueConstraintWithoutIndex(t *testing.T) {
+	runCases(t, "unique-constraint-without-index", []ruleCase{
+		{name: "unique constraint on an existing table", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_title_key\" UNIQUE (\"title\");\n",
+			want: []string{"2:20"}},
+		{name: "unique column added, schema-qualified", history: exampleHistory,
+			sql:  "ALTER TABLE \"public\".\"User\" ADD COLUMN \"handle\" TEXT UNIQUE;\n",
+			want: []string{"1:29"}},
+		{name: "primary key on a table that has none", history: []string{"CREATE TABLE \"Log\" (\"id\" BIGINT NOT NULL, \"msg\" TEXT);"},
+			sql:  "-- AlterTable\nALTER TABLE \"Log\" ADD CONSTRAINT \"Log_pkey\" PRIMARY KEY (\"id\");\n",
+			want: []string{"2:19"}},
+		{name: "USING INDEX", history: exampleHistory,
+			sql: "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_title_key\" UNIQUE USING INDEX \"Post_title_key\";\n"},
+		{name: "new table's key added by a later statement", history: exampleHistory,
+			sql: "-- CreateTable\nCREATE TABLE \"Tag\" (\"id\" SERIAL NOT NULL, \"name\" TEXT NOT NULL);\n\n-- AlterTable\nALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_pkey\" PRIMARY KEY (\"id\"), ADD CONSTRAINT \"Tag_name_key\" UNIQUE (\"name\");\n"},
+		{name: "prisma @unique is a CREATE UNIQUE INDEX, not this rule's", history: exampleHistory,
+			sql: "-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY \"Post_title_key\" ON \"Post\"(\"title\");\n"},
+		{name: "primary key swap is drop-primary-key's", history: exampleHistory,
+			sql: "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_pkey\",\nADD CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\", \"authorId\");\n"},
+	})
+}
+
+func TestUniqueConstraintWithoutIndexFix(t *testing.T) {
+	wantFix(t, exampleHistory, "ALTER TABLE \"public\".\"Post\" ADD UNIQUE (\"title\") INCLUDE (\"views\") DEFERRABLE;",
+		"unique-constraint-without-index",
+		"CREATE UNIQUE INDEX CONCURRENTLY \"Post_title_key\" ON \"Post\" (\"title\") INCLUDE (\"views\");",
+		"ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_title_key\" UNIQUE USING INDEX \"Post_title_key\" DEFERRABLE;")
+	wantFix(t, exampleHistory, "ALTER TABLE \"User\" ADD COLUMN \"handle\" TEXT UNIQUE NULLS NOT DISTINCT;",
+		"unique-constraint-without-index",
+		"-- Migration 1: add the column without its UNIQUE constraint.\nALTER TABLE \"User\" ADD COLUMN \"handle\" text;",
+		"-- Migration 2, alone", "CREATE UNIQUE INDEX CONCURRENTLY \"User_handle_key\" ON \"User\" (\"handle\") NULLS NOT DISTINCT;",
+		"-- Migration 3", "ALTER TABLE \"User\" ADD CONSTRAINT \"User_handle_key\" UNIQUE USING INDEX \"User_handle_key\";")
+	wantFix(t, []string{"CREATE TABLE \"Log\" (\"id\" BIGINT, \"at\" DATE NOT NULL);"},
+		"ALTER TABLE \"Log\" ADD PRIMARY KEY (\"id\", \"at\");", "unique-constraint-without-index",
+		"CREATE UNIQUE INDEX CONCURRENTLY \"Log_pkey\" ON \"Log\" (\"id\", \"at\");",
+		"-- \"id\" must be NOT NULL before the next step",
+		"ALTER TABLE \"Log\" ADD CONSTRAINT \"Log_pkey\" PRIMARY KEY USING INDEX \"Log_pkey\";")
+	wantMessage(t, exampleHistory, "ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_title_key\" UNIQUE (\"title\");",
+		"unique-constraint-without-index",
+		`adding UNIQUE constraint "Post_title_key" builds its unique index by reading every row of "Post"`,
+		`an ACCESS EXCLUSIVE lock on "Post", which blocks reads and writes on it`, "23505")
+}
