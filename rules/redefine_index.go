@@ -1,0 +1,177 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// RedefineIndex flags Prisma's `-- RedefineIndex` pair, DROP INDEX then
+// CREATE INDEX, on an existing table, as one change.
+var RedefineIndex = register(&analysis.Rule{
+	ID:       "redefine-index",
+	Severity: analysis.Warning,
+	Summary:  "index dropped and rebuilt (Prisma's RedefineIndex) on an existing table",
+	Doc: "When an index's definition changes, Prisma writes `-- RedefineIndex` followed by DROP INDEX and CREATE " +
+		"INDEX. In one transaction (a Prisma migration is one), the drop's ACCESS EXCLUSIVE lock on the table is held " +
+		"while the new index builds: every read and write of the table waits for the whole build. Run one statement at " +
+		"a time, the table would have no such index between the two (queries that used it scan the table; for a unique " +
+		"index, duplicates get in) and the build would block writes. Build the new index CONCURRENTLY beside the old one, drop " +
+		"the old one CONCURRENTLY, then rename. The pair is reported once here; require-concurrent-index and " +
+		"require-concurrent-drop-index stay quiet on it. Prisma's `-- RenameIndex` (ALTER INDEX ... RENAME TO) only " +
+		"renames and is not reported.",
+	Bad: `-- RedefineIndex
+DROP INDEX "User_email_key";
+CREATE UNIQUE INDEX "User_email_key" ON "User"("email", "role");`,
+	Good: `-- RenameIndex
+ALTER INDEX "Post_authorId_idx" RENAME TO "Post_author_idx";`,
+	Run: runRedefineIndex,
+})
+
+// indexRedefinition is a DROP INDEX followed by the CREATE INDEX that
+// replaces it.
+type indexRedefinition struct {
+	Drop, Create *sqlfile.Stmt
+	Old          catalog.Name // the dropped index
+	Table        catalog.Name
+	index        *pg.IndexStmt
+}
+
+// inRedefineIndex reports whether the current statement is the DROP INDEX or
+// the CREATE INDEX of a pair that redefine-index reports as one change.
+// require-concurrent-index and require-concurrent-drop-index return early
+// when it is true.
+func inRedefineIndex(p *analysis.Pass) bool {
+	i := p.Stmt.Index
+	if _, ok := redefinitionAt(p, i); ok {
+		return true
+	}
+	_, ok := redefinitionAt(p, i-1)
+	return ok
+}
+
+// redefinitionAt returns the pair starting at statement i: a plain DROP
+// INDEX of one index, directly followed by a plain CREATE INDEX, marked
+// `-- RedefineIndex` or reusing the dropped name, on a table that existed
+// before the file.
+func redefinitionAt(p *analysis.Pass, i int) (indexRedefinition, bool) {
+	if i < 0 || i+1 >= len(p.File.Stmts) {
+		return indexRedefinition{}, false
+	}
+	drop, create := p.File.Stmts[i], p.File.Stmts[i+1]
+	d, c := drop.Node.GetDropStmt(), create.Node.GetIndexStmt()
+	if d == nil || d.RemoveType != pg.ObjectType_OBJECT_INDEX || d.Concurrent || len(d.Objects) != 1 ||
+		c == nil || c.Concurrent || c.Relation == nil {
+		return indexRedefinition{}, false
+	}
+	r := indexRedefinition{Drop: drop, Create: create, Table: catalog.RangeName(c.Relation), index: c,
+		Old: catalog.QualifiedName(d.Objects[0].GetList().GetItems())}
+	if !hasComment(drop, "-- RedefineIndex") && r.Old != (catalog.Name{Schema: r.Table.Schema, Name: c.Idxname}) {
+		return indexRedefinition{}, false
+	}
+	before := p.SchemaAt(i)
+	if ix := before.Index(r.Old); ix != nil && ix.Table != r.Table || before.IsNew(r.Table) {
+		return indexRedefinition{}, false
+	}
+	return r, true
+}
+
+// hasComment reports whether one of the comments before a statement is
+// exactly text, as Prisma writes its headers.
+func hasComment(s *sqlfile.Stmt, text string) bool {
+	for _, c := range s.Comments {
+		if strings.TrimSpace(c.Text) == text {
+			return true
+		}
+	}
+	return false
+}
+
+func runRedefineIndex(p *analysis.Pass) {
+	r, ok := redefinitionAt(p, p.Stmt.Index)
+	if !ok {
+		return
+	}
+	create := "CREATE INDEX"
+	if r.index.Unique {
+		create = "CREATE UNIQUE INDEX"
+	}
+	what := fmt.Sprintf("DROP INDEX %s then %s %s", r.Old, create, ident(r.index.Idxname))
+	msg := fmt.Sprintf("%s rebuild the index in one transaction: the drop's ACCESS EXCLUSIVE lock on %s is held while "+
+		"the new index builds, so reads and writes on %[2]s block for the whole build", what, r.Table)
+	p.Report(analysis.Diagnostic{Pos: r.Drop.Start, End: r.Create.End, Message: msg,
+		Help: "Build the new definition beside the old index with CREATE INDEX CONCURRENTLY (writes go on), drop the old " +
+			"one with DROP INDEX CONCURRENTLY, then rename the new one to the old name if it keeps it: each CONCURRENTLY " +
+			"statement in a migration of its own. " + prismaEdit,
+		Fix: redefineFix(p, r)})
+}
+
+// redefineFix builds the new index concurrently under a temporary name when
+// it keeps the old one, drops the old one concurrently, and renames.
+func redefineFix(p *analysis.Pass, r indexRedefinition) string {
+	newName := catalog.Name{Schema: r.Table.Schema, Name: r.index.Idxname}
+	tmp := newName
+	if newName == r.Old {
+		tmp.Name = truncateIdent(newName.Name, maxIdentLen-len("_new")) + "_new"
+	}
+	create, ok := concurrentCreate(p.File, r.Create, r.index.Idxname, tmp.Name)
+	if !ok {
+		return ""
+	}
+	fix := "-- Migration 1, alone in its file (CONCURRENTLY cannot run in a transaction):\n" + create + "\n" +
+		"-- Migration 2, alone in its file:\nDROP INDEX CONCURRENTLY IF EXISTS " + r.Old.String() + ";"
+	if tmp != newName {
+		fix += "\n-- Migration 3:\nALTER INDEX " + tmp.String() + " RENAME TO " + ident(newName.Name) + ";"
+	}
+	return fix
+}
+
+// concurrentCreate is the CREATE INDEX statement's own text with
+// CONCURRENTLY after INDEX and the index name changed from name to newName.
+func concurrentCreate(f *sqlfile.File, s *sqlfile.Stmt, name, newName string) (string, bool) {
+	toks := f.Tokens(s.Start, s.End)
+	afterIndex, nameAt := -1, -1
+	for i, t := range toks {
+		if t.Token == pg.Token_INDEX && afterIndex < 0 {
+			afterIndex = int(t.End)
+		}
+		if afterIndex >= 0 && t.Token == pg.Token_IDENT && unquote(f.Src[t.Start:t.End]) == name {
+			nameAt = i
+			break
+		}
+	}
+	if afterIndex < 0 || nameAt < 0 {
+		return "", false
+	}
+	n := toks[nameAt]
+	return f.Src[s.Start:afterIndex] + " CONCURRENTLY" + f.Src[afterIndex:n.Start] + ident(newName) +
+		f.Src[n.End:s.End] + terminator(f, s), true
+}
+
+// unquote returns the name an identifier token stands for.
+func unquote(tok string) string {
+	if strings.HasPrefix(tok, `"`) && strings.HasSuffix(tok, `"`) && len(tok) >= 2 {
+		return strings.ReplaceAll(tok[1:len(tok)-1], `""`, `"`)
+	}
+	return strings.ToLower(tok)
+}
+
+// maxIdentLen is PostgreSQL's identifier length limit (NAMEDATALEN - 1).
+const maxIdentLen = 63
+
+// truncateIdent shortens a name to n bytes, as PostgreSQL would, without
+// cutting a UTF-8 character.
+func truncateIdent(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
