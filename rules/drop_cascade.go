@@ -29,8 +29,8 @@ var DropCascade = register(&analysis.Rule{
 		"created in the same migration are not reported.",
 	Bad: `-- DropTable
 DROP TABLE "User" CASCADE;`,
-	Good: `-- DropForeignKey
-ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";`,
+	Good: `-- The trigger that called it was dropped explicitly in an earlier migration; no CASCADE:
+DROP FUNCTION IF EXISTS "set_updated_at"();`,
 	Run: runDropCascade,
 })
 
