@@ -79,7 +79,7 @@ func reportKeyBuild(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.Column
 	if k.Contype == pg.ConstrType_CONSTR_PRIMARY {
 		kind, verb = "PRIMARY KEY", "adding PRIMARY KEY"
 	}
-	cols := stringValues(k.Keys)
+	cols := keyStrings(k.Keys)
 	if d != nil {
 		cols = []string{d.Colname}
 	}
@@ -110,7 +110,7 @@ func keyFix(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef, kin
 	var b strings.Builder
 	first := 1
 	if d != nil {
-		add, ok := deparseAddColumn(c.Table, withoutKeys(d))
+		add, ok := deparseAddColumn(c.Table, withoutKeyConstraints(d))
 		if !ok {
 			return ""
 		}
@@ -124,21 +124,21 @@ func keyFix(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef, kin
 	index := catalog.Name{Schema: c.Table.Schema, Name: name}
 	fmt.Fprintf(&b, "-- Migration %d, alone (CONCURRENTLY cannot run inside a transaction): build the index while reads and writes go on.\n"+
 		"CREATE UNIQUE INDEX CONCURRENTLY %s ON %s (%s)%s%s;\n",
-		first, index, c.Table, strings.Join(quoted, ", "), including(k), nullsNotDistinct(k))
+		first, index, c.Table, strings.Join(quoted, ", "), keyIncluding(k), keyNullsNotDistinct(k))
 	if kind == "PRIMARY KEY" {
-		if nullable := nullableColumns(p, c.Table, cols, d); len(nullable) > 0 {
+		if nullable := keyNullableColumns(p, c.Table, cols, d); len(nullable) > 0 {
 			fmt.Fprintf(&b, "-- %s must be NOT NULL before the next step, or ADD PRIMARY KEY scans the table under ACCESS EXCLUSIVE "+
 				"(see set-not-null for the way without a long lock).\n", joinWords(nullable))
 		}
 	}
 	fmt.Fprintf(&b, "-- Migration %d: turn the index into the constraint; a brief lock, no scan.\n"+
-		"ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", first+1, c.Table, ident(name), kind, ident(name), deferrable(k))
+		"ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", first+1, c.Table, ident(name), kind, ident(name), keyDeferrable(k))
 	return b.String()
 }
 
-// withoutKeys returns a copy of d without its UNIQUE and PRIMARY KEY
+// withoutKeyConstraints returns a copy of d without its UNIQUE and PRIMARY KEY
 // constraints; a primary key's NOT NULL stays.
-func withoutKeys(d *pg.ColumnDef) *pg.ColumnDef {
+func withoutKeyConstraints(d *pg.ColumnDef) *pg.ColumnDef {
 	out := proto.Clone(d).(*pg.ColumnDef)
 	var kept []*pg.Node
 	for _, n := range out.Constraints {
@@ -154,13 +154,13 @@ func withoutKeys(d *pg.ColumnDef) *pg.ColumnDef {
 	return out
 }
 
-// nullableColumns returns the key columns the table does not hold NOT NULL.
-func nullableColumns(p *analysis.Pass, table catalog.Name, cols []string, d *pg.ColumnDef) []string {
+// keyNullableColumns returns the key columns the table does not hold NOT NULL.
+func keyNullableColumns(p *analysis.Pass, table catalog.Name, cols []string, d *pg.ColumnDef) []string {
 	t := p.Schema.Table(table)
 	var out []string
 	for _, col := range cols {
 		if d != nil && d.Colname == col {
-			continue // withoutKeys keeps it NOT NULL
+			continue // withoutKeyConstraints keeps it NOT NULL
 		}
 		if c := t.Column(col); c == nil || !c.NotNull {
 			out = append(out, ident(col))
@@ -169,25 +169,25 @@ func nullableColumns(p *analysis.Pass, table catalog.Name, cols []string, d *pg.
 	return out
 }
 
-func including(k *pg.Constraint) string {
+func keyIncluding(k *pg.Constraint) string {
 	if len(k.Including) == 0 {
 		return ""
 	}
-	cols := stringValues(k.Including)
+	cols := keyStrings(k.Including)
 	for i, c := range cols {
 		cols[i] = ident(c)
 	}
 	return " INCLUDE (" + strings.Join(cols, ", ") + ")"
 }
 
-func nullsNotDistinct(k *pg.Constraint) string {
+func keyNullsNotDistinct(k *pg.Constraint) string {
 	if k.NullsNotDistinct {
 		return " NULLS NOT DISTINCT"
 	}
 	return ""
 }
 
-func deferrable(k *pg.Constraint) string {
+func keyDeferrable(k *pg.Constraint) string {
 	switch {
 	case k.Initdeferred:
 		return " DEFERRABLE INITIALLY DEFERRED"
@@ -197,8 +197,8 @@ func deferrable(k *pg.Constraint) string {
 	return ""
 }
 
-// stringValues returns the values of a list of String nodes.
-func stringValues(nodes []*pg.Node) []string {
+// keyStrings returns the values of a list of String nodes.
+func keyStrings(nodes []*pg.Node) []string {
 	out := make([]string, 0, len(nodes))
 	for _, n := range nodes {
 		out = append(out, n.GetString_().GetSval())
