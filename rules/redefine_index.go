@@ -20,8 +20,8 @@ var RedefineIndex = register(&analysis.Rule{
 	Doc: "When an index's definition changes, Prisma writes `-- RedefineIndex` followed by DROP INDEX and CREATE " +
 		"INDEX. In one transaction (a Prisma migration is one), the drop's ACCESS EXCLUSIVE lock on the table is held " +
 		"while the new index builds: every read and write of the table waits for the whole build. Run one statement at " +
-		"a time, the table would have no such index between the two (queries that used it scan the table; for a unique " +
-		"index, duplicates get in) and the build would block writes. Build the new index CONCURRENTLY beside the old one, drop " +
+		"a time, the table has no such index between the two (queries that used it scan the table; for a unique " +
+		"index, duplicates get in) and the build blocks writes. Build the new index CONCURRENTLY beside the old one, drop " +
 		"the old one CONCURRENTLY, then rename. The pair is reported once here; require-concurrent-index and " +
 		"require-concurrent-drop-index stay quiet on it. Prisma's `-- RenameIndex` (ALTER INDEX ... RENAME TO) only " +
 		"renames and is not reported.",
@@ -104,6 +104,10 @@ func runRedefineIndex(p *analysis.Pass) {
 	what := fmt.Sprintf("DROP INDEX %s then %s %s", r.Old, create, ident(r.index.Idxname))
 	msg := fmt.Sprintf("%s rebuild the index in one transaction: the drop's ACCESS EXCLUSIVE lock on %s is held while "+
 		"the new index builds, so reads and writes on %[2]s block for the whole build", what, r.Table)
+	if tx := p.Tx[r.Drop.Index]; !tx.InTx || tx.ID != p.Tx[r.Create.Index].ID {
+		msg = fmt.Sprintf("%s leave %s without the index until the build ends (queries that used it scan the table) and the "+
+			"build holds a SHARE lock that blocks writes on %[2]s for its whole duration", what, r.Table)
+	}
 	p.Report(analysis.Diagnostic{Pos: r.Drop.Start, End: r.Create.End, Message: msg,
 		Help: "Build the new definition beside the old index with CREATE INDEX CONCURRENTLY (writes go on), drop the old " +
 			"one with DROP INDEX CONCURRENTLY, then rename the new one to the old name if it keeps it: each CONCURRENTLY " +

@@ -12,6 +12,8 @@ func TestRedefineIndex(t *testing.T) {
 			want: []string{"5:1"}},
 		{name: "same name without the header", history: exampleHistory,
 			sql: "DROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\", \"published\");\n", want: []string{"1:1"}},
+		{name: "goose NO TRANSACTION: the index is missing during the build", history: exampleHistory,
+			sql: "-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\", \"published\");\n", want: []string{"3:1"}},
 		{name: "table created in the same migration",
 			sql: "CREATE TABLE \"Tag\" (\"id\" INTEGER, \"name\" TEXT);\nCREATE INDEX \"Tag_name_idx\" ON \"Tag\"(\"name\");\n-- RedefineIndex\nDROP INDEX \"Tag_name_idx\";\nCREATE UNIQUE INDEX \"Tag_name_idx\" ON \"Tag\"(\"name\");\n"},
 		{name: "unrelated drop and create", history: exampleHistory,
@@ -29,6 +31,8 @@ func TestRedefineIndexFix(t *testing.T) {
 		"CREATE UNIQUE INDEX CONCURRENTLY \"User_email_key_new\" ON \"User\"(\"email\", \"role\");\n",
 		"DROP INDEX CONCURRENTLY IF EXISTS \"User_email_key\";\n",
 		"ALTER INDEX \"User_email_key_new\" RENAME TO \"User_email_key\";")
+	fs = lintSQL(t, exampleHistory, "-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\");\n", 0)
+	assertFinding(t, fs, "redefine-index", "without the index until the build ends", "SHARE lock")
 	if got := positions(fs, "redefine-index"); len(got) != 1 {
 		t.Errorf("want one finding for the pair, got %v", got)
 	}
