@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/BurntSushi/toml v1.5.0
 	github.com/pganalyze/pg_query_go/v6 v6.2.5
+	github.com/sethvargo/go-githubactions v1.4.0
 	golang.org/x/term v0.37.0
 )
 

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
+
+	"github.com/migrate-guard/migrate-guard/action"
 )
 
 // Version is the release version, set at build time with
@@ -40,6 +43,9 @@ func commands() []command {
 
 // Main runs the command line and returns the exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 && actionMode() {
+		return action.Main(Version, os.Getenv, stdout)
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return ExitUsage
@@ -55,6 +61,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "migrate-guard: unknown command %q (run `migrate-guard --help`)\n", args[0])
 	return ExitUsage
+}
+
+// actionMode reports a run as the GitHub Action's container entrypoint:
+// GITHUB_ACTIONS=true and the action's inputs set (the runner always passes
+// INPUT_COMMAND, which has a default), so a bare `migrate-guard` typed in a
+// workflow's run step still prints the usage.
+func actionMode() bool {
+	_, inputs := os.LookupEnv("INPUT_COMMAND")
+	return os.Getenv("GITHUB_ACTIONS") == "true" && inputs
 }
 
 func usage(w io.Writer) {
