@@ -450,7 +450,7 @@ func (ls *lockList) vacuum(s *pg.VacuumStmt) {
 	if s.IsVacuumcmd {
 		kind = "VACUUM"
 		for _, o := range s.Options {
-			if d := o.GetDefElem(); d != nil && d.Defname == "full" && defTrue(d) {
+			if d := o.GetDefElem(); d != nil && d.Defname == "full" && OptionOn(d) {
 				kind = "VACUUM FULL"
 			}
 		}
@@ -462,9 +462,9 @@ func (ls *lockList) vacuum(s *pg.VacuumStmt) {
 	}
 }
 
-// defTrue reports whether a boolean option is on: `FULL`, `FULL true`,
-// `FULL 1`, `FULL on`.
-func defTrue(d *pg.DefElem) bool {
+// OptionOn reports whether a boolean option of VACUUM, REINDEX and the
+// like is on: `FULL`, `FULL true`, `FULL 1`, `FULL on`.
+func OptionOn(d *pg.DefElem) bool {
 	switch {
 	case d.Arg == nil:
 		return true
@@ -486,7 +486,7 @@ func (ls *lockList) reindex(s *pg.ReindexStmt, cat Catalog) {
 	rel := rangeName(s.Relation)
 	concurrent := false
 	for _, p := range s.Params {
-		if d := p.GetDefElem(); d != nil && d.Defname == "concurrently" && defTrue(d) {
+		if d := p.GetDefElem(); d != nil && d.Defname == "concurrently" && OptionOn(d) {
 			concurrent = true
 		}
 	}

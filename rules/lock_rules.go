@@ -93,3 +93,63 @@ func parenSpan(f *sqlfile.File, sp sqlfile.Span, from int) (sqlfile.Span, bool) 
 func regclassLiteral(n catalog.Name) string {
 	return "'" + strings.ReplaceAll(n.String(), "'", "''") + "'"
 }
+
+// relationCmds returns the clauses of the current statement when it is an
+// ALTER TABLE, ALTER INDEX or ALTER MATERIALIZED VIEW; Table is the relation
+// altered (for ALTER INDEX, the index).
+func relationCmds(p *analysis.Pass) []alterCmd {
+	s := p.Stmt.Node.GetAlterTableStmt()
+	if s == nil || s.Relation == nil {
+		return nil
+	}
+	switch s.Objtype {
+	case pg.ObjectType_OBJECT_TABLE, pg.ObjectType_OBJECT_INDEX, pg.ObjectType_OBJECT_MATVIEW:
+	default:
+		return nil
+	}
+	rel := catalog.RangeName(s.Relation)
+	spans := p.File.Clauses(p.Stmt, int(s.Relation.Location), len(s.Cmds))
+	var out []alterCmd
+	for i, n := range s.Cmds {
+		if cmd := n.GetAlterTableCmd(); cmd != nil {
+			sp := p.StmtSpan()
+			if spans != nil {
+				sp = spans[i]
+			}
+			out = append(out, alterCmd{Table: rel, Cmd: cmd, Span: sp})
+		}
+	}
+	return out
+}
+
+// alteredTable is the table whose queries an ALTER of rel affects: rel
+// itself, or for ALTER INDEX the index's table (zero when unknown).
+func alteredTable(p *analysis.Pass, rel catalog.Name) catalog.Name {
+	if p.Stmt.Node.GetAlterTableStmt().GetObjtype() != pg.ObjectType_OBJECT_INDEX {
+		return rel
+	}
+	if ix := p.Schema.Index(rel); ix != nil {
+		return ix.Table
+	}
+	return catalog.Name{}
+}
+
+// repackFix is the advice for rewriting tables outside migrations, with
+// pg_repack (or pg_squeeze), which take their ACCESS EXCLUSIVE lock only for
+// a moment at the start and the end. Nil tables means all of them; an
+// empty list leaves the target to the caller.
+func repackFix(tables []catalog.Name, note string) string {
+	target := " --all"
+	if tables != nil {
+		target = ""
+		for _, t := range tables {
+			target += " --table=" + shellQuote(ident(t.Schema)+"."+ident(t.Name))
+		}
+	}
+	return "-- Not in a migration: rebuild online with pg_repack, which holds ACCESS EXCLUSIVE only for a moment at the\n" +
+		"-- start and the end (or with the pg_squeeze extension):\n" + note +
+		"--   pg_repack --dbname=\"$DATABASE_URL\"" + target
+}
+
+// shellQuote quotes a word for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -46,6 +46,9 @@ func runUniqueConstraintWithoutIndex(p *analysis.Pass) {
 			}
 		case pg.AlterTableType_AT_AddColumn:
 			d := c.Cmd.Def.GetColumnDef()
+			if d == nil || rewritingColumn(p, d) {
+				continue // the rewrite's rule reports it, and its fix builds the key concurrently
+			}
 			for _, n := range d.GetConstraints() {
 				if k := n.GetConstraint(); isKey(k) {
 					reportKeyBuild(p, c, k, d)
@@ -65,6 +68,13 @@ func dropsPrimaryKey(p *analysis.Pass, table catalog.Name) bool {
 		}
 	}
 	return false
+}
+
+// rewritingColumn reports a column whose addition rewrites the table:
+// serial, identity, stored generated, or with a volatile default.
+func rewritingColumn(p *analysis.Pass, d *pg.ColumnDef) bool {
+	return catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil ||
+		columnHas(d, pg.ConstrType_CONSTR_GENERATED) != nil || !isNull(columnDefault(d)) && volatileCall(p.Schema, columnDefault(d)) != ""
 }
 
 // isKey reports a UNIQUE or PRIMARY KEY constraint.

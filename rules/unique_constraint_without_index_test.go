@@ -19,6 +19,8 @@ func TestUniqueConstraintWithoutIndex(t *testing.T) {
 			sql: "-- CreateTable\nCREATE TABLE \"Tag\" (\"id\" SERIAL NOT NULL, \"name\" TEXT NOT NULL);\n\n-- AlterTable\nALTER TABLE \"Tag\" ADD CONSTRAINT \"Tag_pkey\" PRIMARY KEY (\"id\"), ADD CONSTRAINT \"Tag_name_key\" UNIQUE (\"name\");\n"},
 		{name: "prisma @unique is a CREATE UNIQUE INDEX, not this rule's", history: exampleHistory,
 			sql: "-- CreateIndex\nCREATE UNIQUE INDEX CONCURRENTLY \"Post_title_key\" ON \"Post\"(\"title\");\n"},
+		{name: "serial primary key column is adding-serial-column's", history: exampleHistory,
+			sql: "ALTER TABLE \"User\" DROP CONSTRAINT \"User_pkey\", ADD COLUMN \"uid\" BIGSERIAL PRIMARY KEY;\n"},
 		{name: "primary key swap is drop-primary-key's", history: exampleHistory,
 			sql: "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_pkey\",\nADD CONSTRAINT \"Post_pkey\" PRIMARY KEY (\"id\", \"authorId\");\n"},
 	})
