@@ -1,0 +1,48 @@
+package rules_test
+
+import "testing"
+
+func TestLongAccessExclusive(t *testing.T) {
+	// An earlier migration added this check NOT VALID.
+	checked := append(append([]string(nil), exampleHistory...),
+		"ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_views_check\" CHECK (\"views\" >= 0) NOT VALID;")
+	runCases(t, "long-access-exclusive", []ruleCase{
+		{name: "backfill of another table after ADD COLUMN", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"lastPostAt\" TIMESTAMP(3);\n\n-- Backfill\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\n",
+			want: []string{"5:1"}},
+		{name: "index build on another table after DROP COLUMN", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"name\";\n\n-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n",
+			want: []string{"5:1"}},
+		{name: "rewrite inside BEGIN ... COMMIT, schema-qualified", history: exampleHistory,
+			sql:  "BEGIN;\nALTER TABLE \"public\".\"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"User\" ALTER COLUMN \"id\" SET DATA TYPE BIGINT;\nCOMMIT;\n",
+			want: []string{"3:1"}},
+		{name: "copy into a new table from a locked one", history: exampleHistory,
+			sql:  "CREATE TABLE \"PostArchive\" (\"id\" INTEGER NOT NULL, \"title\" VARCHAR(255) NOT NULL);\nALTER TABLE \"Post\" ADD COLUMN \"archivedAt\" TIMESTAMP(3);\nINSERT INTO \"PostArchive\" SELECT \"id\", \"title\" FROM \"Post\" WHERE \"published\" = false;\n",
+			want: []string{"3:1"}},
+		{name: "validating an older constraint after ADD COLUMN on its table", history: checked,
+			sql:  "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_views_check\";\n",
+			want: []string{"2:1"}},
+		{name: "prisma: nullable column and its foreign key", history: exampleHistory,
+			sql: "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN     \"editorId\" INTEGER;\n\n-- AddForeignKey\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_editorId_fkey\" FOREIGN KEY (\"editorId\") REFERENCES \"User\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n"},
+		{name: "prisma: the same foreign key NOT VALID", history: exampleHistory,
+			sql: "ALTER TABLE \"Post\" ADD COLUMN \"editorId\" INTEGER;\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_editorId_fkey\" FOREIGN KEY (\"editorId\") REFERENCES \"User\"(\"id\") NOT VALID;\n"},
+		{name: "prisma: new column and its index on the same table", history: exampleHistory,
+			sql: "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"handle\" TEXT;\n\n-- CreateIndex\nCREATE UNIQUE INDEX \"User_handle_key\" ON \"User\"(\"handle\");\n"},
+		{name: "COMMIT releases the lock first", history: exampleHistory,
+			sql: "BEGIN;\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nCOMMIT;\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n"},
+		{name: "locked table is new", history: exampleHistory,
+			sql: "CREATE TABLE \"Tag\" (\"id\" SERIAL NOT NULL);\nALTER TABLE \"Tag\" ADD COLUMN \"slug\" TEXT;\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\n"},
+		{name: "update pinned to a primary key", history: exampleHistory,
+			sql: "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nUPDATE \"Post\" SET \"title\" = 'Welcome' WHERE \"id\" = 1;\n"},
+		{name: "quick statements only", history: exampleHistory,
+			sql: "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nINSERT INTO \"User\" (\"email\") VALUES ('admin@example.com');\n"},
+	})
+}
+
+func TestLongAccessExclusiveMessage(t *testing.T) {
+	const sql = "ALTER TABLE \"User\" ADD COLUMN \"lastPostAt\" TIMESTAMP(3);\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;\n"
+	wantMessage(t, exampleHistory, sql, "long-access-exclusive",
+		`this UPDATE changes rows of "Post", and the whole time it runs under the ACCESS EXCLUSIVE lock on "User" that line 1 (ALTER TABLE ... ADD COLUMN) took and holds until commit, which blocks reads and writes on it`)
+	wantFix(t, exampleHistory, sql, "long-access-exclusive",
+		"a separate, later migration then holds:\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;")
+}
