@@ -109,8 +109,18 @@ func Page(r *analysis.Rule) (string, error) {
 	} else {
 		b.WriteString("Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with `prisma migrate dev`.\n")
 	}
-	fmt.Fprintf(&b, "\n## Suppressing it\n\nWhen the statement is intended, say why in the comments just above it; the comment covers every line of the statement:\n\n```sql\n-- migrate-guard-ignore %s -- <reason>\n```\n\n`-- migrate-guard-ignore-file %s` anywhere in a file covers the whole file, and `%s = \"off\"` under `[rules]` in migrate-guard.toml turns the rule off.\n", r.ID, r.ID, r.ID)
+	b.WriteString(suppressing(r))
 	return b.String(), nil
+}
+
+// suppressing explains how to silence the rule: statement comments work for
+// findings on statements, only the configuration for the engine's findings
+// about the history itself.
+func suppressing(r *analysis.Rule) string {
+	if r.Run == nil && r.Bad == "" {
+		return fmt.Sprintf("\n## Suppressing it\n\nThis finding is not about one statement, so comments do not silence it: set `%s = \"off\"` under `[rules]` in migrate-guard.toml (or pass `--rule %s=off`) to accept it.\n", r.ID, r.ID)
+	}
+	return fmt.Sprintf("\n## Suppressing it\n\nWhen the statement is intended, say why in the comments just above it; the comment covers every line of the statement:\n\n```sql\n-- migrate-guard-ignore %s -- <reason>\n```\n\n`-- migrate-guard-ignore-file %s` anywhere in a file covers the whole file, and `%s = \"off\"` under `[rules]` in migrate-guard.toml turns the rule off.\n", r.ID, r.ID, r.ID)
 }
 
 func capitalize(s string) string {
