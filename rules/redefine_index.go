@@ -132,6 +132,11 @@ func redefineFix(p *analysis.Pass, r indexRedefinition) string {
 	if tmp != newName {
 		fix += "\n-- Migration 3:\nALTER INDEX " + tmp.String() + " RENAME TO " + ident(newName.Name) + ";"
 	}
+	if r.index.Unique && !provablyUnique(p.SchemaAt(r.Drop.Index), r.Table, indexColumns(r.index)) {
+		if q := indexDuplicatesQuery(r.index); q != "" {
+			fix = q + "\n" + fix
+		}
+	}
 	return fix
 }
 

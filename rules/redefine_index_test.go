@@ -1,6 +1,9 @@
 package rules_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRedefineIndex(t *testing.T) {
 	runCases(t, "redefine-index", []ruleCase{
@@ -31,6 +34,21 @@ func TestRedefineIndexFix(t *testing.T) {
 		"CREATE UNIQUE INDEX CONCURRENTLY \"User_email_key_new\" ON \"User\"(\"email\", \"role\");\n",
 		"DROP INDEX CONCURRENTLY IF EXISTS \"User_email_key\";\n",
 		"ALTER INDEX \"User_email_key_new\" RENAME TO \"User_email_key\";")
+	if got := positions(fs, "redefine-index"); len(got) != 1 {
+		t.Errorf("want one finding for the pair, got %v", got)
+	}
+	for _, f := range fs {
+		if f.Rule == "redefine-index" && strings.Contains(f.Fix, "HAVING") {
+			t.Errorf("(email, role) cannot hold duplicates while email is unique; the fix checks anyway:\n%s", f.Fix)
+		}
+	}
+	fs = lintSQL(t, exampleHistory, "-- RedefineIndex\nDROP INDEX \"Post_authorId_idx\";\nCREATE UNIQUE INDEX \"Post_authorId_key\" ON \"Post\"(\"authorId\");\n", 0)
+	assertFinding(t, fs, "redefine-index",
+		`SELECT "authorId", count(*) FROM "Post" WHERE "authorId" IS NOT NULL GROUP BY "authorId" HAVING count(*) > 1 LIMIT 10;
+-- Migration 1, alone in its file (CONCURRENTLY cannot run in a transaction):
+CREATE UNIQUE INDEX CONCURRENTLY "Post_authorId_key" ON "Post"("authorId");
+-- Migration 2, alone in its file:
+DROP INDEX CONCURRENTLY IF EXISTS "Post_authorId_idx";`)
 	fs = lintSQL(t, exampleHistory, "-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\");\n", 0)
 	assertFinding(t, fs, "redefine-index", "without the index until the build ends", "SHARE lock")
 	if got := positions(fs, "redefine-index"); len(got) != 1 {
