@@ -39,7 +39,7 @@ var statementModes = map[string]Mode{
 	"DROP INDEX":                             AccessExclusive, // on the table and the index
 	"DROP INDEX CONCURRENTLY":                ShareUpdateExclusive,
 	"DROP TABLE":                             AccessExclusive,
-	"DROP TABLE (referenced table)":          AccessExclusive, // its foreign keys' triggers are dropped there
+	"DROP TABLE of a table referencing it":   AccessExclusive, // its foreign keys' triggers are dropped there
 	"DROP VIEW":                              AccessExclusive,
 	"DROP MATERIALIZED VIEW":                 AccessExclusive,
 	"DROP TRIGGER":                           AccessExclusive,
@@ -66,7 +66,7 @@ var statementModes = map[string]Mode{
 	"ALTER INDEX ... RENAME":                 ShareUpdateExclusive, // PostgreSQL 12 and later
 	"CREATE TABLE ... PARTITION OF":          AccessExclusive,      // on the parent
 	"CREATE TABLE ... INHERITS":              ShareUpdateExclusive, // on the parents
-	"REFERENCES (referenced table)":          ShareRowExclusive,    // a new foreign key's triggers go there
+	"a new foreign key referencing it":       ShareRowExclusive,    // a new foreign key's triggers go there
 }
 
 // alterForm is one kind of ALTER TABLE subcommand.
@@ -358,25 +358,25 @@ func (ls *lockList) alterCmdOthers(rel catalog.Name, cmd *pg.AlterTableCmd, cat 
 	case pg.AlterTableType_AT_ValidateConstraint:
 		if k := constraint(cat, rel, cmd.Name); k != nil && k.Kind == catalog.ForeignKey && k.RefTable != rel {
 			// ALTER TABLE, Notes: "a ROW SHARE lock is also required on the table referenced by the constraint"
-			ls.add(Lock{Table: k.RefTable, Mode: RowShare, Why: "VALIDATE CONSTRAINT (referenced table)"})
+			ls.add(Lock{Table: k.RefTable, Mode: RowShare, Why: "VALIDATE CONSTRAINT of a foreign key referencing it"})
 		}
 	case pg.AlterTableType_AT_DropConstraint:
 		if k := constraint(cat, rel, cmd.Name); k != nil && k.Kind == catalog.ForeignKey && k.RefTable != rel {
-			ls.add(Lock{Table: k.RefTable, Mode: AccessExclusive, Why: "DROP CONSTRAINT (referenced table)"})
+			ls.add(Lock{Table: k.RefTable, Mode: AccessExclusive, Why: "DROP CONSTRAINT of a foreign key referencing it"})
 		}
 	case pg.AlterTableType_AT_DropColumn:
 		if t := table(cat, rel); t != nil {
 			for _, k := range t.Constraints {
 				if k.Kind == catalog.ForeignKey && k.RefTable != rel && contains(k.Columns, cmd.Name) {
-					ls.add(Lock{Table: k.RefTable, Mode: AccessExclusive, Why: "DROP COLUMN (referenced table)"})
+					ls.add(Lock{Table: k.RefTable, Mode: AccessExclusive, Why: "DROP COLUMN of a foreign key referencing it"})
 				}
 			}
 		}
 	case pg.AlterTableType_AT_AttachPartition, pg.AlterTableType_AT_DetachPartition:
 		if part := cmd.Def.GetPartitionCmd().GetName(); part != nil {
-			name := "ATTACH PARTITION (the partition)"
+			name := "ATTACH PARTITION of it"
 			if cmd.Subtype == pg.AlterTableType_AT_DetachPartition {
-				name = "DETACH PARTITION (the partition)"
+				name = "DETACH PARTITION of it"
 			}
 			ls.add(Lock{Table: rangeName(part), Mode: AccessExclusive, Why: name})
 		}
@@ -390,7 +390,7 @@ func (ls *lockList) references(rel catalog.Name, k *pg.Constraint) {
 		return
 	}
 	if ref := rangeName(k.Pktable); ref != rel {
-		ls.table(ref, "REFERENCES (referenced table)")
+		ls.table(ref, "a new foreign key referencing it")
 	}
 }
 
@@ -407,7 +407,7 @@ func (ls *lockList) drop(s *pg.DropStmt, cat Catalog) {
 			if t := table(cat, name); t != nil {
 				for _, k := range t.Constraints {
 					if k.Kind == catalog.ForeignKey && k.RefTable != name {
-						ls.table(k.RefTable, "DROP TABLE (referenced table)")
+						ls.table(k.RefTable, "DROP TABLE of a table referencing it")
 					}
 				}
 			}

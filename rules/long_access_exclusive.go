@@ -25,8 +25,9 @@ var LongAccessExclusive = register(&analysis.Rule{
 		"an ACCESS EXCLUSIVE lock and keeps it while the rest of the migration runs: when a later statement is slow (an " +
 		"index build, a table rewrite, a full scan, a backfill, a copy), every read and write of the locked table waits " +
 		"for it. The rule reports the tables locked this way that the slow statement does not itself work on (the rules " +
-		"of index builds, constraint checks and backfills already say when their own table is blocked). Committing " +
-		"before the slow statement, in a separate migration, releases the lock. Tables created in the same migration " +
+		"of index builds, constraint checks and backfills already say when their own table is blocked), once per " +
+		"transaction: at its first such statement. Committing before the slow statement, in a separate migration, " +
+		"releases the lock. Tables created in the same migration " +
 		"are not counted: nobody queries them yet.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "lastPostAt" TIMESTAMP(3);
@@ -39,13 +40,43 @@ ALTER TABLE "User" ADD COLUMN "lastPostAt" TIMESTAMP(3);`,
 })
 
 func runLongAccessExclusive(p *analysis.Pass) {
-	if !p.InTx() {
-		return
+	first := p.Memo("long-access-exclusive", func() any { return firstLongWaits(p) }).(map[int]int)
+	if i, ok := first[p.Tx[p.Stmt.Index].ID]; !ok || i != p.Stmt.Index {
+		return // one finding per transaction: the same split fixes the later ones
 	}
-	slow, ok := slowStatement(p)
-	if !ok {
-		return
+	slow, _ := slowStatement(p)
+	p.ReportStmt(
+		fmt.Sprintf("%s, and the whole time it runs under %s", slow.what, describeLocks(p, blockedDuring(p, slow))),
+		"Commit before the slow statement: move it, with the statements after it, into a separate, later migration, so "+
+			"the ACCESS EXCLUSIVE lock is released before the slow work starts (or run it before the statement that takes "+
+			"the lock). Run backfills in batches that each commit. "+prismaMove,
+		restOfTransaction(p))
+}
+
+// firstLongWaits returns, for each transaction of the file, the first
+// statement that is slow while an earlier one holds ACCESS EXCLUSIVE locks
+// that matter.
+func firstLongWaits(p *analysis.Pass) map[int]int {
+	out := map[int]int{}
+	at := *p
+	for _, s := range p.File.Stmts {
+		at.Stmt, at.Schema = s, p.SchemaAt(s.Index)
+		tx := p.Tx[s.Index].ID
+		if _, done := out[tx]; done || !at.InTx() {
+			continue
+		}
+		if slow, ok := slowStatement(&at); ok && len(blockedDuring(&at, slow)) > 0 {
+			out[tx] = s.Index
+		}
 	}
+	return out
+}
+
+// blockedDuring returns the ACCESS EXCLUSIVE locks earlier statements of the
+// transaction hold on tables that may serve traffic, leaving out the tables
+// the slow statement works on when its own rule speaks for them (or when
+// it locks them as strongly itself), in the order they were taken.
+func blockedDuring(p *analysis.Pass, slow slowWork) []governing {
 	own := stmtLocks(p)
 	var blocked []governing
 	for t, h := range heldBefore(p) {
@@ -53,12 +84,9 @@ func runLongAccessExclusive(p *analysis.Pass) {
 			continue
 		}
 		if l, mine := locks.Strongest(own, t); mine && (slow.owned || l.Mode == locks.AccessExclusive) {
-			continue // the statement's own rule speaks for its tables
+			continue
 		}
 		blocked = append(blocked, governing{h.Lock, h.Stmt})
-	}
-	if len(blocked) == 0 {
-		return
 	}
 	sort.Slice(blocked, func(i, j int) bool {
 		if blocked[i].From.Start != blocked[j].From.Start {
@@ -66,12 +94,7 @@ func runLongAccessExclusive(p *analysis.Pass) {
 		}
 		return blocked[i].Table.String() < blocked[j].Table.String()
 	})
-	p.ReportStmt(
-		fmt.Sprintf("%s, and the whole time it runs under %s", slow.what, describeLocks(p, blocked)),
-		"Commit before the slow statement: move it, with the statements after it, into a separate, later migration, so "+
-			"the ACCESS EXCLUSIVE lock is released before the slow work starts (or run it before the statement that takes "+
-			"the lock). Run backfills in batches that each commit. "+prismaMove,
-		restOfTransaction(p))
+	return blocked
 }
 
 // slowWork is what makes a statement slow.

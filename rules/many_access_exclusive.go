@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,35 +112,43 @@ func containsTable(list []exclusiveTable, t catalog.Name) bool {
 }
 
 // splitByTable is the transaction's statements in order, cut into
-// migrations so that each locks at most one existing table in ACCESS
-// EXCLUSIVE mode; "" when one statement locks several.
+// migrations so that each takes ACCESS EXCLUSIVE locks only where one
+// statement needs several at once.
 func splitByTable(p *analysis.Pass) string {
 	type part struct {
-		table catalog.Name
-		sql   []string
+		tables []catalog.Name
+		sql    []string
 	}
-	var parts []*part
-	cur := &part{}
+	parts := []*part{{}}
 	for _, s := range txStatements(p, firstOfTransaction(p)) {
+		cur := parts[len(parts)-1]
 		tables := exclusiveTables(p, locksAt(p, s.Index))
-		if len(tables) > 1 {
-			return ""
+		if len(cur.tables) > 0 && !subsetOf(tables, cur.tables) {
+			cur = &part{}
+			parts = append(parts, cur)
 		}
-		if len(tables) == 1 && cur.table != tables[0] {
-			if cur.table != (catalog.Name{}) {
-				parts = append(parts, cur)
-				cur = &part{}
+		for _, t := range tables {
+			if !slices.Contains(cur.tables, t) {
+				cur.tables = append(cur.tables, t)
 			}
-			cur.table = tables[0]
 		}
 		cur.sql = append(cur.sql, p.File.Text(s)+terminator(p.File, s))
 	}
-	parts = append(parts, cur)
 	var b strings.Builder
 	for i, pt := range parts {
-		fmt.Fprintf(&b, "-- Migration %d (ACCESS EXCLUSIVE on %s):\n%s\n", i+1, pt.table, strings.Join(pt.sql, "\n"))
+		fmt.Fprintf(&b, "-- Migration %d (ACCESS EXCLUSIVE on %s):\n%s\n", i+1, joinNames(pt.tables), strings.Join(pt.sql, "\n"))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// subsetOf reports whether every table of a is in b.
+func subsetOf(a, b []catalog.Name) bool {
+	for _, t := range a {
+		if !slices.Contains(b, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // firstOfTransaction returns the index of the first statement of the

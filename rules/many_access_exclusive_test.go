@@ -27,6 +27,10 @@ func TestManyAccessExclusiveFix(t *testing.T) {
 		"-- Migration 1 (ACCESS EXCLUSIVE on \"User\"):\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nCREATE INDEX CONCURRENTLY \"x\" ON \"Tag\"(\"id\");\n",
 		"-- Migration 2 (ACCESS EXCLUSIVE on \"Post\"):\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" DROP COLUMN \"content\";\n",
 		"-- Migration 3 (ACCESS EXCLUSIVE on \"Comment\"):\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);")
+	wantFix(t, exampleHistory, "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorId_fkey\";\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n",
+		"many-access-exclusive",
+		"-- Migration 1 (ACCESS EXCLUSIVE on \"Post\" and \"User\"):\nALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorId_fkey\";\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n",
+		"-- Migration 2 (ACCESS EXCLUSIVE on \"Comment\"):")
 	wantMessage(t, exampleHistory, sql, "many-access-exclusive",
 		`ACCESS EXCLUSIVE locks on "User" (line 1), "Post" (line 3) and "Comment" (line 5) until it commits, which block reads and writes on all of them`, "40P01")
 }
