@@ -70,8 +70,12 @@ func inEnumRemovalBlock(p *analysis.Pass) bool {
 	return false
 }
 
-// enumSwaps finds the enum replacement blocks of the file.
+// enumSwaps finds the enum replacement blocks of the file, once per file.
 func enumSwaps(p *analysis.Pass) []enumSwap {
+	return p.Memo("enum-swaps", func() any { return findEnumSwaps(p) }).([]enumSwap)
+}
+
+func findEnumSwaps(p *analysis.Pass) []enumSwap {
 	var out []enumSwap
 	for i, s := range p.File.Stmts {
 		c := s.Node.GetCreateEnumStmt()
