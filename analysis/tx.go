@@ -11,8 +11,9 @@ import (
 // simple-protocol query, which PostgreSQL runs as one implicit transaction
 // unless the file holds a single statement or asks to run without one
 // (goose's NO TRANSACTION). An explicit BEGIN ... COMMIT in
-// the file turns that block into an explicit transaction, and each COMMIT
-// starts a new one for the statements after it.
+// the file turns that block, statements before the BEGIN included, into an
+// explicit transaction, and each COMMIT starts a new one for the statements
+// after it.
 type Tx struct {
 	InTx     bool // runs inside a transaction block
 	Explicit bool // inside a BEGIN ... COMMIT written in the file
@@ -29,7 +30,10 @@ func Transactions(f *sqlfile.File) []Tx {
 		if isTx {
 			switch kind {
 			case pg.TransactionStmtKind_TRANS_STMT_BEGIN, pg.TransactionStmtKind_TRANS_STMT_START:
-				if !open {
+				// In one multi-statement query, BEGIN turns the implicit
+				// transaction, statements before it included, into an
+				// explicit one; run alone, each statement commits itself.
+				if !open && !implicit {
 					id++
 				}
 				open = true
