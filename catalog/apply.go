@@ -17,7 +17,7 @@ func (c *Catalog) Apply(node *pg.Node) {
 	case *pg.Node_CreateTableAsStmt:
 		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_TABLE && n.CreateTableAsStmt.Into != nil {
 			name := RangeName(n.CreateTableAsStmt.Into.Rel)
-			c.tables[name] = &Table{Name: name, File: c.file, Partial: true, epoch: c.epoch}
+			c.tables.set(name, &Table{Name: name, File: c.file, Partial: true, epoch: c.epoch})
 		}
 	case *pg.Node_AlterTableStmt:
 		c.alterTable(n.AlterTableStmt)
@@ -29,7 +29,7 @@ func (c *Catalog) Apply(node *pg.Node) {
 		c.rename(n.RenameStmt)
 	case *pg.Node_CreateEnumStmt:
 		name := QualifiedName(n.CreateEnumStmt.TypeName)
-		c.enums[name] = &Enum{Name: name, Values: stringList(n.CreateEnumStmt.Vals)}
+		c.enums.set(name, &Enum{Name: name, Values: stringList(n.CreateEnumStmt.Vals)})
 	case *pg.Node_AlterEnumStmt:
 		c.alterEnum(n.AlterEnumStmt)
 	case *pg.Node_CreateFunctionStmt:
@@ -39,7 +39,7 @@ func (c *Catalog) Apply(node *pg.Node) {
 
 func (c *Catalog) createTable(s *pg.CreateStmt) {
 	name := RangeName(s.Relation)
-	if s.IfNotExists && c.tables[name] != nil {
+	if s.IfNotExists && c.tables.at(name) != nil {
 		return
 	}
 	t := &Table{Name: name, File: c.file, epoch: c.epoch}
@@ -54,7 +54,7 @@ func (c *Catalog) createTable(s *pg.CreateStmt) {
 			t.Partial = true
 		}
 	}
-	c.tables[name] = t
+	c.tables.set(name, t)
 }
 
 func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
@@ -95,7 +95,7 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 		keys = cols
 	}
 	if k.Indexname != "" { // ... USING INDEX idx: the constraint takes over the index, its columns and, unnamed, its name
-		if ix := c.indexes[Name{t.Name.Schema, k.Indexname}]; ix != nil && len(keys) == 0 {
+		if ix := c.indexes.at(Name{t.Name.Schema, k.Indexname}); ix != nil && len(keys) == 0 {
 			keys = ix.Columns
 		}
 		if con.Name == "" {
@@ -142,9 +142,9 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 	if con.Kind.hasIndex() {
 		name := Name{t.Name.Schema, con.Name}
 		if k.Indexname != "" { // ... USING INDEX idx renames the index to the constraint
-			delete(c.indexes, Name{t.Name.Schema, k.Indexname})
+			c.indexes.del(Name{t.Name.Schema, k.Indexname})
 		}
-		c.indexes[name] = &Index{Name: name, Table: t.Name, Unique: con.Kind != Exclusion, Columns: keys, File: c.file}
+		c.indexes.set(name, &Index{Name: name, Table: t.Name, Unique: con.Kind != Exclusion, Columns: keys, File: c.file})
 	}
 }
 
@@ -190,10 +190,8 @@ func (c *Catalog) alterCmd(t *Table, cmd *pg.AlterTableCmd) {
 		}
 	case pg.AlterTableType_AT_DropColumn:
 		t.dropColumn(cmd.Name)
-		for k, ix := range c.indexes { // PostgreSQL drops the indexes over the column too
-			if ix.Table == t.Name && contains(ix.Columns, cmd.Name) {
-				delete(c.indexes, k)
-			}
+		for _, k := range c.indexes.keys(func(ix *Index) bool { return ix.Table == t.Name && contains(ix.Columns, cmd.Name) }) {
+			c.indexes.del(k) // PostgreSQL drops the indexes over the column too
 		}
 	case pg.AlterTableType_AT_AlterColumnType:
 		if d := cmd.Def.GetColumnDef(); d != nil && col != nil {
@@ -221,7 +219,7 @@ func (c *Catalog) alterCmd(t *Table, cmd *pg.AlterTableCmd) {
 		}
 	case pg.AlterTableType_AT_DropConstraint:
 		t.dropConstraint(cmd.Name)
-		delete(c.indexes, Name{t.Name.Schema, cmd.Name})
+		c.indexes.del(Name{t.Name.Schema, cmd.Name})
 	case pg.AlterTableType_AT_AddIdentity:
 		if col != nil {
 			col.Identity = true
@@ -276,10 +274,10 @@ func (c *Catalog) createIndex(s *pg.IndexStmt) {
 		idx = table.Name + "_" + strings.Join(cols, "_") + "_idx"
 	}
 	name := Name{table.Schema, idx}
-	if s.IfNotExists && c.indexes[name] != nil {
+	if s.IfNotExists && c.indexes.at(name) != nil {
 		return
 	}
-	c.indexes[name] = &Index{Name: name, Table: table, Unique: s.Unique, Columns: cols, File: c.file}
+	c.indexes.set(name, &Index{Name: name, Table: table, Unique: s.Unique, Columns: cols, File: c.file})
 }
 
 func (c *Catalog) drop(s *pg.DropStmt) {
@@ -291,18 +289,16 @@ func (c *Catalog) drop(s *pg.DropStmt) {
 		name := qualify(names)
 		switch s.RemoveType {
 		case pg.ObjectType_OBJECT_TABLE:
-			delete(c.tables, name)
-			for k, ix := range c.indexes {
-				if ix.Table == name {
-					delete(c.indexes, k)
-				}
+			c.tables.del(name)
+			for _, k := range c.indexes.keys(func(ix *Index) bool { return ix.Table == name }) {
+				c.indexes.del(k)
 			}
 		case pg.ObjectType_OBJECT_INDEX:
-			delete(c.indexes, name)
+			c.indexes.del(name)
 		case pg.ObjectType_OBJECT_TYPE:
-			delete(c.enums, name)
+			c.enums.del(name)
 		case pg.ObjectType_OBJECT_FUNCTION:
-			delete(c.functions, name.Name)
+			c.functions.del(name.Name)
 		}
 	}
 }
@@ -331,15 +327,13 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 		if t == nil {
 			return
 		}
-		delete(c.tables, old)
+		c.tables.del(old)
 		t.Name = Name{old.Schema, s.Newname}
-		c.tables[t.Name] = t
-		for k, ix := range c.indexes {
-			if ix.Table == old {
-				cp := *ix
-				cp.Table = t.Name
-				c.indexes[k] = &cp
-			}
+		c.tables.set(t.Name, t)
+		for _, k := range c.indexes.keys(func(ix *Index) bool { return ix.Table == old }) {
+			cp := *c.indexes.at(k)
+			cp.Table = t.Name
+			c.indexes.set(k, &cp)
 		}
 	case pg.ObjectType_OBJECT_COLUMN:
 		t := c.mutable(RangeName(s.Relation))
@@ -355,18 +349,16 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 				t.Constraints[i].NotNullOf = s.Newname
 			}
 		}
-		for k, ix := range c.indexes { // indexes refer to columns, not names
-			if ix.Table == t.Name && contains(ix.Columns, s.Subname) {
-				cp := *ix
-				cp.Columns = renamed(ix.Columns, s.Subname, s.Newname)
-				c.indexes[k] = &cp
-			}
+		for _, k := range c.indexes.keys(func(ix *Index) bool { return ix.Table == t.Name && contains(ix.Columns, s.Subname) }) {
+			cp := *c.indexes.at(k) // indexes refer to columns, not names
+			cp.Columns = renamed(cp.Columns, s.Subname, s.Newname)
+			c.indexes.set(k, &cp)
 		}
 	case pg.ObjectType_OBJECT_INDEX:
 		old := RangeName(s.Relation)
 		if ix := c.renameIndex(old, s.Newname); ix != nil {
 			// Renaming a key's index renames the constraint too.
-			if k := c.tables[ix.Table].Constraint(old.Name); k != nil && k.Kind.hasIndex() {
+			if k := c.tables.at(ix.Table).Constraint(old.Name); k != nil && k.Kind.hasIndex() {
 				c.mutable(ix.Table).Constraint(old.Name).Name = s.Newname
 			}
 		}
@@ -381,10 +373,10 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 		}
 	case pg.ObjectType_OBJECT_TYPE:
 		old := qualify(stringList(objectNames(s.Object)))
-		if e := c.enums[old]; e != nil {
+		if e := c.enums.at(old); e != nil {
 			to := Name{old.Schema, s.Newname}
-			delete(c.enums, old)
-			c.enums[to] = &Enum{Name: to, Values: e.Values}
+			c.enums.del(old)
+			c.enums.set(to, &Enum{Name: to, Values: e.Values})
 			c.retype(old.String(), to.String())
 		}
 	}
@@ -392,14 +384,14 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 
 // renameIndex renames an index in its schema and returns it, or nil.
 func (c *Catalog) renameIndex(old Name, to string) *Index {
-	ix := c.indexes[old]
+	ix := c.indexes.at(old)
 	if ix == nil {
 		return nil
 	}
 	cp := *ix
 	cp.Name = Name{old.Schema, to}
-	delete(c.indexes, old)
-	c.indexes[cp.Name] = &cp
+	c.indexes.del(old)
+	c.indexes.set(cp.Name, &cp)
 	return &cp
 }
 
@@ -407,10 +399,13 @@ func (c *Catalog) renameIndex(old Name, to string) *Index {
 // refers to the type itself, whatever its name (Prisma's enum rebuild renames
 // "E_new" to "E" after moving the columns to it).
 func (c *Catalog) retype(from, to string) {
-	for name, t := range c.tables {
+	uses := func(t *Table) bool {
+		return slices.ContainsFunc(t.Columns, func(col Column) bool { return col.Type.Enum && col.Type.Name == from })
+	}
+	for _, name := range c.tables.keys(uses) {
+		t := c.mutable(name)
 		for i := range t.Columns {
 			if t.Columns[i].Type.Enum && t.Columns[i].Type.Name == from {
-				t = c.mutable(name)
 				t.Columns[i].Type.Name = to
 			}
 		}
@@ -434,7 +429,7 @@ func renamed(cols []string, from, to string) []string {
 
 func (c *Catalog) alterEnum(s *pg.AlterEnumStmt) {
 	name := QualifiedName(s.TypeName)
-	e := c.enums[name]
+	e := c.enums.at(name)
 	if e == nil {
 		return
 	}
@@ -457,7 +452,7 @@ func (c *Catalog) alterEnum(s *pg.AlterEnumStmt) {
 		}
 		vals = slices.Insert(vals, at, s.NewVal)
 	}
-	c.enums[name] = &Enum{Name: name, Values: vals}
+	c.enums.set(name, &Enum{Name: name, Values: vals})
 }
 
 func (c *Catalog) createFunction(s *pg.CreateFunctionStmt) {
@@ -475,7 +470,7 @@ func (c *Catalog) createFunction(s *pg.CreateFunctionStmt) {
 			vol = Stable
 		}
 	}
-	c.functions[name] = vol
+	c.functions.set(name, vol)
 }
 
 // RangeName turns a parsed relation reference into a Name.
@@ -526,7 +521,7 @@ func (c *Catalog) TypeOf(tn *pg.TypeName) Type {
 		return t
 	}
 	name := qualify(parts)
-	if c.enums[name] != nil {
+	if c.enums.at(name) != nil {
 		t.Enum = true
 	}
 	t.Name = name.String()

@@ -9,7 +9,10 @@
 // file while replaying the file itself.
 package catalog
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // DefaultSchema is where unqualified names live: the first schema on
 // PostgreSQL's default search_path, and where Prisma creates its tables.
@@ -26,23 +29,27 @@ func (n Name) String() string {
 	return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
 }
 
+func (n Name) less(o Name) bool {
+	return n.Schema < o.Schema || n.Schema == o.Schema && n.Name < o.Name
+}
+
 // Catalog is a replayed schema.
 type Catalog struct {
-	tables    map[Name]*Table
-	indexes   map[Name]*Index
-	enums     map[Name]*Enum
-	functions map[string]Volatility // by unqualified name: defaults rarely qualify calls
-	epoch     int                   // tables with another epoch are shared with a clone
-	file      int                   // the file being replayed, for Table.File
+	tables    layered[Name, *Table]
+	indexes   layered[Name, *Index]
+	enums     layered[Name, *Enum]
+	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
+	epoch     int                         // tables with another epoch are shared with a clone
+	file      int                         // the file being replayed, for Table.File
 }
 
 // New returns an empty catalog.
 func New() *Catalog {
 	return &Catalog{
-		tables:    map[Name]*Table{},
-		indexes:   map[Name]*Index{},
-		enums:     map[Name]*Enum{},
-		functions: map[string]Volatility{},
+		tables:    newLayered[Name, *Table](),
+		indexes:   newLayered[Name, *Index](),
+		enums:     newLayered[Name, *Enum](),
+		functions: newLayered[string, Volatility](),
 		epoch:     1,
 	}
 }
@@ -137,66 +144,56 @@ func (c *Catalog) BeginFile(seq int) { c.file = seq }
 func (c *Catalog) File() int { return c.file }
 
 // Clone returns a copy that later Apply calls on either side do not affect.
+// It costs what changed since the last clone, not the size of the schema.
 func (c *Catalog) Clone() *Catalog {
 	d := &Catalog{
-		tables:    make(map[Name]*Table, len(c.tables)),
-		indexes:   make(map[Name]*Index, len(c.indexes)),
-		enums:     make(map[Name]*Enum, len(c.enums)),
-		functions: make(map[string]Volatility, len(c.functions)),
+		tables:    c.tables.clone(),
+		indexes:   c.indexes.clone(),
+		enums:     c.enums.clone(),
+		functions: c.functions.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
-	}
-	for k, v := range c.tables {
-		d.tables[k] = v
-	}
-	for k, v := range c.indexes {
-		d.indexes[k] = v
-	}
-	for k, v := range c.enums {
-		d.enums[k] = v
-	}
-	for k, v := range c.functions {
-		d.functions[k] = v
 	}
 	c.epoch += 2 // neither side may now write the shared tables in place
 	return d
 }
 
 // Table returns the table, or nil when the history never created it.
-func (c *Catalog) Table(n Name) *Table { return c.tables[n] }
+func (c *Catalog) Table(n Name) *Table { return c.tables.at(n) }
 
 // Index returns the index, or nil.
-func (c *Catalog) Index(n Name) *Index { return c.indexes[n] }
+func (c *Catalog) Index(n Name) *Index { return c.indexes.at(n) }
 
 // Enum returns the enum type, or nil.
-func (c *Catalog) Enum(n Name) *Enum { return c.enums[n] }
+func (c *Catalog) Enum(n Name) *Enum { return c.enums.at(n) }
 
 // FunctionVolatility reports the volatility of a function the history
 // created, and whether it knows the function.
 func (c *Catalog) FunctionVolatility(name string) (Volatility, bool) {
-	v, ok := c.functions[name]
-	return v, ok
+	return c.functions.get(name)
 }
 
 // Tables returns the number of tables.
-func (c *Catalog) Tables() int { return len(c.tables) }
+func (c *Catalog) Tables() int { return c.tables.len() }
 
 // IsNew reports whether the table was created in the file being replayed. A
 // table the history does not know is treated as existing: it may well hold
 // rows.
 func (c *Catalog) IsNew(n Name) bool {
-	t := c.tables[n]
+	t := c.tables.at(n)
 	return t != nil && t.File == c.file && c.file > 0
 }
 
-// IndexesOn returns the indexes of a table.
+// IndexesOn returns the indexes of a table, sorted by name so that what
+// rules say about them does not change from run to run.
 func (c *Catalog) IndexesOn(table Name) []*Index {
 	var out []*Index
-	for _, ix := range c.indexes {
+	for _, ix := range c.indexes.all() {
 		if ix.Table == table {
 			out = append(out, ix)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name.less(out[j].Name) })
 	return out
 }
 
@@ -241,7 +238,7 @@ func (t *Table) HasValidNotNullCheck(col string) bool {
 // mutable returns a table that can be written in place, copying a table
 // shared with a clone first.
 func (c *Catalog) mutable(n Name) *Table {
-	t := c.tables[n]
+	t := c.tables.at(n)
 	if t == nil || t.epoch == c.epoch {
 		return t
 	}
@@ -249,7 +246,7 @@ func (c *Catalog) mutable(n Name) *Table {
 	cp.Columns = append([]Column(nil), t.Columns...)
 	cp.Constraints = append([]Constraint(nil), t.Constraints...)
 	cp.epoch = c.epoch
-	c.tables[n] = &cp
+	c.tables.set(n, &cp)
 	return &cp
 }
 

@@ -6,13 +6,10 @@ import "sort"
 // look for what depends on an object: the columns of an enum type, the
 // foreign keys that reference a table, the tables of a schema.
 func (c *Catalog) TableList() []*Table {
-	out := make([]*Table, 0, len(c.tables))
-	for _, t := range c.tables {
+	out := make([]*Table, 0, c.tables.len())
+	for _, t := range c.tables.all() {
 		out = append(out, t)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Name, out[j].Name
-		return a.Schema < b.Schema || a.Schema == b.Schema && a.Name < b.Name
-	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Name.less(out[j].Name) })
 	return out
 }

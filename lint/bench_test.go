@@ -1,0 +1,157 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// prismaCorpora are the shared corpus's Prisma histories, the benchmarks'
+// input (bench/README.md has the figures).
+var prismaCorpora = []string{"triggerdotdev__trigger.dev", "langfuse__langfuse", "hoppscotch__hoppscotch", "umami-software__umami"}
+
+// benchSets discovers the Prisma corpora, ../shared/corpus from the module
+// root, skipping the benchmark when the corpus is absent.
+func benchSets(b *testing.B) []*migrations.Set {
+	b.Helper()
+	root, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := os.Stat(root); err != nil {
+		b.Skipf("corpus absent: %v", err)
+	}
+	var paths []string
+	for _, name := range prismaCorpora {
+		paths = append(paths, filepath.Join(root, name))
+	}
+	sets, err := migrations.Discover(paths)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sets
+}
+
+// benchSources reads every file of the sets once, outside the timed loop.
+func benchSources(b *testing.B, sets []*migrations.Set) (paths []string, data [][]byte, size int64) {
+	b.Helper()
+	for _, s := range sets {
+		for _, m := range s.Migrations {
+			d, err := os.ReadFile(m.Path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			paths, data, size = append(paths, m.Path), append(data, d), size+int64(len(d))
+		}
+	}
+	return paths, data, size
+}
+
+// benchParsed parses every file of the sets, grouped by set.
+func benchParsed(b *testing.B, sets []*migrations.Set) [][]*sqlfile.File {
+	b.Helper()
+	out := make([][]*sqlfile.File, len(sets))
+	for i, s := range sets {
+		for _, m := range s.Migrations {
+			f, err := readFile(m.Path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out[i] = append(out[i], f)
+		}
+	}
+	return out
+}
+
+// BenchmarkParse times PostgreSQL's parser and scanner over every file, one
+// goroutine: the cost that lint spreads over the cores.
+func BenchmarkParse(b *testing.B) {
+	paths, data, size := benchSources(b, benchSets(b))
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range data {
+			if _, err := sqlfile.Parse(paths[i], data[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkReplay times replaying the parsed histories into catalogs.
+func BenchmarkReplay(b *testing.B) {
+	parsed := benchParsed(b, benchSets(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, files := range parsed {
+			cat := catalog.New()
+			for i, f := range files {
+				cat.BeginFile(i + 1)
+				if err := replay(cat, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkRules times every default rule over every statement, with each
+// file's schema replayed beforehand (the timed work includes replaying the
+// linted file itself, as the engine does).
+func BenchmarkRules(b *testing.B) {
+	parsed := benchParsed(b, benchSets(b))
+	var files []*sqlfile.File
+	var before []*catalog.Catalog
+	for _, fs := range parsed {
+		cat := catalog.New()
+		for i, f := range fs {
+			cat.BeginFile(i + 1)
+			files, before = append(files, f), append(before, cat.Clone())
+			if err := replay(cat, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e := newEngine(DefaultConfig())
+		for i, f := range files {
+			if err := e.lintFile(f, before[i].Clone()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkLintAll times lint-everything mode end to end: read, parse,
+// replay and every rule on every file.
+func BenchmarkLintAll(b *testing.B) {
+	sets := benchSets(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(sets, DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLintNewest times pull-request mode: each history replayed, its
+// newest migration linted.
+func BenchmarkLintNewest(b *testing.B) {
+	sets := benchSets(b)
+	for _, s := range sets {
+		for i, m := range s.Migrations {
+			m.Lint = i == len(s.Migrations)-1
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(sets, DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
