@@ -14,24 +14,27 @@ import (
 // input (bench/README.md has the figures).
 var prismaCorpora = []string{"triggerdotdev__trigger.dev", "langfuse__langfuse", "hoppscotch__hoppscotch", "umami-software__umami"}
 
-// benchSets discovers the Prisma corpora, ../shared/corpus from the module
-// root, skipping the benchmark when the corpus is absent.
-func benchSets(b *testing.B) []*migrations.Set {
-	b.Helper()
+// benchSets discovers the Prisma corpora.
+func benchSets(b *testing.B) []*migrations.Set { return corpusSets(b, prismaCorpora...) }
+
+// corpusSets discovers histories of the shared corpus, ../shared/corpus from
+// the module root, skipping the test when the corpus is absent.
+func corpusSets(tb testing.TB, names ...string) []*migrations.Set {
+	tb.Helper()
 	root, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := os.Stat(root); err != nil {
-		b.Skipf("corpus absent: %v", err)
+		tb.Skipf("!!! SKIPPING: the corpus %s is absent (%v) !!!", root, err)
 	}
 	var paths []string
-	for _, name := range prismaCorpora {
+	for _, name := range names {
 		paths = append(paths, filepath.Join(root, name))
 	}
 	sets, err := migrations.Discover(paths)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return sets
 }
@@ -57,7 +60,7 @@ func benchParsed(b *testing.B, sets []*migrations.Set) [][]*sqlfile.File {
 	out := make([][]*sqlfile.File, len(sets))
 	for i, s := range sets {
 		for _, m := range s.Migrations {
-			f, err := readFile(m.Path)
+			f, err := readFile(m.Path, false)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,7 +5,6 @@ package lint
 
 import (
 	"fmt"
-	"os"
 	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
@@ -35,7 +34,7 @@ type Result struct {
 	Files    int // files linted (context-only files are not counted)
 	Findings []Finding
 	// Sources holds the text of every file with findings, for reports that
-	// quote the offending lines.
+	// quote the offending lines (text only: see sqlfile.File.TextOnly).
 	Sources map[string]*sqlfile.File
 }
 
@@ -55,11 +54,19 @@ func (r *Result) Failed(cfg *Config) bool {
 	return cfg.FailOn != analysis.Off && r.Count(cfg.FailOn) > 0
 }
 
-// Run lints the sets.
+// Run lints the sets. Files are read and parsed on every core, while the
+// schema is replayed and the rules run in history order, so the result is
+// the same as linting one file after the other.
 func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
 	e := newEngine(cfg)
+	var all []*migrations.Migration
 	for _, s := range sets {
-		if err := e.lintSet(s); err != nil {
+		all = append(all, s.Migrations...)
+	}
+	files := parseAhead(all)
+	defer files.close()
+	for _, s := range sets {
+		if err := e.lintSet(s, files); err != nil {
 			return nil, err
 		}
 	}
@@ -72,7 +79,8 @@ type engine struct {
 	res   *Result
 }
 
-func (e *engine) lintSet(s *migrations.Set) error {
+// lintSet takes the set's files from files, in order.
+func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 	if s.Prisma && s.Lock.Problem != "" && anyLinted(s) {
 		e.add(Finding{File: s.Lock.Path, Line: max(s.Lock.Line, 1), Column: 1, EndLine: max(s.Lock.Line, 1), EndColumn: 1,
 			Rule: rules.MigrationLock.ID, Message: s.Lock.Problem,
@@ -80,7 +88,7 @@ func (e *engine) lintSet(s *migrations.Set) error {
 	}
 	cat := catalog.New()
 	for i, m := range s.Migrations {
-		f, err := readFile(m.Path)
+		f, err := files.next()
 		if err != nil {
 			return err
 		}
@@ -106,21 +114,6 @@ func anyLinted(s *migrations.Set) bool {
 		}
 	}
 	return false
-}
-
-func readFile(path string) (*sqlfile.File, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if info.Size() > sqlfile.MaxSize {
-		return nil, &sqlfile.InputError{Path: path, Msg: fmt.Sprintf("file is %d MiB; migrate-guard reads files up to %d MiB", info.Size()>>20, sqlfile.MaxSize>>20)}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return sqlfile.Parse(path, data)
 }
 
 func replay(cat *catalog.Catalog, f *sqlfile.File) error {
@@ -184,7 +177,7 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
 	}
 	found = e.suppress(f, found)
 	if len(found) > 0 {
-		e.res.Sources[f.Path] = f
+		e.res.Sources[f.Path] = f.TextOnly()
 	}
 	for _, fd := range found {
 		e.add(fd)
