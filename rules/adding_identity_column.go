@@ -7,7 +7,6 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
-	"github.com/migrate-guard/migrate-guard/catalog"
 )
 
 // AddingIdentityColumn flags a GENERATED ... AS IDENTITY column added to a
@@ -43,15 +42,15 @@ func runAddingIdentityColumn(p *analysis.Pass) {
 			"Add the column as a plain nullable integer with a sequence default for new rows (no row is touched), number "+
 				"the existing rows in batches, each its own transaction, make it NOT NULL through a validated CHECK "+
 				"constraint, then turn it into an identity column, which touches no row. "+prismaEdit,
-			identityFix(p, c, k))
+			identityFix(c, k))
 	}
 }
 
-// identityFix is volatile-default's sequence-default steps, then the switch
+// identityFix is adding-serial-column's sequence-default steps, then the switch
 // to an identity column that continues from the old sequence (without
 // scanning the table for its largest value).
-func identityFix(p *analysis.Pass, c addedColumn, k *pg.Constraint) string {
-	steps := volatileDefaultFix(p, c.Table, c.Def)
+func identityFix(c addedColumn, k *pg.Constraint) string {
+	steps := sequenceColumnFix(c.Table, c.Def)
 	if steps == "" {
 		return ""
 	}
@@ -60,7 +59,7 @@ func identityFix(p *analysis.Pass, c addedColumn, k *pg.Constraint) string {
 		when = "ALWAYS"
 	}
 	col := ident(c.Def.Colname)
-	seq := catalog.Name{Schema: c.Table.Schema, Name: c.Table.Name + "_" + c.Def.Colname + "_seq"}
+	seq := columnSequence(c.Table, c.Def.Colname)
 	return steps + fmt.Sprintf(`
 -- Last migration: make it an identity column that continues the numbering; no row is touched.
 ALTER SEQUENCE %[3]s OWNED BY NONE;

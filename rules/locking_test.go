@@ -1,17 +1,9 @@
 package rules_test
 
 import (
-	"slices"
 	"strings"
 	"testing"
-
-	"github.com/migrate-guard/migrate-guard/lint"
 )
-
-// withoutRules drops the findings of the named rules.
-func withoutRules(fs []lint.Finding, ids ...string) []lint.Finding {
-	return slices.DeleteFunc(fs, func(f lint.Finding) bool { return slices.Contains(ids, f.Rule) })
-}
 
 // wantMessage checks that rule reports sql once, with a message holding
 // each of want.

@@ -23,11 +23,12 @@ var VolatileDefault = register(&analysis.Rule{
 	Doc: "Since PostgreSQL 11, ADD COLUMN with a constant or stable default (a literal, a cast, now(), " +
 		"CURRENT_TIMESTAMP) only records the default in the catalog; existing rows are left alone. A volatile " +
 		"default (gen_random_uuid(), uuid_generate_v4(), random(), clock_timestamp(), nextval(), or a function " +
-		"created without IMMUTABLE or STABLE) must give every row its own value, and so must a SERIAL or identity " +
-		"column: PostgreSQL rewrites the whole table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and " +
-		"every read and write of the table waits until it is done. Before PostgreSQL 11, any non-NULL default " +
+		"created without IMMUTABLE or STABLE) must give every row its own value: PostgreSQL rewrites the whole " +
+		"table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and every read and write of the table " +
+		"waits until it is done. Before PostgreSQL 11, any non-NULL default " +
 		"rewrites the table. Prisma writes such defaults for `@default(uuid())` only in the client, but for " +
-		"`@default(dbgenerated(\"gen_random_uuid()\"))` and `@default(autoincrement())` in the migration.",
+		"`@default(dbgenerated(\"gen_random_uuid()\"))` in the migration. SERIAL and identity columns rewrite the " +
+		"table too; adding-serial-column and adding-identity-column report them.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "publicId" UUID NOT NULL DEFAULT gen_random_uuid();`,
 	Good: `-- AlterTable
@@ -36,45 +37,29 @@ ALTER TABLE "Post" ADD COLUMN "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_
 })
 
 func runVolatileDefault(p *analysis.Pass) {
-	for _, c := range alterCmds(p) {
-		d := c.Cmd.Def.GetColumnDef()
-		if c.Cmd.Subtype != pg.AlterTableType_AT_AddColumn || d == nil || !existing(p, c.Table) ||
-			c.Cmd.MissingOk && hasColumn(p.Schema, c.Table, d.Colname) { // IF NOT EXISTS: a no-op
+	for _, c := range addedColumns(p) {
+		def := columnDefault(c.Def)
+		if isNull(def) {
 			continue
 		}
-		target := fmt.Sprintf("%s.%s", c.Table, ident(d.Colname))
-		var why string
-		switch def := columnDefault(d); {
-		case catalog.IsSerial(d.TypeName):
-			why = fmt.Sprintf("adding %s as a serial column (its default is nextval()) gives every existing row its own value: it", target)
-		case columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil:
-			why = fmt.Sprintf("adding identity column %s gives every existing row its own value: it", target)
-		case isNull(def):
-			continue
+		target := fmt.Sprintf("%s.%s", c.Table, ident(c.Def.Colname))
+		var what string
+		switch fn := volatileCall(p.Schema, def); {
 		case p.PGVersion < 11:
-			why = fmt.Sprintf("on PostgreSQL %d, adding %s with a non-NULL DEFAULT stores the default in every existing row: it",
+			what = fmt.Sprintf("on PostgreSQL %d, adding %s with a non-NULL DEFAULT stores the default in every existing row",
 				p.PGVersion, target)
-		default:
-			fn := volatileCall(p.Schema, def)
-			if fn == "" {
-				continue
-			}
-			why = fmt.Sprintf("adding %s with a DEFAULT that calls %s(), a volatile function, gives every existing row its own value: it",
+		case fn != "":
+			what = fmt.Sprintf("adding %s with a DEFAULT that calls %s(), a volatile function, gives every existing row its own value",
 				target, fn)
+		default:
+			continue
 		}
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("%s rewrites %s and rebuilds its indexes under an ACCESS EXCLUSIVE lock: reads and writes on %s "+
-				"block until it finishes", why, c.Table, c.Table),
+		p.ReportSpan(c.Span, rewriteMessage(p, what, c.Table),
 			"Add the column without a default, which touches no row, then set the default with "+
 				"`ALTER COLUMN ... SET DEFAULT`, which applies to new rows only, and backfill the existing rows in batches; "+
 				"make the column NOT NULL afterwards through a validated CHECK constraint. "+prismaEdit,
-			volatileDefaultFix(p, c.Table, d))
+			volatileDefaultFix(c.Table, c.Def))
 	}
-}
-
-func hasColumn(s *catalog.Catalog, table catalog.Name, col string) bool {
-	t := s.Table(table)
-	return t != nil && t.Column(col) != nil
 }
 
 // columnDefault returns a column definition's DEFAULT expression, or nil.
@@ -148,30 +133,25 @@ var volatileElsewhere = []string{
 	"uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7",
 }
 
-// volatileDefaultFix adds the column without its default, NOT NULL, keys or
-// identity, sets the default for new rows, backfills, then enforces NOT NULL.
-func volatileDefaultFix(p *analysis.Pass, t catalog.Name, d *pg.ColumnDef) string {
+// volatileDefaultFix adds the column without its default, NOT NULL and
+// keys, then sets the default for new rows and backfills.
+func volatileDefaultFix(t catalog.Name, d *pg.ColumnDef) string {
 	plain, keys := plainColumn(d)
 	addColumn, ok := deparseAddColumn(t, plain)
-	if !ok {
+	def, defOK := deparseExpr(columnDefault(d))
+	if !ok || !defOK {
 		return ""
 	}
+	return fmt.Sprintf("-- Migration 1: add the column without a default, then set the default for new rows; "+
+		"no row is touched.\n%s;\n", addColumn) + backfillSteps(t, d, def, keys)
+}
+
+// backfillSteps sets def as the default for new rows, backfills the existing
+// rows in batches, then restores the NOT NULL and keys that plainColumn left
+// out of d.
+func backfillSteps(t catalog.Name, d *pg.ColumnDef, def string, keys bool) string {
 	col := ident(d.Colname)
 	var b strings.Builder
-	var def string
-	if catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil {
-		seq := catalog.Name{Schema: t.Schema, Name: t.Name + "_" + d.Colname + "_seq"}
-		typ, _ := deparseType(plain.TypeName)
-		def = fmt.Sprintf("nextval('%s')", strings.ReplaceAll(seq.String(), "'", "''"))
-		fmt.Fprintf(&b, "-- Migration 1: add the column, its sequence and the default for new rows; no row is touched.\n"+
-			"%s;\nCREATE SEQUENCE %s AS %s OWNED BY %s.%s;\n", addColumn, seq, typ, t, col)
-	} else {
-		if def, ok = deparseExpr(columnDefault(d)); !ok {
-			return ""
-		}
-		fmt.Fprintf(&b, "-- Migration 1: add the column without a default, then set the default for new rows; "+
-			"no row is touched.\n%s;\n", addColumn)
-	}
 	fmt.Fprintf(&b, `ALTER TABLE %[1]s ALTER COLUMN %[2]s SET DEFAULT %[3]s;
 -- Backfill existing rows in batches (a separate data migration), repeated until it updates no row:
 -- UPDATE %[1]s SET %[2]s = %[3]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s IS NULL LIMIT 10000);`, t, col, def)
