@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/migrations"
@@ -151,6 +152,26 @@ func BenchmarkLintNewest(b *testing.B) {
 			m.Lint = i == len(s.Migrations)-1
 		}
 	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Run(sets, DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLintRegression times lint-everything mode on PostgreSQL's
+// regression SQL (pganalyze__libpg_query) taken as one history, files that
+// are not UTF-8 left out: large files of every kind of statement.
+func BenchmarkLintRegression(b *testing.B) {
+	sets := corpusSets(b, "pganalyze__libpg_query")
+	var kept []*migrations.Migration
+	for _, m := range sets[0].Migrations {
+		if data, err := os.ReadFile(m.Path); err == nil && utf8.Valid(data) {
+			kept = append(kept, m)
+		}
+	}
+	sets[0].Migrations = kept
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Run(sets, DefaultConfig()); err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -277,14 +278,9 @@ func blockDepth(depth int, t pg.Token) int {
 // as they do after a whole-file parse. Unset fields are included: a location
 // of 0 is the piece's first byte.
 func shiftLocations(m protoreflect.Message, base int32) {
-	fields := m.Descriptor().Fields()
-	for i := 0; i < fields.Len(); i++ {
-		fd := fields.Get(i)
-		name := string(fd.Name())
-		if fd.Kind() == protoreflect.Int32Kind && !fd.IsList() && (name == "location" || strings.HasSuffix(name, "_location")) {
-			if loc := int32(m.Get(fd).Int()); loc >= 0 {
-				m.Set(fd, protoreflect.ValueOfInt32(loc+base))
-			}
+	for _, fd := range locationFields(m.Descriptor()) {
+		if loc := int32(m.Get(fd).Int()); loc >= 0 {
+			m.Set(fd, protoreflect.ValueOfInt32(loc+base))
 		}
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
@@ -299,6 +295,29 @@ func shiftLocations(m protoreflect.Message, base int32) {
 		}
 		return true
 	})
+}
+
+// locations maps each node type's descriptor to its location fields, found
+// once per type: looking fields up by name on every node took most of the
+// time of recovering a file with syntax errors. Descriptors never change,
+// so sharing this between goroutines is safe.
+var locations sync.Map // protoreflect.MessageDescriptor -> []protoreflect.FieldDescriptor
+
+func locationFields(md protoreflect.MessageDescriptor) []protoreflect.FieldDescriptor {
+	if v, ok := locations.Load(md); ok {
+		return v.([]protoreflect.FieldDescriptor)
+	}
+	var out []protoreflect.FieldDescriptor
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		name := string(fd.Name())
+		if fd.Kind() == protoreflect.Int32Kind && !fd.IsList() && (name == "location" || strings.HasSuffix(name, "_location")) {
+			out = append(out, fd)
+		}
+	}
+	locations.Store(md, out)
+	return out
 }
 
 func (f *File) addError(err error, base int, text string) {
