@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -90,10 +91,8 @@ type applier struct {
 func (a *applier) apply(ctx context.Context, m *migration) error {
 	switch m.mode {
 	case modeEmpty:
-		id, err := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
-		if err == nil {
-			err = a.hist.finish(ctx, a.conn, id)
-		}
+		id := newID()
+		_, err := a.conn.Exec(ctx, a.hist.startSQL(id, m.Name, Checksum(m.Data))+a.hist.finishSQL(id))
 		return err
 	case modeTx:
 		return a.applyTx(ctx, m)
@@ -121,42 +120,48 @@ func (a *applier) applyTx(ctx context.Context, m *migration) error {
 	}
 }
 
-// tryTx runs the file and its history row in one transaction. It returns
-// how many statements completed before an error.
-func (a *applier) tryTx(ctx context.Context, m *migration) (int, error) {
-	tx, err := a.conn.Begin(ctx)
+// tryTx runs the file and its history row in one transaction, in two round
+// trips: BEGIN, the timeouts and the row's INSERT travel with the file, the
+// row's UPDATE with the COMMIT. It returns how many of the file's statements
+// completed before an error.
+func (a *applier) tryTx(ctx context.Context, m *migration) (done int, err error) {
+	id := newID()
+	timeouts, n := a.timeoutsSQL(true)
+	head := "BEGIN;\n" + timeouts + a.hist.startSQL(id, m.Name, Checksum(m.Data))
+	defer func() {
+		if err != nil && a.inTx() {
+			_, _ = a.conn.Exec(context.Background(), "ROLLBACK")
+		}
+	}()
+	done, err = a.run(ctx, head+string(m.Data))
+	if done -= n + 2; done < 0 { // the head failed: none of the file ran
+		done = 0
+	}
 	if err != nil {
-		return 0, err
+		return done, inFile(err, utf8.RuneCountInString(head))
 	}
-	defer tx.Rollback(context.Background())
-	if err := a.setTimeouts(ctx, tx.Conn(), true); err != nil {
-		return 0, err
+	_, err = a.conn.Exec(ctx, a.hist.finishSQL(id)+"COMMIT")
+	return done, err
+}
+
+// inFile makes the position of an error in SQL sent after a head of chars
+// characters count from the start of the file; an error in the head has no
+// position in the file.
+func inFile(err error, chars int) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Position > 0 {
+		pe.Position = max(pe.Position-int32(chars), 0)
 	}
-	id, err := a.hist.start(ctx, tx, m.Name, Checksum(m.Data))
-	if err != nil {
-		return 0, err
-	}
-	done, err := a.run(ctx, string(m.Data))
-	if err != nil {
-		return done, err
-	}
-	if err := a.hist.finish(ctx, tx, id); err != nil {
-		return done, err
-	}
-	return done, tx.Commit(ctx)
+	return err
 }
 
 // applyScript sends the whole file as one query, as Prisma does, for files
 // that manage their own transactions.
 func (a *applier) applyScript(ctx context.Context, m *migration) error {
-	id, err := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
+	id, err := a.startOutsideTx(ctx, m)
 	if err != nil {
 		return err
 	}
-	if err := a.setTimeouts(ctx, a.conn, false); err != nil {
-		return err
-	}
-	defer a.resetTimeouts()
 	done, err := a.run(ctx, string(m.Data))
 	if err == nil && a.inTx() {
 		err = errOpenTx
@@ -167,9 +172,25 @@ func (a *applier) applyScript(ctx context.Context, m *migration) error {
 		if a.inTx() {
 			_, _ = a.conn.Exec(ctx, "ROLLBACK")
 		}
+		defer a.resetTimeouts()
 		return a.recordFailure(ctx, m, id, err, done, 0)
 	}
-	return a.hist.finish(ctx, a.conn, id)
+	return a.finishOutsideTx(ctx, id)
+}
+
+// startOutsideTx records the start of a migration that runs outside a
+// transaction of ours and sets the session's timeouts, in one round trip.
+func (a *applier) startOutsideTx(ctx context.Context, m *migration) (string, error) {
+	id := newID()
+	timeouts, _ := a.timeoutsSQL(false)
+	_, err := a.conn.Exec(ctx, a.hist.startSQL(id, m.Name, Checksum(m.Data))+timeouts)
+	return id, err
+}
+
+// finishOutsideTx marks the row applied and resets the timeouts.
+func (a *applier) finishOutsideTx(ctx context.Context, id string) error {
+	_, err := a.conn.Exec(ctx, a.hist.finishSQL(id)+resetTimeoutsSQL)
+	return err
 }
 
 // errOpenTx is a file that began a transaction and did not end it: the
@@ -183,20 +204,17 @@ func (a *applier) inTx() bool { return a.conn.PgConn().TxStatus() != 'I' }
 // written first, so a failure or a killed deploy leaves a failed row that
 // says how far it got.
 func (a *applier) applyStatements(ctx context.Context, m *migration) error {
-	id, err := a.hist.start(ctx, a.conn, m.Name, Checksum(m.Data))
+	id, err := a.startOutsideTx(ctx, m)
 	if err != nil {
 		return err
 	}
-	if err := a.setTimeouts(ctx, a.conn, false); err != nil {
-		return err
-	}
-	defer a.resetTimeouts()
 	for i, s := range m.File.Stmts {
 		if err := a.runStatement(ctx, m, s); err != nil {
+			defer a.resetTimeouts()
 			return a.recordFailure(ctx, m, id, err, i, s.Start)
 		}
 	}
-	return a.hist.finish(ctx, a.conn, id)
+	return a.finishOutsideTx(ctx, id)
 }
 
 // runStatement runs one statement outside a transaction, retrying lock
@@ -266,23 +284,24 @@ func (a *applier) invalidIndexes(ctx context.Context) []string {
 	return names
 }
 
-// setTimeouts applies the lock and statement timeouts, for the transaction
-// only (local) or for the session.
-func (a *applier) setTimeouts(ctx context.Context, q querier, local bool) error {
+// timeoutsSQL sets the lock and statement timeouts, for the transaction
+// only (local) or for the session, in n statements.
+func (a *applier) timeoutsSQL(local bool) (sql string, n int) {
 	scope := "SET "
 	if local {
 		scope = "SET LOCAL "
 	}
-	sql := scope + fmt.Sprintf("lock_timeout = %d", a.opts.LockTimeout.Milliseconds())
+	sql = scope + fmt.Sprintf("lock_timeout = %d;\n", a.opts.LockTimeout.Milliseconds())
 	if a.opts.StatementTimeout > 0 {
-		sql += "; " + scope + fmt.Sprintf("statement_timeout = %d", a.opts.StatementTimeout.Milliseconds())
+		return sql + scope + fmt.Sprintf("statement_timeout = %d;\n", a.opts.StatementTimeout.Milliseconds()), 2
 	}
-	_, err := q.Exec(ctx, sql)
-	return err
+	return sql, 1
 }
 
+const resetTimeoutsSQL = "RESET lock_timeout; RESET statement_timeout"
+
 func (a *applier) resetTimeouts() {
-	_, _ = a.conn.Exec(context.Background(), "RESET lock_timeout; RESET statement_timeout")
+	_, _ = a.conn.Exec(context.Background(), resetTimeoutsSQL)
 }
 
 func isLockTimeout(err error) bool {

@@ -123,8 +123,12 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	w := newWatcher(ctx, target.Config, opts.LockTimeout)
 	defer w.close()
 	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w}
-	for _, lm := range pending {
-		m, err := readMigration(lm.Name, lm.Path, version)
+	stop := make(chan struct{})
+	defer close(stop)
+	next := readAhead(pending, version, stop)
+	for range pending {
+		r := <-next
+		m, err := r.m, r.err
 		if err != nil {
 			return err
 		}
@@ -137,6 +141,34 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 		opts.say("applied %s (%s)", m.Name, took.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// read is a migration read and parsed ahead of its turn.
+type read struct {
+	m   *migration
+	err error
+}
+
+// readAhead reads and parses the migrations in order in the background, a
+// few ahead of the one the server is running, so that parsing does not add
+// to the deploy's time. It stops at the first error, or when stop closes.
+func readAhead(pending []*migrations.Migration, version int, stop <-chan struct{}) <-chan read {
+	out := make(chan read, 8)
+	go func() {
+		defer close(out)
+		for _, lm := range pending {
+			m, err := readMigration(lm.Name, lm.Path, version)
+			select {
+			case out <- read{m, err}:
+			case <-stop:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 func connect(ctx context.Context, t *Target) (*pgx.Conn, error) {

@@ -84,14 +84,31 @@ func (h *history) rows(ctx context.Context, q querier) ([]*Row, error) {
 // start inserts the row of a migration about to run and returns its id.
 func (h *history) start(ctx context.Context, q querier, name, checksum string) (string, error) {
 	id := newID()
-	_, err := q.Exec(ctx, `INSERT INTO `+h.table+` (id, checksum, started_at, migration_name) VALUES ($1, $2, $3, $4)`, id, checksum, h.now(), name)
+	_, err := q.Exec(ctx, h.startSQL(id, name, checksum))
 	return id, err
 }
 
-// finish marks a row applied, as Prisma does after a successful script.
-func (h *history) finish(ctx context.Context, q querier, id string) error {
-	_, err := q.Exec(ctx, `UPDATE `+h.table+` SET finished_at = $2, applied_steps_count = 1 WHERE id = $1`, id, h.now())
-	return err
+// startSQL is the INSERT of start with its values written out, so that it
+// can share a round trip with the statements around it.
+func (h *history) startSQL(id, name, checksum string) string {
+	return `INSERT INTO ` + h.table + ` (id, checksum, started_at, migration_name) VALUES (` +
+		sqlLiteral(id) + `, ` + sqlLiteral(checksum) + `, ` + timestampLiteral(h.now()) + `, ` + sqlLiteral(name) + ");\n"
+}
+
+// finishSQL marks a row applied, as Prisma does after a successful script.
+func (h *history) finishSQL(id string) string {
+	return `UPDATE ` + h.table + ` SET finished_at = ` + timestampLiteral(h.now()) + `, applied_steps_count = 1 WHERE id = ` + sqlLiteral(id) + ";\n"
+}
+
+// sqlLiteral quotes s as a string constant that reads the same whatever
+// standard_conforming_strings says.
+func sqlLiteral(s string) string {
+	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
+}
+
+// timestampLiteral writes t to the microsecond, PostgreSQL's precision.
+func timestampLiteral(t time.Time) string {
+	return "TIMESTAMPTZ '" + t.UTC().Format("2006-01-02 15:04:05.999999") + "+00'"
 }
 
 // fail records why a migration failed; finished_at stays NULL, which makes
