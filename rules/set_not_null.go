@@ -50,7 +50,7 @@ func runSetNotNull(p *analysis.Pass) {
 				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
 				describeLocks(p, governingLocks(p, stmtLocks(p), []catalog.Name{c.Table}))),
 			help+prismaEdit,
-			notNullSteps(c.Table, c.Cmd.Name, 1))
+			nullsQuery(c.Table, c.Cmd.Name)+"\n"+notNullSteps(c.Table, c.Cmd.Name, 1))
 	}
 }
 

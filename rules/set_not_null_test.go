@@ -33,6 +33,8 @@ func TestSetNotNull(t *testing.T) {
 
 func TestSetNotNullFix(t *testing.T) {
 	wantFix(t, exampleHistory, "ALTER TABLE \"public\".\"Post\" ALTER COLUMN \"content\" SET NOT NULL;", "set-not-null",
+		"-- Must return 0 before the column becomes NOT NULL",
+		`SELECT count(*) FROM "Post" WHERE "content" IS NULL;`,
 		"ALTER TABLE \"Post\" ADD CONSTRAINT \"Post_content_not_null\" CHECK (\"content\" IS NOT NULL) NOT VALID;",
 		"ALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_content_not_null\";",
 		"ALTER TABLE \"Post\" ALTER COLUMN \"content\" SET NOT NULL;")

@@ -127,9 +127,9 @@ func keyFix(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef, kin
 		fmt.Fprintf(&b, "-- Migration 1: add the column without its %s constraint.\n%s;\n", kind, add)
 		first = 2
 	}
-	quoted := make([]string, len(cols))
-	for i, col := range cols {
-		quoted[i] = ident(col)
+	quoted := quoteAll(cols)
+	if d == nil {
+		b.WriteString(keyChecks(p, c.Table, k, quoted, cols))
 	}
 	index := catalog.Name{Schema: c.Table.Schema, Name: name}
 	fmt.Fprintf(&b, "-- Migration %d, alone (CONCURRENTLY cannot run inside a transaction): build the index while reads and writes go on.\n"+
@@ -138,12 +138,28 @@ func keyFix(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef, kin
 	if kind == "PRIMARY KEY" {
 		if nullable := keyNullableColumns(p, c.Table, cols, d); len(nullable) > 0 {
 			fmt.Fprintf(&b, "-- %s must be NOT NULL before the next step, or ADD PRIMARY KEY scans the table under ACCESS EXCLUSIVE "+
-				"(see set-not-null for the way without a long lock).\n", joinWords(nullable))
+				"(see set-not-null for the way without a long lock).\n", joinWords(quoteAll(nullable)))
 		}
 	}
 	fmt.Fprintf(&b, "-- Migration %d: turn the index into the constraint; a brief lock, no scan.\n"+
 		"ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", first+1, c.Table, ident(name), kind, ident(name), keyDeferrable(k))
 	return b.String()
+}
+
+// keyChecks are the queries to run against production before adding a key
+// to existing rows: the duplicates it would reject, unless an existing
+// unique index already rules them out, and the NULLs of a primary key's
+// nullable columns.
+func keyChecks(p *analysis.Pass, table catalog.Name, k *pg.Constraint, quoted, cols []string) string {
+	primary := k.Contype == pg.ConstrType_CONSTR_PRIMARY
+	var out string
+	if !provablyUnique(p.Schema, table, cols) {
+		out = duplicatesQuery(table, quoted, "", primary || k.NullsNotDistinct) + "\n"
+	}
+	if nullable := keyNullableColumns(p, table, cols, nil); primary && len(nullable) > 0 {
+		out += nullsQuery(table, nullable...) + "\n"
+	}
+	return out
 }
 
 // withoutKeyConstraints returns a copy of d without its UNIQUE and PRIMARY KEY
@@ -173,7 +189,7 @@ func keyNullableColumns(p *analysis.Pass, table catalog.Name, cols []string, d *
 			continue // withoutKeyConstraints keeps it NOT NULL
 		}
 		if c := t.Column(col); c == nil || !c.NotNull {
-			out = append(out, ident(col))
+			out = append(out, col)
 		}
 	}
 	return out
