@@ -37,29 +37,54 @@ UPDATE "Post" SET "slug" = lower("title") WHERE "id" IN (SELECT "id" FROM "Post"
 })
 
 func runBackfillInMigration(p *analysis.Pass) {
+	if target, msg, ok := backfillMessage(p); ok {
+		reportBackfill(p, target, msg)
+	}
+}
+
+// backfillMessage returns the table the current statement backfills and
+// what the finding says, when it is a backfill this rule reports. The
+// message names the tables the transaction keeps locked meanwhile, its own
+// first.
+func backfillMessage(p *analysis.Pass) (catalog.Name, string, bool) {
 	target, ok := backfillTarget(p)
 	if !ok || !p.InTx() || !existing(p, target) || pinsUniqueKey(p, target) {
-		return
+		return target, "", false
 	}
 	tables := backfillTables(p)
 	if len(tables) == 0 {
-		return
+		return target, "", false
 	}
 	what := dmlKind(p.Stmt.Node)
+	if under := heldOn(p, tables); len(under) > 0 {
+		return target, fmt.Sprintf("this %s runs under %s: those queries wait for the whole backfill",
+			what, describeLocks(p, append(under, heldElsewhere(p)...))), true
+	}
+	l, at, ok := laterDDL(p, tables)
+	if !ok {
+		return target, "", false
+	}
+	msg := fmt.Sprintf("this %s runs in the same transaction as line %d (%s), which then takes %s %s "+
+		"lock on %s: the rows the %[1]s changes stay locked (concurrent writes to them wait) until that statement is done "+
+		"and the migration commits, and a lock timeout there rolls the whole backfill back",
+		what, p.File.Position(at.Start).Line, l.Why, article(l.Mode), l.Mode, l.Table)
+	if others := heldElsewhere(p); len(others) > 0 {
+		msg += fmt.Sprintf("; meanwhile it runs under %s", describeLocks(p, others))
+	}
+	return target, msg, true
+}
+
+// heldOn returns the locks earlier statements of the transaction hold on
+// tables that make the application's queries there wait.
+func heldOn(p *analysis.Pass, tables []catalog.Name) []governing {
 	held := heldBefore(p)
+	var out []governing
 	for _, t := range tables {
 		if h, ok := held[t]; ok && h.Mode.BlocksQueries() {
-			reportBackfill(p, target, fmt.Sprintf("this %s runs under %s: those queries wait for the whole backfill",
-				what, describeGroup(p, governing{h.Lock, h.Stmt}, []catalog.Name{t})))
-			return
+			out = append(out, governing{h.Lock, h.Stmt})
 		}
 	}
-	if l, at, ok := laterDDL(p, tables); ok {
-		reportBackfill(p, target, fmt.Sprintf("this %s runs in the same transaction as line %d (%s), which then takes %s %s "+
-			"lock on %s: the rows the %[1]s changes stay locked (concurrent writes to them wait) until that statement is done "+
-			"and the migration commits, and a lock timeout there rolls the whole backfill back",
-			what, p.File.Position(at.Start).Line, l.Why, article(l.Mode), l.Mode, l.Table))
-	}
+	return out
 }
 
 func reportBackfill(p *analysis.Pass, target catalog.Name, msg string) {

@@ -33,6 +33,9 @@ ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(200);`,
 })
 
 func runColumnTypeRewrite(p *analysis.Pass) {
+	if inEnumRemovalBlock(p) {
+		return // enum-value-removal reports the block once
+	}
 	for _, c := range alterCmds(p) {
 		d := c.Cmd.Def.GetColumnDef()
 		if c.Cmd.Subtype != pg.AlterTableType_AT_AlterColumnType || d == nil || !existing(p, c.Table) {

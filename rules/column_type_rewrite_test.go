@@ -58,7 +58,8 @@ func TestColumnTypeRewrite(t *testing.T) {
 		{name: "enum to text", history: exampleHistory,
 			sql:  "ALTER TABLE \"User\" ALTER COLUMN \"role\" SET DATA TYPE TEXT;\n",
 			want: []string{"1:20"}},
-		{name: "prisma enum value removal uses USING", history: exampleHistory,
+		// enum-value-removal reports the whole block (TestEnumRemovalBlockReportedOnce).
+		{name: "prisma enum value removal block is enum-value-removal's", history: exampleHistory,
 			sql: `-- AlterEnum
 BEGIN;
 CREATE TYPE "Role_new" AS ENUM ('USER');
@@ -69,8 +70,12 @@ ALTER TYPE "Role_new" RENAME TO "Role";
 DROP TYPE "Role_old";
 ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
 COMMIT;
+`},
+		{name: "enum change by hand, outside a replacement block", history: exampleHistory,
+			sql: `CREATE TYPE "Level" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "User" ALTER COLUMN "role" TYPE "Level" USING ("role"::text::"Level");
 `,
-			want: []string{"5:20"}},
+			want: []string{"2:20"}},
 		{name: "USING the column itself converts nothing", history: exampleHistory,
 			sql: "ALTER TABLE \"Post\" ALTER COLUMN \"title\" TYPE TEXT USING \"title\";\n"},
 		{name: "USING an expression", history: exampleHistory,

@@ -23,8 +23,9 @@ var EnumValueRemoval = register(&analysis.Rule{
 		"indexes under an ACCESS EXCLUSIVE lock, so reads and writes of those tables wait until it is done. A row " +
 		"still holding a removed value makes the cast fail with `invalid input value for enum` (SQLSTATE 22P02) " +
 		"and the migration with it; once it has run, instances still running the old code fail the same way when " +
-		"they write a removed value. The rule reports the whole block once, at its CREATE TYPE; column-type-rewrite " +
-		"stays quiet on the block's ALTER COLUMN statements. Reordering values by hand with the same block is " +
+		"they write a removed value. The rule reports the whole block once, at its CREATE TYPE, with the locks it " +
+		"holds until it commits; column-type-rewrite, long-access-exclusive and many-access-exclusive leave the block's " +
+		"own statements and locks to it. Reordering values by hand with the same block is " +
 		"reported for the rewrite alone.",
 	Bad: `/*
   Warnings:
@@ -62,12 +63,28 @@ type enumSwap struct {
 // would report the block's statements one by one (column-type-rewrite on each
 // ALTER COLUMN ... TYPE) return early when it is true.
 func inEnumRemovalBlock(p *analysis.Pass) bool {
-	for _, s := range enumSwaps(p) {
-		if p.Stmt.Index >= s.First && p.Stmt.Index <= s.Last {
-			return true
+	_, ok := enumBlockAt(p, p.Stmt.Index)
+	return ok
+}
+
+// enumBlockAt returns the index in enumSwaps of the replacement block that
+// statement i belongs to.
+func enumBlockAt(p *analysis.Pass, i int) (int, bool) {
+	for k, s := range enumSwaps(p) {
+		if i >= s.First && i <= s.Last {
+			return k, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// sameEnumBlock reports whether statements i and j belong to the same enum
+// replacement block: the locks such a block takes on its tables are
+// enum-value-removal's to report, not the lock rules'.
+func sameEnumBlock(p *analysis.Pass, i, j int) bool {
+	a, ok := enumBlockAt(p, i)
+	b, ok2 := enumBlockAt(p, j)
+	return ok && ok2 && a == b
 }
 
 // enumSwaps finds the enum replacement blocks of the file, once per file.
@@ -208,10 +225,7 @@ func removedValues(p *analysis.Pass, sw enumSwap) []string {
 }
 
 func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []string) {
-	tables := dedupe(tableNames(cols))
-	list := strings.Join(tables, ", ")
-	rewrite := fmt.Sprintf("rewrites %s and rebuilds the indexes under an ACCESS EXCLUSIVE lock: reads and writes on %s "+
-		"block until the rewrite is done", list, list)
+	rewrite := swapRewrite(p, sw, dedupe(tableNames(cols)))
 	var msg string
 	if len(removed) == 0 {
 		msg = fmt.Sprintf("replacing enum %s by %s (no value removed) %s", sw.Old, sw.New, rewrite)
@@ -226,6 +240,23 @@ func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []stri
 			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as "+
 			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. "+prismaEdit,
 		enumSwapFix(sw, cols, removed))
+}
+
+// swapRewrite says what the block's rewrites do to tables. The lock rules
+// leave the locks the block takes to this rule, so it says how long they
+// last and, for manyTables tables, that they can deadlock.
+func swapRewrite(p *analysis.Pass, sw enumSwap, tables []string) string {
+	list := joinWords(tables)
+	if len(tables) == 1 || !p.Tx[sw.First].InTx || p.Tx[sw.First].ID != p.Tx[sw.Last].ID {
+		return fmt.Sprintf("rewrites %s and rebuilds the indexes under an ACCESS EXCLUSIVE lock: reads and writes on %s "+
+			"block until the rewrite is done", list, list)
+	}
+	msg := fmt.Sprintf("rewrites %s one after another and rebuilds their indexes, each under an ACCESS EXCLUSIVE lock held "+
+		"until the block commits: reads and writes on all of them block until the last rewrite is done", list)
+	if len(tables) >= manyTables {
+		msg += ", and an application transaction using these tables in another order can deadlock with it (SQLSTATE 40P01)"
+	}
+	return msg
 }
 
 func enumSwapFix(sw enumSwap, cols []colKey, removed []string) string {

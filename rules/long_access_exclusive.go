@@ -25,10 +25,12 @@ var LongAccessExclusive = register(&analysis.Rule{
 		"an ACCESS EXCLUSIVE lock and keeps it while the rest of the migration runs: when a later statement is slow (an " +
 		"index build, a table rewrite, a full scan, a backfill, a copy), every read and write of the locked table waits " +
 		"for it. The rule reports the tables locked this way that the slow statement does not itself work on (the rules " +
-		"of index builds, constraint checks and backfills already say when their own table is blocked), once per " +
-		"transaction: at its first such statement. Committing before the slow statement, in a separate migration, " +
-		"releases the lock. Tables created in the same migration " +
-		"are not counted: nobody queries them yet.",
+		"of constraint checks and rewrites already say when their own table is blocked), once per transaction: at its " +
+		"first such statement. Plain index builds, backfills under a lock of their own table and UPDATE or DELETE " +
+		"without WHERE are left to require-concurrent-index, backfill-in-migration and update-or-delete-without-where, " +
+		"whose findings name these tables too, and the locks of an enum replacement block on its own tables to " +
+		"enum-value-removal. Committing before the slow statement, in a separate migration, releases the lock. Tables " +
+		"created in the same migration are not counted: nobody queries them yet.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "lastPostAt" TIMESTAMP(3);
 
@@ -65,22 +67,46 @@ func firstLongWaits(p *analysis.Pass) map[int]int {
 		if _, done := out[tx]; done || !at.InTx() {
 			continue
 		}
-		if slow, ok := slowStatement(&at); ok && len(blockedDuring(&at, slow)) > 0 {
+		if slow, ok := slowStatement(&at); ok && !reportedWithHeldLocks(&at) && len(blockedDuring(&at, slow)) > 0 {
 			out[tx] = s.Index
 		}
 	}
 	return out
 }
 
+// reportedWithHeldLocks reports a slow statement whose own rule names, with
+// its own table, the tables the transaction keeps locked while it runs
+// (heldElsewhere): a plain index build outside a redefinition pair
+// (require-concurrent-index), an UPDATE or DELETE without WHERE, a backfill
+// after or before DDL on its table (backfill-in-migration). This rule leaves
+// those statements to them.
+func reportedWithHeldLocks(p *analysis.Pass) bool {
+	if s := p.Stmt.Node.GetIndexStmt(); s != nil {
+		return !s.Concurrent && !inRedefineIndex(p)
+	}
+	if _, ok := unboundedChange(p); ok {
+		return true
+	}
+	_, _, ok := backfillMessage(p)
+	return ok
+}
+
+// heldElsewhere returns the ACCESS EXCLUSIVE locks earlier statements of the
+// transaction hold on tables that may serve traffic and that the current
+// statement does not work on, in the order they were taken.
+func heldElsewhere(p *analysis.Pass) []governing { return blockedDuring(p, slowWork{owned: true}) }
+
 // blockedDuring returns the ACCESS EXCLUSIVE locks earlier statements of the
 // transaction hold on tables that may serve traffic, leaving out the tables
 // the slow statement works on when its own rule speaks for them (or when
-// it locks them as strongly itself), in the order they were taken.
+// it locks them as strongly itself), and the locks an enum replacement block
+// takes for itself (enum-value-removal reports them), in the order they were
+// taken.
 func blockedDuring(p *analysis.Pass, slow slowWork) []governing {
 	own := stmtLocks(p)
 	var blocked []governing
 	for t, h := range heldBefore(p) {
-		if h.Mode != locks.AccessExclusive {
+		if h.Mode != locks.AccessExclusive || sameEnumBlock(p, h.Stmt.Index, p.Stmt.Index) {
 			continue
 		}
 		if l, mine := locks.Strongest(own, t); mine && (slow.owned || l.Mode == locks.AccessExclusive) {

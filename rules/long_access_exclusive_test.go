@@ -1,6 +1,9 @@
 package rules_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLongAccessExclusive(t *testing.T) {
 	// An earlier migration added this check NOT VALID.
@@ -10,9 +13,12 @@ func TestLongAccessExclusive(t *testing.T) {
 		{name: "backfill of another table after ADD COLUMN", history: exampleHistory,
 			sql:  "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"lastPostAt\" TIMESTAMP(3);\n\n-- Backfill\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\n",
 			want: []string{"5:1"}},
+		// require-concurrent-index names the locked tables (TestSlowStatementsNameHeldLocks).
 		{name: "index build on another table after DROP COLUMN", history: exampleHistory,
-			sql:  "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"name\";\n\n-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n",
-			want: []string{"5:1"}},
+			sql: "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"name\";\n\n-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n"},
+		{name: "index build of a redefinition pair", history: exampleHistory,
+			sql:  "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n-- RedefineIndex\nDROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\", \"published\");\n",
+			want: []string{"4:1"}},
 		{name: "rewrite inside BEGIN ... COMMIT, schema-qualified", history: exampleHistory,
 			sql:  "BEGIN;\nALTER TABLE \"public\".\"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"User\" ALTER COLUMN \"id\" SET DATA TYPE BIGINT;\nCOMMIT;\n",
 			want: []string{"3:1"}},
@@ -23,7 +29,7 @@ func TestLongAccessExclusive(t *testing.T) {
 			sql:  "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" VALIDATE CONSTRAINT \"Post_views_check\";\n",
 			want: []string{"2:1"}},
 		{name: "once per transaction, which a BEGIN extends back over the statements before it", history: exampleHistory,
-			sql:  "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\nBEGIN;\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nCREATE INDEX \"User_name_idx\" ON \"User\"(\"name\");\nCOMMIT;\n",
+			sql:  "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nUPDATE \"Post\" SET \"published\" = false WHERE \"views\" < 10;\nBEGIN;\nALTER TABLE \"User\" ADD COLUMN \"slug\" TEXT;\nUPDATE \"Post\" SET \"content\" = '' WHERE \"content\" IS NULL;\nCOMMIT;\n",
 			want: []string{"2:1"}},
 		{name: "prisma: nullable column and its foreign key", history: exampleHistory,
 			sql: "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN     \"editorId\" INTEGER;\n\n-- AddForeignKey\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_editorId_fkey\" FOREIGN KEY (\"editorId\") REFERENCES \"User\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n"},
@@ -43,9 +49,33 @@ func TestLongAccessExclusive(t *testing.T) {
 }
 
 func TestLongAccessExclusiveMessage(t *testing.T) {
-	const sql = "ALTER TABLE \"User\" ADD COLUMN \"lastPostAt\" TIMESTAMP(3);\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;\n"
+	const sql = "ALTER TABLE \"User\" ADD COLUMN \"lastPostAt\" TIMESTAMP(3);\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nALTER TABLE \"User\" ADD COLUMN \"x\" TEXT;\n"
 	wantMessage(t, exampleHistory, sql, "long-access-exclusive",
 		`this UPDATE changes rows of "Post", and the whole time it runs under the ACCESS EXCLUSIVE lock on "User" that line 1 (ALTER TABLE ... ADD COLUMN) took and holds until commit, which blocks reads and writes on it`)
 	wantFix(t, exampleHistory, sql, "long-access-exclusive",
-		"a separate, later migration then holds:\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nALTER TABLE \"Post\" ADD COLUMN \"x\" TEXT;")
+		"a separate, later migration then holds:\nUPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nALTER TABLE \"User\" ADD COLUMN \"x\" TEXT;")
+}
+
+// TestSlowStatementsNameHeldLocks checks that a slow statement whose own
+// rule names the other tables the transaction keeps locked draws that one
+// finding, not also long-access-exclusive's.
+func TestSlowStatementsNameHeldLocks(t *testing.T) {
+	const held = `the ACCESS EXCLUSIVE lock on "User" that line 2 (ALTER TABLE ... ADD COLUMN) took and holds until commit, which blocks reads and writes on it`
+	for _, c := range []struct{ name, sql, rule string }{
+		{"index build", "-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n", "require-concurrent-index"},
+		{"UPDATE without WHERE", "-- Backfill\nUPDATE \"Post\" SET \"published\" = true;\n", "update-or-delete-without-where"},
+		{"backfill under a lock on its own table", "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nUPDATE \"Post\" SET \"slug\" = lower(\"title\") WHERE \"slug\" IS NULL;\n", "backfill-in-migration"},
+		{"backfill before DDL on its table", "UPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\n-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n", "backfill-in-migration"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sql := "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n" + c.sql
+			fs := lintSQL(t, exampleHistory, sql, 0)
+			if len(fs) != 1 || fs[0].Rule != c.rule {
+				t.Fatalf("want one %s finding, got:\n%s", c.rule, dump(fs))
+			}
+			if !strings.Contains(fs[0].Message, held) {
+				t.Errorf("message does not name the lock held on \"User\":\n%s", fs[0].Message)
+			}
+		})
+	}
 }

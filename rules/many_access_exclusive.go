@@ -27,7 +27,8 @@ var ManyAccessExclusive = register(&analysis.Rule{
 		"next one, and every query on the tables it already holds (reads included) queues behind it; an application " +
 		"transaction that uses the same tables in another order can deadlock with it (SQLSTATE 40P01), failing the " +
 		"deploy. Splitting the migration so that each transaction locks one table keeps every wait short. Tables " +
-		"created in the same migration are not counted.",
+		"created in the same migration are not counted, and the tables of an enum replacement block count as one: " +
+		"enum-value-removal reports the block and its locks.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "bio" TEXT;
 
@@ -48,31 +49,16 @@ ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
 // line of the statement that took it.
 type exclusiveTable struct {
 	table catalog.Name
+	stmt  int // the statement's index in the file
 	line  int
 }
 
 func runManyAccessExclusive(p *analysis.Pass) {
-	if !p.InTx() {
-		return
+	first := p.Memo("many-access-exclusive", func() any { return firstManyExclusive(p) }).(map[int]int)
+	if i, ok := first[p.Tx[p.Stmt.Index].ID]; !ok || i != p.Stmt.Index {
+		return // one finding per transaction, at the statement that reached the count
 	}
-	var taken []exclusiveTable
-	for t, h := range heldBefore(p) {
-		if h.Mode == locks.AccessExclusive {
-			taken = append(taken, exclusiveTable{t, p.File.Position(h.Stmt.Start).Line})
-		}
-	}
-	if len(taken) >= manyTables {
-		return // reported at the statement that reached the count
-	}
-	line := p.File.Position(p.Stmt.Start).Line
-	for _, t := range exclusiveTables(p, stmtLocks(p)) {
-		if !containsTable(taken, t) {
-			taken = append(taken, exclusiveTable{t, line})
-		}
-	}
-	if len(taken) < manyTables {
-		return
-	}
+	taken := exclusiveSoFar(p)
 	sort.SliceStable(taken, func(i, j int) bool { return taken[i].line < taken[j].line })
 	names := make([]string, len(taken))
 	for i, t := range taken {
@@ -88,6 +74,57 @@ func runManyAccessExclusive(p *analysis.Pass) {
 			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them "+
 			"with `prisma migrate dev`.",
 		splitByTable(p))
+}
+
+// exclusiveSoFar returns the existing tables the transaction holds in ACCESS
+// EXCLUSIVE mode once the current statement has run.
+func exclusiveSoFar(p *analysis.Pass) []exclusiveTable {
+	var taken []exclusiveTable
+	for t, h := range heldBefore(p) {
+		if h.Mode == locks.AccessExclusive {
+			taken = append(taken, exclusiveTable{t, h.Stmt.Index, p.File.Position(h.Stmt.Start).Line})
+		}
+	}
+	line := p.File.Position(p.Stmt.Start).Line
+	for _, t := range exclusiveTables(p, stmtLocks(p)) {
+		if !containsTable(taken, t) {
+			taken = append(taken, exclusiveTable{t, p.Stmt.Index, line})
+		}
+	}
+	return taken
+}
+
+// firstManyExclusive returns, for each transaction of the file, the first
+// statement that locks a table in ACCESS EXCLUSIVE mode and after which the
+// transaction holds such locks on manyTables tables. Within an enum
+// replacement block, the tables the block itself locks count as one:
+// enum-value-removal reports them.
+func firstManyExclusive(p *analysis.Pass) map[int]int {
+	out := map[int]int{}
+	at := *p
+	for _, s := range p.File.Stmts {
+		at.Stmt, at.Schema = s, p.SchemaAt(s.Index)
+		tx := p.Tx[s.Index].ID
+		if _, done := out[tx]; done || !at.InTx() {
+			continue
+		}
+		count, block, adds := 0, false, false
+		for _, e := range exclusiveSoFar(&at) {
+			adds = adds || e.stmt == s.Index
+			if sameEnumBlock(p, e.stmt, s.Index) {
+				block = true
+			} else {
+				count++
+			}
+		}
+		if block {
+			count++
+		}
+		if adds && count >= manyTables {
+			out[tx] = s.Index
+		}
+	}
+	return out
 }
 
 // exclusiveTables returns the existing tables a statement locks in ACCESS

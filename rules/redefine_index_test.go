@@ -56,6 +56,30 @@ DROP INDEX CONCURRENTLY IF EXISTS "Post_authorId_idx";`)
 	}
 }
 
+// TestRedefineIndexReportedOnce checks that a redefinition pair draws one
+// finding from all rules together: redefine-index's, not also
+// require-concurrent-drop-index's and require-concurrent-index's. A lone
+// DROP INDEX or CREATE INDEX next to the pair is still theirs.
+func TestRedefineIndexReportedOnce(t *testing.T) {
+	for _, sql := range []string{
+		"-- RedefineIndex\nDROP INDEX \"User_email_key\";\nCREATE UNIQUE INDEX \"User_email_key\" ON \"User\"(\"email\", \"role\");\n",
+		"-- RedefineIndex\nDROP INDEX \"public\".\"Post_authorId_idx\";\nCREATE UNIQUE INDEX \"Post_authorId_key\" ON \"public\".\"Post\"(\"authorId\");\n",
+		"-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\", \"published\");\n",
+	} {
+		if fs := lintSQL(t, exampleHistory, sql, 0); len(fs) != 1 || fs[0].Rule != "redefine-index" {
+			t.Errorf("want one redefine-index finding for\n%s\ngot:\n%s", sql, dump(fs))
+		}
+	}
+	sql := "-- DropIndex\nDROP INDEX \"User_email_key\";\n\n-- RedefineIndex\nDROP INDEX \"Post_authorId_idx\";\n" +
+		"CREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\", \"published\");\n\n-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n"
+	fs := lintSQL(t, exampleHistory, sql, 0)
+	for rule, want := range map[string]string{"require-concurrent-drop-index": "2:1", "redefine-index": "5:1", "require-concurrent-index": "9:1"} {
+		if got := positions(fs, rule); len(got) != 1 || got[0] != want {
+			t.Errorf("%s fired at %v, want [%s]:\n%s", rule, got, want, dump(fs))
+		}
+	}
+}
+
 // TestRenameIndexIsQuiet checks that Prisma's RenameIndex idiom draws no
 // finding from any rule: renaming an index only touches the catalog.
 func TestRenameIndexIsQuiet(t *testing.T) {

@@ -31,6 +31,9 @@ DROP INDEX CONCURRENTLY IF EXISTS "Post_authorId_idx";`,
 })
 
 func runRequireConcurrentDropIndex(p *analysis.Pass) {
+	if inRedefineIndex(p) {
+		return // redefine-index reports the pair once
+	}
 	s := p.Stmt.Node.GetDropStmt()
 	if s == nil || s.RemoveType != pg.ObjectType_OBJECT_INDEX || s.Concurrent {
 		return

@@ -29,6 +29,9 @@ CREATE INDEX CONCURRENTLY "Post_title_idx" ON "Post"("title");`,
 })
 
 func runRequireConcurrentIndex(p *analysis.Pass) {
+	if inRedefineIndex(p) {
+		return // redefine-index reports the pair once
+	}
 	s := p.Stmt.Node.GetIndexStmt()
 	if s == nil || s.Concurrent || s.Relation == nil {
 		return
@@ -46,7 +49,7 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 	}
 	p.ReportStmt(
 		fmt.Sprintf("%s runs for the whole build under %s", what,
-			describeLocks(p, governingLocks(p, stmtLocks(p), []catalog.Name{table}))),
+			describeLocks(p, append(governingLocks(p, stmtLocks(p), []catalog.Name{table}), heldElsewhere(p)...))),
 		"Build the index with CREATE INDEX CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock so writes go on "+
 			"(the build is slower: it scans the table twice and waits for running transactions). "+ownMigration+
 			"A concurrent build that fails (a duplicate value for a UNIQUE index, a deadlock, a cancelled deploy) leaves an "+
@@ -57,7 +60,8 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 }
 
 // concurrentIndexFix is the statement with CONCURRENTLY after INDEX, and how
-// to clean up after a failed build.
+// to clean up after a failed build; for a unique index that may meet
+// duplicates, the query that finds them comes first.
 func concurrentIndexFix(p *analysis.Pass, s *pg.IndexStmt, table catalog.Name) string {
 	concurrently, ok := afterToken(p.File, p.StmtSpan(), pg.Token_INDEX, "CONCURRENTLY")
 	if !ok {
@@ -68,6 +72,12 @@ func concurrentIndexFix(p *analysis.Pass, s *pg.IndexStmt, table catalog.Name) s
 	if s.Idxname != "" {
 		cleanup = fmt.Sprintf("-- DROP INDEX CONCURRENTLY IF EXISTS %s;", catalog.Name{Schema: table.Schema, Name: s.Idxname})
 	}
-	return "-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n" + sql + terminator(p.File, p.Stmt) + "\n" +
+	fix := "-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n" + sql + terminator(p.File, p.Stmt) + "\n" +
 		"-- If the build fails it leaves an INVALID index; drop it (in its own migration) before deploying again:\n" + cleanup
+	if s.Unique && !provablyUnique(p.Schema, table, indexColumns(s)) {
+		if q := indexDuplicatesQuery(s); q != "" {
+			fix = q + "\n" + fix
+		}
+	}
+	return fix
 }

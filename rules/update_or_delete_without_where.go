@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // UpdateOrDeleteWithoutWhere flags an UPDATE or DELETE of every row of a
@@ -30,33 +31,44 @@ UPDATE "Post" SET "published" = true WHERE "id" IN (1, 2, 3);`,
 })
 
 func runUpdateOrDeleteWithoutWhere(p *analysis.Pass) {
-	var rel *pg.RangeVar
-	var what, effect string
-	switch s := p.Stmt.Node.Node.(type) {
-	case *pg.Node_UpdateStmt:
-		if s.UpdateStmt.WhereClause != nil {
-			return
-		}
-		rel, what, effect = s.UpdateStmt.Relation, "UPDATE", "rewrites every row of %[1]s in one transaction: each row stays "+
-			"locked until the migration commits, so concurrent UPDATE and DELETE of %[1]s wait, and every row gets a new "+
-			"version (bloat, a burst of WAL)"
-	case *pg.Node_DeleteStmt:
-		if s.DeleteStmt.WhereClause != nil {
-			return
-		}
-		rel, what, effect = s.DeleteStmt.Relation, "DELETE", "deletes every row of %[1]s for good, in one transaction that "+
-			"keeps each row locked until the migration commits (concurrent UPDATE and DELETE of %[1]s wait)"
-	default:
+	table, ok := unboundedChange(p)
+	if !ok {
 		return
 	}
-	table := catalog.RangeName(rel)
-	if !existing(p, table) {
-		return
+	msg := "UPDATE without WHERE rewrites every row of %[1]s in one transaction: each row stays locked until the migration " +
+		"commits, so concurrent UPDATE and DELETE of %[1]s wait, and every row gets a new version (bloat, a burst of WAL)"
+	if p.Stmt.Node.GetDeleteStmt() != nil {
+		msg = "DELETE without WHERE deletes every row of %[1]s for good, in one transaction that keeps each row locked " +
+			"until the migration commits (concurrent UPDATE and DELETE of %[1]s wait)"
 	}
-	p.ReportStmt(
-		what+" without WHERE "+fmt.Sprintf(effect, table),
+	msg = fmt.Sprintf(msg, table)
+	if held := append(heldOn(p, locks.Tables(stmtLocks(p))), heldElsewhere(p)...); len(held) > 0 {
+		msg += "; and the whole time it runs under " + describeLocks(p, held)
+	}
+	p.ReportStmt(msg,
 		"Add the WHERE that selects the rows you mean. If every row must really change, take it out of the schema "+
 			"migration and run it in batches (below), each its own short transaction, and suppress this finding with the "+
 			"reason: `-- migrate-guard-ignore update-or-delete-without-where -- <reason>`. "+prismaBatches,
 		batchFix(p.Schema, p.Stmt.Node, table))
+}
+
+// unboundedChange returns the table of an UPDATE or DELETE without WHERE on
+// a table that may hold rows.
+func unboundedChange(p *analysis.Pass) (catalog.Name, bool) {
+	var rel *pg.RangeVar
+	switch s := p.Stmt.Node.Node.(type) {
+	case *pg.Node_UpdateStmt:
+		if s.UpdateStmt.WhereClause == nil {
+			rel = s.UpdateStmt.Relation
+		}
+	case *pg.Node_DeleteStmt:
+		if s.DeleteStmt.WhereClause == nil {
+			rel = s.DeleteStmt.Relation
+		}
+	}
+	if rel == nil {
+		return catalog.Name{}, false
+	}
+	table := catalog.RangeName(rel)
+	return table, existing(p, table)
 }
