@@ -10,6 +10,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/lint"
 	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/ruledoc"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -120,40 +121,7 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// exampleHistory is the schema every rule example runs against: a small
-// Prisma app whose tables hold production data.
-var exampleHistory = []string{`-- CreateEnum
-CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
-
--- CreateTable
-CREATE TABLE "User" (
-    "id" SERIAL NOT NULL,
-    "email" TEXT NOT NULL,
-    "name" VARCHAR(100),
-    "role" "Role" NOT NULL DEFAULT 'USER',
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "User_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "Post" (
-    "id" SERIAL NOT NULL,
-    "title" VARCHAR(255) NOT NULL,
-    "content" TEXT,
-    "published" BOOLEAN NOT NULL DEFAULT false,
-    "authorId" INTEGER NOT NULL,
-    "views" INTEGER NOT NULL DEFAULT 0,
-
-    CONSTRAINT "Post_pkey" PRIMARY KEY ("id")
-);
-
--- CreateIndex
-CREATE UNIQUE INDEX "User_email_key" ON "User"("email");
-
--- CreateIndex
-CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
-
--- AddForeignKey
-ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-`}
+// exampleHistory is the schema every rule example runs against, as on the
+// rules' documentation pages: a small Prisma app whose tables hold
+// production data.
+var exampleHistory = []string{ruledoc.History}
