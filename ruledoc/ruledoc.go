@@ -71,6 +71,12 @@ func Example(id, sql string) ([]lint.Finding, error) {
 	return out, nil
 }
 
+// AboutHistory reports whether a rule's findings are about the migrations
+// directory or the pull request rather than about a statement: the engine
+// or the GitHub Action reports them (the rule has no Run and no example),
+// so comments in a migration cannot silence them, only the configuration.
+func AboutHistory(r *analysis.Rule) bool { return r.Run == nil && r.Bad == "" }
+
 // Page renders a rule's documentation as Markdown.
 func Page(r *analysis.Rule) (string, error) {
 	var b strings.Builder
@@ -100,13 +106,19 @@ func Page(r *analysis.Rule) (string, error) {
 	if f != nil && f.Fix != "" {
 		fmt.Fprintf(&b, "```sql\n%s\n```\n", strings.TrimSpace(f.Fix))
 	}
+	if AboutHistory(r) {
+		b.WriteString("The fix is in the migrations directory, not in SQL: see above.\n")
+	}
 	if r.Good != "" {
 		fmt.Fprintf(&b, "\nThis passes cleanly:\n\n```sql\n%s\n```\n", strings.TrimSpace(r.Good))
 	}
 	b.WriteString("\n## With Prisma\n\n")
-	if f != nil && f.Help != "" {
+	switch {
+	case f != nil && f.Help != "":
 		fmt.Fprintf(&b, "%s\n", f.Help)
-	} else {
+	case AboutHistory(r):
+		b.WriteString("Nothing in migration.sql needs editing: change the migrations directory as described above.\n")
+	default:
 		b.WriteString("Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with `prisma migrate dev`.\n")
 	}
 	b.WriteString(suppressing(r))
@@ -117,7 +129,7 @@ func Page(r *analysis.Rule) (string, error) {
 // findings on statements, only the configuration for the engine's findings
 // about the history itself.
 func suppressing(r *analysis.Rule) string {
-	if r.Run == nil && r.Bad == "" {
+	if AboutHistory(r) {
 		return fmt.Sprintf("\n## Suppressing it\n\nThis finding is not about one statement, so comments do not silence it: set `%s = \"off\"` under `[rules]` in migrate-guard.toml (or pass `--rule %s=off`) to accept it.\n", r.ID, r.ID)
 	}
 	return fmt.Sprintf("\n## Suppressing it\n\nWhen the statement is intended, say why in the comments just above it; the comment covers every line of the statement:\n\n```sql\n-- migrate-guard-ignore %s -- <reason>\n```\n\n`-- migrate-guard-ignore-file %s` anywhere in a file covers the whole file, and `%s = \"off\"` under `[rules]` in migrate-guard.toml turns the rule off.\n", r.ID, r.ID, r.ID)
