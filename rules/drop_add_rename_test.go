@@ -49,6 +49,16 @@ func TestDropAddRename(t *testing.T) {
 		{name: "only drop and add of the table, types differ", history: exampleHistory,
 			sql:  "ALTER TABLE \"User\" DROP COLUMN \"name\", ADD COLUMN \"displayName\" TEXT;\n",
 			want: []string{"1:20"}},
+		{name: "only drop and add of the table, an enum replacing text", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"name\",\nADD COLUMN     \"kind\" \"Role\";\n",
+			want: []string{"2:20"}},
+		{name: "only drop and add of the table, an integer becoming a bigint", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"Post\" DROP COLUMN \"views\",\nADD COLUMN     \"viewCount\" BIGINT NOT NULL DEFAULT 0;\n",
+			want: []string{"2:20"}},
+		// Nothing a number held could be a title: a field removed and another added (trigger.dev's
+		// customer_query_add_title_remove_cost).
+		{name: "only drop and add of the table, unrelated types", history: exampleHistory,
+			sql: "-- AlterTable\nALTER TABLE \"Post\"\nADD COLUMN IF NOT EXISTS \"subtitle\" TEXT;\n\n-- AlterTable\nALTER TABLE \"Post\"\nDROP COLUMN IF EXISTS \"views\";\n"},
 		{name: "prisma renamed model", history: exampleHistory, sql: renamedModel, want: []string{"11:1"}},
 		{name: "dropped and re-added under the same name is no rename", history: exampleHistory,
 			sql: "-- AlterTable\nALTER TABLE \"Post\" DROP COLUMN \"views\",\nADD COLUMN     \"views\" BIGINT NOT NULL DEFAULT 0;\n"},

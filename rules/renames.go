@@ -314,7 +314,8 @@ func droppedTables(p *analysis.Pass, s *pg.DropStmt) []tableDrop {
 }
 
 // pairColumns pairs each table's drops with its adds: the only drop with the
-// only add, else a drop with the first unpaired add of the same type.
+// only add unless their types cannot hold the same values, else a drop with
+// the first unpaired add of the same type.
 func pairColumns(drops []colDrop, adds []colAdd) []colRename {
 	var out []colRename
 	used := make([]bool, len(adds))
@@ -325,7 +326,7 @@ func pairColumns(drops []colDrop, adds []colAdd) []colRename {
 				same = append(same, i)
 			}
 		}
-		if len(same) == 1 && countDrops(drops, d.Table) == 1 {
+		if len(same) == 1 && countDrops(drops, d.Table) == 1 && (!d.Typed || similarTypes(d.Type, adds[same[0]].Type)) {
 			out = append(out, colRename{colDrop: d, New: adds[same[0]].Col, NewType: adds[same[0]].Type})
 			continue
 		}
@@ -360,6 +361,33 @@ func sameType(a, b catalog.Type) bool {
 		}
 	}
 	return true
+}
+
+// similarTypes reports whether a renamed field could have changed from one
+// type to the other: types of the same kind (text, number, time, ...), or
+// text and an enum. A type it does not know is similar to any.
+func similarTypes(a, b catalog.Type) bool {
+	ka, kb := typeKind(a), typeKind(b)
+	return ka == "" || kb == "" || ka == kb
+}
+
+// typeKind is the kind of a known type's values, with text and enums alike;
+// "" for a type it does not know.
+func typeKind(t catalog.Type) string {
+	if t.Enum {
+		return "text"
+	}
+	return typeKinds[t.Name]
+}
+
+// typeKinds groups builtin types whose values a renamed field may carry
+// over, after PostgreSQL's type categories.
+var typeKinds = map[string]string{
+	"text": "text", "varchar": "text", "bpchar": "text", "citext": "text", "name": "text",
+	"int2": "number", "int4": "number", "int8": "number", "float4": "number", "float8": "number", "numeric": "number",
+	"money": "number", "serial": "number", "bigserial": "number", "smallserial": "number",
+	"date": "time", "time": "time", "timetz": "time", "timestamp": "time", "timestamptz": "time",
+	"uuid": "text", "bool": "bool", "json": "json", "jsonb": "json", "bytea": "bytea", "interval": "interval",
 }
 
 // pairTables pairs each dropped table with the created table of the same
