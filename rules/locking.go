@@ -92,6 +92,8 @@ func governingLocks(p *analysis.Pass, own []locks.Lock, tables []catalog.Name) [
 // grouping tables under the same lock: `an ACCESS EXCLUSIVE lock on "Post",
 // which blocks reads and writes on it, and a SHARE ROW EXCLUSIVE lock on
 // "User", which blocks writes (INSERT/UPDATE/DELETE) on it but not reads`.
+// manyHeld or more tables under ACCESS EXCLUSIVE locks of earlier statements
+// share one sentence that gives each its line.
 func describeLocks(p *analysis.Pass, gs []governing) string {
 	type group struct {
 		g      governing
@@ -111,11 +113,32 @@ func describeLocks(p *analysis.Pass, gs []governing) string {
 		}
 		found.tables = append(found.tables, g.Table)
 	}
-	parts := make([]string, len(groups))
-	for i, gr := range groups {
-		parts[i] = describeGroup(p, gr.g, gr.tables)
+	var held []string // tables under earlier statements' ACCESS EXCLUSIVE locks, with their lines
+	for _, g := range gs {
+		if heldExclusive(g) {
+			held = append(held, fmt.Sprintf("%s (line %d)", g.Table, p.File.Position(g.From.Start).Line))
+		}
+	}
+	summarize := len(held) >= manyHeld
+	var parts []string
+	for _, gr := range groups {
+		if !summarize || !heldExclusive(gr.g) {
+			parts = append(parts, describeGroup(p, gr.g, gr.tables))
+		}
+	}
+	if summarize {
+		parts = append(parts, fmt.Sprintf("the ACCESS EXCLUSIVE locks that earlier statements took on %s and hold until "+
+			"commit, which block reads and writes on all of them", joinWords(held)))
 	}
 	return strings.Join(parts, "; and ")
+}
+
+// manyHeld is how many tables under ACCESS EXCLUSIVE locks of earlier
+// statements describeLocks names in one sentence rather than one each.
+const manyHeld = 4
+
+func heldExclusive(g governing) bool {
+	return g.From != nil && g.Mode == locks.AccessExclusive && g.Target == locks.OnTable
 }
 
 // describeGroup describes one lock mode on some tables.

@@ -42,3 +42,20 @@ func TestHeldLockMessages(t *testing.T) {
 	wantMessage(t, exampleHistory, "DROP INDEX \"Post_authorId_idx\", \"User_email_key\";", "require-concurrent-drop-index",
 		`ACCESS EXCLUSIVE locks on "Post" and "User", which block reads and writes on them`)
 }
+
+// TestManyHeldLocksInOneSentence checks that a statement running under the
+// ACCESS EXCLUSIVE locks of many earlier statements names each table once,
+// with its line, in one sentence.
+func TestManyHeldLocksInOneSentence(t *testing.T) {
+	history := append(append([]string(nil), exampleHistory...),
+		`CREATE TABLE "Tag" ("id" SERIAL NOT NULL, "name" TEXT);
+CREATE TABLE "Invite" ("id" SERIAL NOT NULL, "email" TEXT);`)
+	wantMessage(t, history, `-- DropForeignKey
+ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
+ALTER TABLE "Tag" ADD COLUMN "slug" TEXT;
+ALTER TABLE "Invite" ADD COLUMN "note" TEXT;
+-- CreateIndex
+CREATE INDEX "Post_title_idx" ON "Post"("title");
+`, "require-concurrent-index",
+		`CREATE INDEX "Post_title_idx" runs for the whole build under the ACCESS EXCLUSIVE locks that earlier statements took on "Post" (line 2), "User" (line 2), "Tag" (line 3) and "Invite" (line 4) and hold until commit, which block reads and writes on all of them`)
+}
