@@ -69,7 +69,7 @@ func backfillMessage(p *analysis.Pass) (catalog.Name, string, bool) {
 		"and the migration commits, and a lock timeout there rolls the whole backfill back",
 		what, p.File.Position(at.Start).Line, l.Why, article(l.Mode), l.Mode, l.Table)
 	if others := heldElsewhere(p); len(others) > 0 {
-		msg += fmt.Sprintf("; meanwhile it runs under %s", describeLocks(p, others))
+		msg += "; and the whole time it runs under " + describeLocks(p, others)
 	}
 	return target, msg, true
 }

@@ -45,6 +45,9 @@ func runColumnTypeRewrite(p *analysis.Pass) {
 		if msg == "" {
 			continue
 		}
+		if held := heldElsewhere(p); len(held) > 0 {
+			msg += "; and the whole time it runs under " + describeLocks(p, held)
+		}
 		help := "Change the type in steps that never rewrite the table (expand-contract): add a column of the new " +
 			"type, keep it in step with a trigger, backfill it in batches, then swap the columns in a later migration, " +
 			"which locks the table only for a moment. With Prisma: add an optional field for the new column to " +

@@ -166,7 +166,7 @@ func TestColumnTypeRewriteExplains(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fs := lintSQL(t, exampleHistory, c.sql, c.pg)
+			fs := byDefault(lintSQL(t, exampleHistory, c.sql, c.pg))
 			if len(fs) != 1 || fs[0].Rule != "column-type-rewrite" {
 				t.Fatalf("want one column-type-rewrite finding, got:\n%s", dump(fs))
 			}

@@ -75,7 +75,7 @@ func (u unvalidated) message(p *analysis.Pass) string {
 		}
 	}
 	return fmt.Sprintf("%s, and until the check finishes runs under %s", what,
-		describeLocks(p, governingLocks(p, stmtLocks(p), tables)))
+		underSlow(p, tables...))
 }
 
 // defaultConstraintName is the name PostgreSQL gives an unnamed foreign key

@@ -61,6 +61,9 @@ func runDropPrimaryKey(p *analysis.Pass) {
 			problems = append(problems, fmt.Sprintf("the new PRIMARY KEY (%s) builds its unique index while the ALTER TABLE "+
 				"holds an ACCESS EXCLUSIVE lock on %s, so reads and writes on %[2]s block for the whole build, which fails "+
 				"with 23505 on duplicate keys", strings.Join(quoteAll(keyColumns(next)), ", "), c.Table))
+			if held := heldElsewhere(p); len(held) > 0 {
+				problems = append(problems, "the whole build also runs under "+describeLocks(p, held))
+			}
 		}
 		if len(problems) == 0 {
 			continue

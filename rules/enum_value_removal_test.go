@@ -119,7 +119,7 @@ COMMIT;
 			"deadlock", "40P01"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fs := lintSQL(t, c.history, c.sql, 0)
+			fs := byDefault(lintSQL(t, c.history, c.sql, 0))
 			if len(fs) != 1 || fs[0].Rule != "enum-value-removal" {
 				t.Fatalf("want one enum-value-removal finding for the block, got:\n%s", dump(fs))
 			}

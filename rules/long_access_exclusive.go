@@ -24,13 +24,11 @@ var LongAccessExclusive = register(&analysis.Rule{
 		"transaction. An ALTER TABLE that is instant on its own (ADD COLUMN, DROP COLUMN, a NOT VALID constraint) takes " +
 		"an ACCESS EXCLUSIVE lock and keeps it while the rest of the migration runs: when a later statement is slow (an " +
 		"index build, a table rewrite, a full scan, a backfill, a copy), every read and write of the locked table waits " +
-		"for it. The rule reports the tables locked this way that the slow statement does not itself work on (the rules " +
-		"of constraint checks and rewrites already say when their own table is blocked), once per transaction: at its " +
-		"first such statement. Plain index builds, backfills under a lock of their own table and UPDATE or DELETE " +
-		"without WHERE are left to require-concurrent-index, backfill-in-migration and update-or-delete-without-where, " +
-		"whose findings name these tables too, and the locks of an enum replacement block on its own tables to " +
-		"enum-value-removal. Committing before the slow statement, in a separate migration, releases the lock. Tables " +
-		"created in the same migration are not counted: nobody queries them yet.",
+		"for it. The rule reports the tables locked this way, once per transaction, at its first slow statement that " +
+		"no other rule reports: the rules of index builds, constraint checks, rewrites and backfills name these tables " +
+		"in their own findings, beside the statement's own table. The locks an enum replacement block takes on its own " +
+		"tables are enum-value-removal's. Committing before the slow statement, in a separate migration, releases the " +
+		"lock. Tables created in the same migration are not counted: nobody queries them yet.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "lastPostAt" TIMESTAMP(3);
 
@@ -67,28 +65,36 @@ func firstLongWaits(p *analysis.Pass) map[int]int {
 		if _, done := out[tx]; done || !at.InTx() {
 			continue
 		}
-		if slow, ok := slowStatement(&at); ok && !reportedWithHeldLocks(&at) && len(blockedDuring(&at, slow)) > 0 {
+		if slow, ok := slowStatement(&at); ok && len(blockedDuring(&at, slow)) > 0 && !reportedWithHeldLocks(&at) {
 			out[tx] = s.Index
 		}
 	}
 	return out
 }
 
-// reportedWithHeldLocks reports a slow statement whose own rule names, with
-// its own table, the tables the transaction keeps locked while it runs
-// (heldElsewhere): a plain index build outside a redefinition pair
-// (require-concurrent-index), an UPDATE or DELETE without WHERE, a backfill
-// after or before DDL on its table (backfill-in-migration). This rule leaves
-// those statements to them.
+// slowStatementRules report slow statements naming, besides the locks on
+// their own tables, the ACCESS EXCLUSIVE locks the transaction holds on
+// other tables meanwhile (underSlow, heldElsewhere).
+var slowStatementRules = []*analysis.Rule{
+	RequireConcurrentIndex, BackfillInMigration, UpdateOrDeleteWithoutWhere, ConstraintMissingNotValid,
+	UniqueConstraintWithoutIndex, ExclusionConstraint, SetNotNull, ColumnTypeRewrite, ValidateInSameTransaction,
+	AddingSerialColumn, AddingIdentityColumn, AddingStoredGeneratedColumn, VolatileDefault, SetLoggedUnlogged,
+	SetTablespace, VacuumFullOrCluster, RequireConcurrentReindex, DropPrimaryKey,
+}
+
+// reportedWithHeldLocks reports whether one of slowStatementRules reports
+// the current statement: its finding already names the tables this rule
+// would, so this rule leaves the statement to it.
 func reportedWithHeldLocks(p *analysis.Pass) bool {
-	if s := p.Stmt.Node.GetIndexStmt(); s != nil {
-		return !s.Concurrent && !inRedefineIndex(p)
+	q := *p
+	reported := false
+	q.Report = func(analysis.Diagnostic) { reported = true }
+	for _, r := range slowStatementRules {
+		if r.Run(&q); reported {
+			return true
+		}
 	}
-	if _, ok := unboundedChange(p); ok {
-		return true
-	}
-	_, _, ok := backfillMessage(p)
-	return ok
+	return false
 }
 
 // heldElsewhere returns the ACCESS EXCLUSIVE locks earlier statements of the

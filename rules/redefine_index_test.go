@@ -66,7 +66,7 @@ func TestRedefineIndexReportedOnce(t *testing.T) {
 		"-- RedefineIndex\nDROP INDEX \"public\".\"Post_authorId_idx\";\nCREATE UNIQUE INDEX \"Post_authorId_key\" ON \"public\".\"Post\"(\"authorId\");\n",
 		"-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX \"Post_authorId_idx\";\nCREATE INDEX \"Post_authorId_idx\" ON \"Post\"(\"authorId\", \"published\");\n",
 	} {
-		if fs := lintSQL(t, exampleHistory, sql, 0); len(fs) != 1 || fs[0].Rule != "redefine-index" {
+		if fs := byDefault(lintSQL(t, exampleHistory, sql, 0)); len(fs) != 1 || fs[0].Rule != "redefine-index" {
 			t.Errorf("want one redefine-index finding for\n%s\ngot:\n%s", sql, dump(fs))
 		}
 	}
@@ -87,7 +87,7 @@ func TestRenameIndexIsQuiet(t *testing.T) {
 		"-- RenameIndex\nALTER INDEX \"Post_authorId_idx\" RENAME TO \"Post_author_idx\";\n",
 		"-- RenameIndex\nALTER INDEX \"public\".\"User_email_key\" RENAME TO \"User_email_address_key\";\n\n-- RenameIndex\nALTER INDEX \"Post_authorId_idx\" RENAME TO \"Post_author_idx\";\n",
 	} {
-		if fs := lintSQL(t, exampleHistory, sql, 0); len(fs) > 0 {
+		if fs := byDefault(lintSQL(t, exampleHistory, sql, 0)); len(fs) > 0 {
 			t.Errorf("RenameIndex draws findings:\n%s\n%s", sql, dump(fs))
 		}
 	}

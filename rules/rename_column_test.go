@@ -46,7 +46,7 @@ func TestRenameColumnFix(t *testing.T) {
 			`-- "label" is NOT NULL`,
 			`EXECUTE PROCEDURE "Tag_name_sync"()`}},
 	} {
-		fs := lintSQL(t, history, c.sql, c.pg)
+		fs := byDefault(lintSQL(t, history, c.sql, c.pg))
 		if len(fs) != 1 || fs[0].Rule != "rename-column" {
 			t.Fatalf("%s: want one rename-column finding:\n%s", c.sql, dump(fs))
 		}

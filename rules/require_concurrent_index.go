@@ -49,7 +49,7 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 	}
 	p.ReportStmt(
 		fmt.Sprintf("%s runs for the whole build under %s", what,
-			describeLocks(p, append(governingLocks(p, stmtLocks(p), []catalog.Name{table}), heldElsewhere(p)...))),
+			underSlow(p, table)),
 		"Build the index with CREATE INDEX CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock so writes go on "+
 			"(the build is slower: it scans the table twice and waits for running transactions). "+ownMigration+
 			"A concurrent build that fails (a duplicate value for a UNIQUE index, a deadlock, a cancelled deploy) leaves an "+

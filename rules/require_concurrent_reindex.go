@@ -48,7 +48,7 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 			what = "every index of the table"
 		}
 		msg = fmt.Sprintf("REINDEX %s %s rebuilds %s from scratch, and until it finishes runs under %s", reindexKind(s),
-			catalog.RangeName(s.Relation), what, describeLocks(p, governingLocks(p, own, []catalog.Name{table})))
+			catalog.RangeName(s.Relation), what, underSlow(p, table))
 	default:
 		msg = fmt.Sprintf("REINDEX %s %s rebuilds every index of every table in it, each table in turn under an ACCESS "+
 			"EXCLUSIVE lock on its indexes, which %s", reindexKind(s), ident(s.Name),

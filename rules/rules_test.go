@@ -55,6 +55,18 @@ func lintSQL(t *testing.T, history []string, sql string, pg int) []lint.Finding 
 	return res.Findings
 }
 
+// byDefault keeps the findings of the rules that are on by default: what a
+// user sees without configuration (lintSQL turns the opt-in rules on too).
+func byDefault(fs []lint.Finding) []lint.Finding {
+	var out []lint.Finding
+	for _, f := range fs {
+		if r := rules.ByID(f.Rule); r == nil || r.Severity != analysis.Off {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // positions returns "line:col" of the findings of one rule.
 func positions(fs []lint.Finding, rule string) []string {
 	var out []string

@@ -48,7 +48,7 @@ func runSetNotNull(p *analysis.Pass) {
 		p.ReportSpan(c.Span,
 			fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
 				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
-				describeLocks(p, governingLocks(p, stmtLocks(p), []catalog.Name{c.Table}))),
+				underSlow(p, c.Table)),
 			help+prismaEdit,
 			nullsQuery(c.Table, c.Cmd.Name)+"\n"+notNullSteps(c.Table, c.Cmd.Name, 1))
 	}

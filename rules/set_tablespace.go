@@ -46,7 +46,7 @@ func runSetTablespace(p *analysis.Pass) {
 		}
 		p.ReportSpan(c.Span,
 			fmt.Sprintf("SET TABLESPACE copies every page of %s to tablespace %s, and until it finishes the statement runs "+
-				"under %s", what, ident(c.Cmd.Name), underLocks(p, table)),
+				"under %s", what, ident(c.Cmd.Name), underSlow(p, table)),
 			tablespaceHelp(p, isIndex),
 			tablespaceFix(p, c, table, isIndex))
 	}

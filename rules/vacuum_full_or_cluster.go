@@ -67,7 +67,7 @@ func runVacuumFullOrCluster(p *analysis.Pass) {
 		return
 	}
 	p.ReportStmt(fmt.Sprintf("%s writes a new copy of %s with all indexes, and until it finishes runs under %s", kind,
-		joinNames(existingTables), underLocks(p, existingTables...)),
+		joinNames(existingTables), underSlow(p, existingTables...)),
 		vacuumHelp, repackFix(existingTables, note))
 }
 

@@ -49,7 +49,7 @@ func runValidateInSameTransaction(p *analysis.Pass) {
 		p.ReportSpan(c.Span,
 			fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
 				"so its scan of every row runs under %s, and NOT VALID gains nothing", ident(c.Cmd.Name),
-				p.File.Position(at).Line, describeLocks(p, governingLocks(p, stmtLocks(p), tables))),
+				p.File.Position(at).Line, underSlow(p, tables...)),
 			"Move VALIDATE CONSTRAINT into a separate, later migration: on its own it takes a SHARE UPDATE EXCLUSIVE lock "+
 				"(and ROW SHARE on a referenced table), so reads and writes go on while existing rows are checked. "+prismaMove,
 			fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))

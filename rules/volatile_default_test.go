@@ -115,7 +115,7 @@ func TestVolatileDefaultExplains(t *testing.T) {
 			if rule == "" {
 				rule = "volatile-default"
 			}
-			fs := lintSQL(t, exampleHistory, c.sql, c.pg)
+			fs := byDefault(lintSQL(t, exampleHistory, c.sql, c.pg))
 			if len(fs) != 1 || fs[0].Rule != rule {
 				t.Fatalf("want one %s finding, got:\n%s", rule, dump(fs))
 			}
