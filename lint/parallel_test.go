@@ -1,9 +1,15 @@
 package lint
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
@@ -96,4 +102,37 @@ func firstDiff(got, want []Finding) string {
 		}
 	}
 	return "one list is a prefix of the other"
+}
+
+// TestParallelStopsAtFirstError checks that an unreadable file stops the run
+// with that file's error, as linting in order would, even when later files
+// are parsed first, and that the parsing goroutines then end.
+func TestParallelStopsAtFirstError(t *testing.T) {
+	dir := t.TempDir()
+	var ms []*migrations.Migration
+	for i := range 40 {
+		sql := "-- CreateTable\nCREATE TABLE \"T" + strconv.Itoa(i) + "\" (\"id\" TEXT NOT NULL);\n"
+		if i == 7 || i == 30 {
+			sql = "SELECT '\xff';\n" // not UTF-8
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%03d.sql", i))
+		if err := os.WriteFile(p, []byte(sql), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, &migrations.Migration{Name: filepath.Base(p), Path: p, Lint: i%2 == 0})
+	}
+	before := runtime.NumGoroutine()
+	for range 20 {
+		_, err := Run([]*migrations.Set{{Dir: dir, Migrations: ms}}, DefaultConfig())
+		if err == nil || !strings.Contains(err.Error(), "007.sql") {
+			t.Fatalf("error %v, want the one of 007.sql", err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left running after the runs, %d before", n, before)
+	}
 }
