@@ -8,6 +8,7 @@ package analysis
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
@@ -86,6 +87,9 @@ type Pass struct {
 	Before *catalog.Catalog
 	// PGVersion is the target PostgreSQL major version.
 	PGVersion int
+	// MaxLockTimeout is the longest lock_timeout a migration may set
+	// (max-lock-timeout in migrate-guard.toml).
+	MaxLockTimeout time.Duration
 	// Facts holds what the engine keeps for the whole file (SchemaAt, Memo).
 	Facts *FileFacts
 	// Report records a finding against the rule being run.

@@ -23,6 +23,8 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("config", "", "configuration file (default: "+lint.ConfigFile+" found from the current directory upward)")
 	pgVersion := fs.Int("pg-version", 0, "target PostgreSQL major version (default 15)")
 	failOn := fs.String("fail-on", "", "lowest severity that fails the run: error, warning, notice or never (default warning)")
+	deployedBy := fs.String("deployed-by", "", "what deploys the migrations: migrate-guard, prisma or other (default migrate-guard)")
+	maxLockTimeout := fs.String("max-lock-timeout", "", "longest lock_timeout a migration may set, in PostgreSQL's units (default 10s)")
 	var ruleFlags multiFlag
 	fs.Var(&ruleFlags, "rule", "set a rule's severity, as id=error|warning|notice|off (repeatable)")
 	paths, code := parseFlags(fs, args)
@@ -32,6 +34,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	cfg, err := loadConfig(*configPath)
 	if err == nil {
 		err = applyLintFlags(cfg, *pgVersion, *failOn, ruleFlags)
+	}
+	if err == nil {
+		err = applyTimeoutFlags(cfg, *deployedBy, *maxLockTimeout)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
@@ -107,6 +112,22 @@ func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []
 		}
 		if err := cfg.SetRule(id, sev); err != nil {
 			return fmt.Errorf("--rule %s: %v", id, err)
+		}
+	}
+	return nil
+}
+
+// applyTimeoutFlags applies --deployed-by and --max-lock-timeout over the
+// configuration file.
+func applyTimeoutFlags(cfg *lint.Config, deployedBy, maxLockTimeout string) error {
+	if deployedBy != "" {
+		if err := cfg.SetDeployedBy(deployedBy); err != nil {
+			return fmt.Errorf("--deployed-by: %v", err)
+		}
+	}
+	if maxLockTimeout != "" {
+		if err := cfg.SetMaxLockTimeout(maxLockTimeout); err != nil {
+			return fmt.Errorf("--max-lock-timeout: %v", err)
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -22,6 +23,19 @@ const ConfigFile = "migrate-guard.toml"
 // DefaultPGVersion is the PostgreSQL major version assumed when none is set.
 const DefaultPGVersion = 15
 
+// What deploys the migrations (deployed-by). It decides whether a
+// migration must set its own lock_timeout: `migrate-guard deploy` runs each
+// one under a lock_timeout, `prisma migrate deploy` does not.
+const (
+	DeployedByMigrateGuard = "migrate-guard"
+	DeployedByPrisma       = "prisma"
+	DeployedByOther        = "other"
+)
+
+// DefaultMaxLockTimeout is the longest lock_timeout accepted when
+// max-lock-timeout is not set.
+const DefaultMaxLockTimeout = 10 * time.Second
+
 // Config is the lint configuration.
 type Config struct {
 	Path       string // the file it came from, or ""
@@ -29,11 +43,16 @@ type Config struct {
 	FailOn     analysis.Severity // Off means never fail
 	Migrations []string          // directories linted when no path is given, relative to the file's directory
 	Rules      map[string]analysis.Severity
+	// DeployedBy is one of the DeployedBy constants.
+	DeployedBy string
+	// MaxLockTimeout is the longest lock_timeout a migration may set.
+	MaxLockTimeout time.Duration
 }
 
 // DefaultConfig returns the configuration used without a file.
 func DefaultConfig() *Config {
-	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{}}
+	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{},
+		DeployedBy: DeployedByMigrateGuard, MaxLockTimeout: DefaultMaxLockTimeout}
 }
 
 // fileConfig is the TOML layout of migrate-guard.toml.
@@ -41,6 +60,8 @@ type fileConfig struct {
 	PGVersion  *int              `toml:"pg-version"`
 	FailOn     *string           `toml:"fail-on"`
 	Migrations []string          `toml:"migrations"`
+	DeployedBy *string           `toml:"deployed-by"`
+	MaxLock    *string           `toml:"max-lock-timeout"`
 	Rules      map[string]string `toml:"rules"`
 }
 
@@ -89,7 +110,7 @@ func LoadConfig(path string) (*Config, error) {
 		for i, k := range undec {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, [rules])", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, [rules])", path, strings.Join(keys, ", "))
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
@@ -99,6 +120,16 @@ func LoadConfig(path string) (*Config, error) {
 	if fc.FailOn != nil {
 		if err := cfg.SetFailOn(*fc.FailOn); err != nil {
 			return nil, fmt.Errorf("%s: fail-on: %v", path, err)
+		}
+	}
+	if fc.DeployedBy != nil {
+		if err := cfg.SetDeployedBy(*fc.DeployedBy); err != nil {
+			return nil, fmt.Errorf("%s: deployed-by: %v", path, err)
+		}
+	}
+	if fc.MaxLock != nil {
+		if err := cfg.SetMaxLockTimeout(*fc.MaxLock); err != nil {
+			return nil, fmt.Errorf("%s: max-lock-timeout: %v", path, err)
 		}
 	}
 	for _, m := range fc.Migrations {
@@ -144,6 +175,29 @@ func (c *Config) SetFailOn(s string) error {
 	return nil
 }
 
+// SetDeployedBy says what deploys the migrations: migrate-guard, prisma or
+// other.
+func (c *Config) SetDeployedBy(s string) error {
+	switch s {
+	case DeployedByMigrateGuard, DeployedByPrisma, DeployedByOther:
+		c.DeployedBy = s
+		return nil
+	}
+	return fmt.Errorf("%q is not a deploy tool (want %s, %s or %s)", s, DeployedByMigrateGuard, DeployedByPrisma, DeployedByOther)
+}
+
+// SetMaxLockTimeout sets the longest lock_timeout a migration may set,
+// written as PostgreSQL reads lock_timeout: "10s", "500ms", "1min"; a plain
+// number is milliseconds.
+func (c *Config) SetMaxLockTimeout(s string) error {
+	d, ok := rules.ParseTimeout(s)
+	if !ok || d <= 0 {
+		return fmt.Errorf("%q is not a positive duration in PostgreSQL's units (e.g. \"10s\", \"500ms\", \"1min\")", s)
+	}
+	c.MaxLockTimeout = d
+	return nil
+}
+
 // SetRule overrides a rule's severity.
 func (c *Config) SetRule(id, severity string) error {
 	if rules.ByID(id) == nil {
@@ -157,10 +211,16 @@ func (c *Config) SetRule(id, severity string) error {
 	return nil
 }
 
-// Severity returns the configured severity of a rule.
+// Severity returns the configured severity of a rule. require-lock-timeout
+// is off by default only when migrate-guard deploys the migrations, since
+// its deploy sets lock_timeout itself; with another deploy tool it is a
+// warning unless [rules] says otherwise.
 func (c *Config) Severity(r *analysis.Rule) analysis.Severity {
 	if s, ok := c.Rules[r.ID]; ok {
 		return s
+	}
+	if r == rules.RequireLockTimeout && (c.DeployedBy == DeployedByPrisma || c.DeployedBy == DeployedByOther) {
+		return analysis.Warning
 	}
 	return r.Severity
 }

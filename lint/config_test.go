@@ -6,9 +6,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/rules"
 )
 
 func TestFindConfig(t *testing.T) {
@@ -72,6 +74,8 @@ func TestLoadConfig(t *testing.T) {
 pg-version = 13
 fail-on = "error"
 migrations = ["prisma/migrations", "/abs/prisma/migrations"]
+deployed-by = "prisma"
+max-lock-timeout = "1.5s"
 
 [rules]
 adding-required-column = "warning"
@@ -92,6 +96,8 @@ migration-lock = "ERROR"
 			"unused-suppression":     analysis.Off,
 			"migration-lock":         analysis.Error,
 		},
+		DeployedBy:     lint.DeployedByPrisma,
+		MaxLockTimeout: 1500 * time.Millisecond,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("LoadConfig =\n%+v\nwant\n%+v", cfg, want)
@@ -106,7 +112,8 @@ func TestLoadConfigEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	def := lint.DefaultConfig()
-	if cfg.PGVersion != def.PGVersion || cfg.FailOn != def.FailOn || len(cfg.Rules) != 0 || len(cfg.Migrations) != 0 {
+	if cfg.PGVersion != def.PGVersion || cfg.FailOn != def.FailOn || len(cfg.Rules) != 0 || len(cfg.Migrations) != 0 ||
+		cfg.DeployedBy != lint.DeployedByMigrateGuard || cfg.MaxLockTimeout != 10*time.Second {
 		t.Errorf("empty file gives %+v, want the defaults %+v", cfg, def)
 	}
 }
@@ -128,6 +135,11 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"fail-on off is not a threshold", "fail-on = \"off\"\n", []string{"fail-on", `"off"`}},
 		{"migrations not a list", "migrations = \"prisma/migrations\"\n", []string{"migrations"}},
 		{"not TOML", "pg-version = \n", []string{":1"}},
+		{"unknown deploy tool", "deployed-by = \"flyway\"\n", []string{"deployed-by", `"flyway"`, "prisma"}},
+		{"deploy tool in capitals", "deployed-by = \"Prisma\"\n", []string{"deployed-by", `"Prisma"`}},
+		{"max-lock-timeout without a valid unit", "max-lock-timeout = \"10 seconds\"\n", []string{"max-lock-timeout", `"10 seconds"`}},
+		{"max-lock-timeout of 0", "max-lock-timeout = \"0\"\n", []string{"max-lock-timeout", "positive"}},
+		{"max-lock-timeout as a number", "max-lock-timeout = 10000\n", []string{"max-lock-timeout"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -257,5 +269,68 @@ func TestFailed(t *testing.T) {
 	}
 	if got := res(analysis.Notice, analysis.Warning, analysis.Error).Count(analysis.Warning); got != 2 {
 		t.Errorf("Count(warning) = %d, want 2", got)
+	}
+}
+
+func TestTimeoutSettings(t *testing.T) {
+	cfg := lint.DefaultConfig()
+	for s, want := range map[string]time.Duration{"10s": 10 * time.Second, "500": 500 * time.Millisecond, "2min": 2 * time.Minute, "1ms": time.Millisecond} {
+		if err := cfg.SetMaxLockTimeout(s); err != nil || cfg.MaxLockTimeout != want {
+			t.Errorf("SetMaxLockTimeout(%q): %v, MaxLockTimeout %v, want %v", s, err, cfg.MaxLockTimeout, want)
+		}
+	}
+	for _, s := range []string{"", "0", "0s", "10 sec", "-5s", "10S"} {
+		if err := cfg.SetMaxLockTimeout(s); err == nil {
+			t.Errorf("SetMaxLockTimeout(%q) accepted", s)
+		}
+	}
+	for _, s := range []string{"migrate-guard", "prisma", "other"} {
+		if err := cfg.SetDeployedBy(s); err != nil || cfg.DeployedBy != s {
+			t.Errorf("SetDeployedBy(%q): %v, DeployedBy %q", s, err, cfg.DeployedBy)
+		}
+	}
+	if err := cfg.SetDeployedBy("atlas"); err == nil || !strings.Contains(err.Error(), "atlas") {
+		t.Errorf("SetDeployedBy of an unknown tool: %v", err)
+	}
+}
+
+// TestRequireLockTimeoutSeverity checks that deployed-by decides the
+// default severity of require-lock-timeout, that [rules] overrides it, and
+// that no other rule's severity depends on deployed-by.
+func TestRequireLockTimeoutSeverity(t *testing.T) {
+	cases := []struct {
+		deployedBy string
+		rule       string // severity under [rules], or ""
+		want       analysis.Severity
+	}{
+		{lint.DeployedByMigrateGuard, "", analysis.Off},
+		{lint.DeployedByPrisma, "", analysis.Warning},
+		{lint.DeployedByOther, "", analysis.Warning},
+		{lint.DeployedByPrisma, "notice", analysis.Notice},
+		{lint.DeployedByPrisma, "off", analysis.Off},
+		{lint.DeployedByMigrateGuard, "error", analysis.Error},
+	}
+	for _, c := range cases {
+		cfg := lint.DefaultConfig()
+		if err := cfg.SetDeployedBy(c.deployedBy); err != nil {
+			t.Fatal(err)
+		}
+		if c.rule != "" {
+			if err := cfg.SetRule(rules.RequireLockTimeout.ID, c.rule); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := cfg.Severity(rules.RequireLockTimeout); got != c.want {
+			t.Errorf("deployed-by %s, [rules] %q: severity %v, want %v", c.deployedBy, c.rule, got, c.want)
+		}
+	}
+	prisma := lint.DefaultConfig()
+	if err := prisma.SetDeployedBy(lint.DeployedByPrisma); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules.All() {
+		if r != rules.RequireLockTimeout && prisma.Severity(r) != r.Severity {
+			t.Errorf("deployed-by changes the severity of %s", r.ID)
+		}
 	}
 }

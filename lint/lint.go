@@ -155,7 +155,7 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
 	var found []Finding
 	before := cat.Clone()
 	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
-		Facts: analysis.NewFileFacts(f, before)}
+		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before)}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {

@@ -1,0 +1,90 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/rules"
+)
+
+// exceptOtherOptIns drops the findings of opt-in rules other than own. They
+// judge house style and deploy policy (TIMESTAMP(3), SERIAL, a missing
+// lock_timeout), which the examples of other rules, written as Prisma
+// writes migrations, need not follow.
+func exceptOtherOptIns(fs []lint.Finding, own string) []lint.Finding {
+	var out []lint.Finding
+	for _, f := range fs {
+		if r := rules.ByID(f.Rule); f.Rule == own || r == nil || r.Severity != analysis.Off {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestOptInExamplesFollowEachOther checks that the Good example of an
+// opt-in rule draws no finding from any rule, the other opt-in rules
+// included: it shows the style those rules ask for.
+func TestOptInExamplesFollowEachOther(t *testing.T) {
+	for _, r := range rules.All() {
+		if r.Severity != analysis.Off || r.Run == nil {
+			continue
+		}
+		if fs := lintSQL(t, exampleHistory, r.Good, 0); len(fs) > 0 {
+			t.Errorf("%s: Good example draws findings:\n%s\n%s", r.ID, r.Good, dump(fs))
+		}
+	}
+}
+
+// optInCorpora are the Prisma histories of the shared corpus.
+var optInCorpora = []string{"triggerdotdev__trigger.dev", "langfuse__langfuse", "hoppscotch__hoppscotch", "umami-software__umami"}
+
+// TestOptInQuietByDefault lints every migration of the Prisma corpora with
+// the default configuration: no opt-in rule may report. Enabled, the
+// opt-in rules must find something there, or the first half proves nothing.
+func TestOptInQuietByDefault(t *testing.T) {
+	corpus := filepath.Join("..", "..", "shared", "corpus")
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skipf("!!! SKIPPING the opt-in check on real migrations: the corpus %s is absent (%v). Nothing was checked. !!!", corpus, err)
+	}
+	optIn := map[string]bool{}
+	for _, r := range rules.All() {
+		if r.Severity == analysis.Off {
+			optIn[r.ID] = true
+		}
+	}
+	enabled := lint.DefaultConfig()
+	for id := range optIn {
+		enabled.Rules[id] = analysis.Notice
+	}
+	found := 0
+	for _, name := range optInCorpora {
+		sets, err := migrations.Discover([]string{filepath.Join(corpus, name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := lint.Run(sets, lint.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Findings {
+			if optIn[f.Rule] {
+				t.Errorf("%s:%d: opt-in rule %s reports with the default configuration", f.File, f.Line, f.Rule)
+			}
+		}
+		if res, err = lint.Run(sets, enabled); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Findings {
+			if optIn[f.Rule] {
+				found++
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("the opt-in rules, enabled, report nothing on the Prisma corpora")
+	}
+}
