@@ -27,13 +27,21 @@ func exceptOtherOptIns(fs []lint.Finding, own string) []lint.Finding {
 
 // TestOptInExamplesFollowEachOther checks that the Good example of an
 // opt-in rule draws no finding from any rule, the other opt-in rules
-// included: it shows the style those rules ask for.
+// included: it shows the style those rules ask for. require-lock-timeout is
+// excepted for the examples of other rules: it is about how migrations are
+// deployed, and every example touching an existing table would need a SET.
 func TestOptInExamplesFollowEachOther(t *testing.T) {
 	for _, r := range rules.All() {
 		if r.Severity != analysis.Off || r.Run == nil {
 			continue
 		}
-		if fs := lintSQL(t, exampleHistory, r.Good, 0); len(fs) > 0 {
+		var fs []lint.Finding
+		for _, f := range lintSQL(t, exampleHistory, r.Good, 0) {
+			if f.Rule != rules.RequireLockTimeout.ID || r == rules.RequireLockTimeout {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) > 0 {
 			t.Errorf("%s: Good example draws findings:\n%s\n%s", r.ID, r.Good, dump(fs))
 		}
 	}
