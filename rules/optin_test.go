@@ -47,6 +47,13 @@ func TestOptInExamplesFollowEachOther(t *testing.T) {
 	}
 }
 
+// mustStayOptIn are rules that flag what Prisma generates for safe
+// migrations (TIMESTAMP(3), SERIAL keys, unindexed relations, appended
+// enum values, no lock_timeout): on by default they would be noise.
+var mustStayOptIn = []string{"prefer-jsonb", "prefer-text-over-char", "prefer-timestamptz", "prefer-identity",
+	"prefer-bigint-primary-key", "foreign-key-without-index", "drop-not-null", "add-enum-value-unordered",
+	"require-lock-timeout"}
+
 // optInCorpora are the Prisma histories of the shared corpus.
 var optInCorpora = []string{"triggerdotdev__trigger.dev", "langfuse__langfuse", "hoppscotch__hoppscotch", "umami-software__umami"}
 
@@ -63,6 +70,12 @@ func TestOptInQuietByDefault(t *testing.T) {
 		if r.Severity == analysis.Off {
 			optIn[r.ID] = true
 		}
+	}
+	for _, id := range mustStayOptIn {
+		if !optIn[id] {
+			t.Errorf("%s is on by default; it must stay opt-in", id)
+		}
+		optIn[id] = true
 	}
 	enabled := lint.DefaultConfig()
 	for id := range optIn {
