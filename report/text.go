@@ -154,10 +154,28 @@ func plural(n int, word string) string {
 
 // wrap breaks s into lines of at most width characters, indenting every line
 // after the first.
+// codeWords splits s at spaces, keeping a `code span` whole so a command
+// or a suppression comment is never broken across lines.
+func codeWords(s string) []string {
+	var out []string
+	open := false
+	for _, f := range strings.Fields(s) {
+		if open {
+			out[len(out)-1] += " " + f
+		} else {
+			out = append(out, f)
+		}
+		if strings.Count(f, "`")%2 == 1 {
+			open = !open
+		}
+	}
+	return out
+}
+
 func wrap(s string, width int, indent string) string {
 	var b strings.Builder
 	col := 0
-	for i, word := range strings.Fields(s) {
+	for i, word := range codeWords(s) {
 		n := utf8.RuneCountInString(word)
 		if i > 0 && col+1+n > width {
 			b.WriteString("\n" + indent)
