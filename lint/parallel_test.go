@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/migrations"
 )
@@ -69,10 +68,6 @@ func TestParallelSameAsSequential(t *testing.T) {
 				}
 			}
 			cfg := DefaultConfig()
-			// many-access-exclusive lists tables locked on the same line in
-			// map order (rules/many_access_exclusive.go sorts by line only),
-			// so two sequential runs already differ; reported, off until fixed.
-			cfg.Rules["many-access-exclusive"] = analysis.Off
 			want := runSequential(t, sets, cfg)
 			if len(want.Findings) == 0 {
 				t.Fatal("the corpus drew no findings: nothing is compared")

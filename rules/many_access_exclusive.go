@@ -59,7 +59,12 @@ func runManyAccessExclusive(p *analysis.Pass) {
 		return // one finding per transaction, at the statement that reached the count
 	}
 	taken := exclusiveSoFar(p)
-	sort.SliceStable(taken, func(i, j int) bool { return taken[i].line < taken[j].line })
+	sort.SliceStable(taken, func(i, j int) bool {
+		if taken[i].line != taken[j].line {
+			return taken[i].line < taken[j].line
+		}
+		return taken[i].table.String() < taken[j].table.String() // deterministic within a line
+	})
 	names := make([]string, len(taken))
 	for i, t := range taken {
 		names[i] = fmt.Sprintf("%s (line %d)", t.table, t.line)
