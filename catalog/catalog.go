@@ -41,6 +41,7 @@ type Catalog struct {
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
+	pending   map[int]bool                // files not yet deployed, see SetPending
 }
 
 // New returns an empty catalog.
@@ -153,6 +154,7 @@ func (c *Catalog) Clone() *Catalog {
 		functions: c.functions.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
+		pending:   c.pending,
 	}
 	c.epoch += 2 // neither side may now write the shared tables in place
 	return d
@@ -181,8 +183,14 @@ func (c *Catalog) Tables() int { return c.tables.len() }
 // rows.
 func (c *Catalog) IsNew(n Name) bool {
 	t := c.tables.at(n)
-	return t != nil && t.File == c.file && c.file > 0
+	return t != nil && t.File > 0 && (t.File == c.file || c.pending[t.File])
 }
+
+// SetPending names the files (by BeginFile sequence number) that are not yet
+// deployed, such as the migrations a pull request adds: tables they create
+// are still empty when the later ones run. The catalog keeps the map; the
+// caller must not change it afterwards.
+func (c *Catalog) SetPending(files map[int]bool) { c.pending = files }
 
 // IndexesOn returns the indexes of a table, sorted by name so that what
 // rules say about them does not change from run to run.

@@ -918,3 +918,22 @@ func TestNilTable(t *testing.T) {
 		t.Error("lookups on an unknown table found something")
 	}
 }
+
+func TestPendingFilesCreateEmptyTables(t *testing.T) {
+	c := catalog.New()
+	c.SetPending(map[int]bool{2: true, 3: true})
+	c.BeginFile(1)
+	apply(t, c, `CREATE TABLE "Deployed" ("a" INT);`)
+	c.BeginFile(2)
+	apply(t, c, `CREATE TABLE "Pending" ("a" INT);`)
+	c.BeginFile(3)
+	if c.IsNew(name("Deployed")) {
+		t.Error("a table of a deployed file is new")
+	}
+	if !c.IsNew(name("Pending")) {
+		t.Error("a table created by an earlier pending file is not new")
+	}
+	if !c.Clone().IsNew(name("Pending")) {
+		t.Error("a clone forgets the pending files")
+	}
+}

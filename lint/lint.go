@@ -87,6 +87,7 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 			Help: "Keep the migration_lock.toml that `prisma migrate dev` writes, with provider = \"postgresql\", committed beside the migrations."})
 	}
 	cat := catalog.New()
+	cat.SetPending(pending(s))
 	for i, m := range s.Migrations {
 		f, err := files.next()
 		if err != nil {
@@ -105,6 +106,23 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 		}
 	}
 	return nil
+}
+
+// pending returns the files of a set the user named when they are only some
+// of it, as in a pull request: those are the migrations not yet deployed, so
+// a table one of them creates is still empty when the next one runs. When
+// the whole history is linted, every file has been deployed in turn.
+func pending(s *migrations.Set) map[int]bool {
+	out := map[int]bool{}
+	for i, m := range s.Migrations {
+		if m.Lint {
+			out[i+1] = true
+		}
+	}
+	if len(out) == len(s.Migrations) {
+		return nil
+	}
+	return out
 }
 
 func anyLinted(s *migrations.Set) bool {

@@ -25,6 +25,7 @@ func runSequential(t *testing.T, sets []*migrations.Set, cfg *Config) *Result {
 			t.Fatalf("%s: the corpus has a lock problem; this reference does not report it", s.Dir)
 		}
 		cat := catalog.New()
+		cat.SetPending(pending(s))
 		for i, m := range s.Migrations {
 			f, err := readFile(m.Path, false)
 			if err != nil {
