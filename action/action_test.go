@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
+	"github.com/migrate-guard/migrate-guard/internal/testbin"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -22,18 +23,13 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "migrate-guard-action-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "migrate-guard")
-	if out, err := exec.Command("go", "build", "-o", binary, "..").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "action tests: cannot build the binary: %v\n%s", err, out)
+	var err error
+	if binary, err = testbin.Build(); err != nil {
+		fmt.Fprintln(os.Stderr, "action tests:", err)
 		os.Exit(1)
 	}
 	code := pgtest.Main(m)
-	os.RemoveAll(dir)
+	testbin.Cleanup()
 	os.Exit(code)
 }
 

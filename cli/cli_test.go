@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/cli"
+	"github.com/migrate-guard/migrate-guard/internal/testbin"
 	"github.com/migrate-guard/migrate-guard/ruledoc"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
@@ -20,19 +21,13 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "migrate-guard-cli-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	var err error
+	if binary, err = testbin.Build(); err != nil {
+		fmt.Fprintln(os.Stderr, "cli tests:", err)
 		os.Exit(1)
 	}
-	bin := filepath.Join(dir, "migrate-guard")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "cli tests: cannot build the binary, end-to-end tests will be skipped: %v\n%s", err, out)
-	} else {
-		binary = bin
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
@@ -372,9 +367,6 @@ func TestVersion(t *testing.T) {
 // TestBinary runs the real binary: exit codes reach the shell, and output to
 // a pipe (not a terminal) has no colour, with or without NO_COLOR.
 func TestBinary(t *testing.T) {
-	if binary == "" {
-		t.Skip("the binary could not be built (see TestMain's output)")
-	}
 	root := project(t, required, "")
 	for _, c := range []struct {
 		name string

@@ -17,13 +17,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
+	"github.com/migrate-guard/migrate-guard/internal/testbin"
 )
 
 func TestMain(m *testing.M) {
 	code := pgtest.Main(m)
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
@@ -172,32 +171,8 @@ func lineCol(t *testing.T, data, needle string) (int, int) {
 	return line, col
 }
 
-var (
-	binOnce sync.Once
-	binDir  string
-	binPath string
-	binErr  error
-)
-
-// mgBinary builds the migrate-guard binary once per test run.
-func mgBinary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		if binDir, binErr = os.MkdirTemp("", "deploytest"); binErr != nil {
-			return
-		}
-		binPath = filepath.Join(binDir, "mg")
-		out, err := exec.Command("go", "build", "-o", binPath, "..").CombinedOutput()
-		if err != nil {
-			binErr = err
-			binPath = string(out)
-		}
-	})
-	if binErr != nil {
-		t.Fatalf("building migrate-guard: %v\n%s", binErr, binPath)
-	}
-	return binPath
-}
+// mgBinary is the migrate-guard binary, built once per test run.
+func mgBinary(t *testing.T) string { return testbin.Path(t) }
 
 // corpus returns a shared corpus directory, skipping loudly without it.
 func corpus(t *testing.T, name string) string {
