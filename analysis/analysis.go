@@ -90,6 +90,9 @@ type Pass struct {
 	// MaxLockTimeout is the longest lock_timeout a migration may set
 	// (max-lock-timeout in migrate-guard.toml).
 	MaxLockTimeout time.Duration
+	// Enabled reports whether a rule is on in this run, for a rule that
+	// leaves a statement to another rule only when that rule will report it.
+	Enabled func(ruleID string) bool
 	// Facts holds what the engine keeps for the whole file (SchemaAt, Memo).
 	Facts *FileFacts
 	// Report records a finding against the rule being run.

@@ -79,6 +79,12 @@ type engine struct {
 	res   *Result
 }
 
+// enabled reports whether a rule is on in this run.
+func (e *engine) enabled(id string) bool {
+	r := rules.ByID(id)
+	return r != nil && e.cfg.Severity(r) != analysis.Off
+}
+
 // lintSet takes the set's files from files, in order.
 func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 	if s.Prisma && s.Lock.Problem != "" && anyLinted(s) {
@@ -173,7 +179,7 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
 	var found []Finding
 	before := cat.Clone()
 	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
-		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before)}
+		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {

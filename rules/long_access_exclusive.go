@@ -82,14 +82,17 @@ var slowStatementRules = []*analysis.Rule{
 	SetTablespace, VacuumFullOrCluster, RequireConcurrentReindex, DropPrimaryKey,
 }
 
-// reportedWithHeldLocks reports whether one of slowStatementRules reports
-// the current statement: its finding already names the tables this rule
-// would, so this rule leaves the statement to it.
+// reportedWithHeldLocks reports whether one of slowStatementRules that is
+// on reports the current statement: its finding already names the tables
+// this rule would, so this rule leaves the statement to it.
 func reportedWithHeldLocks(p *analysis.Pass) bool {
 	q := *p
 	reported := false
 	q.Report = func(analysis.Diagnostic) { reported = true }
 	for _, r := range slowStatementRules {
+		if p.Enabled != nil && !p.Enabled(r.ID) {
+			continue // turned off: this rule must still say what the statement blocks
+		}
 		if r.Run(&q); reported {
 			return true
 		}

@@ -3,6 +3,8 @@ package rules_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/migrate-guard/migrate-guard/lint"
 )
 
 func TestLongAccessExclusive(t *testing.T) {
@@ -83,5 +85,21 @@ func TestSlowStatementsNameHeldLocks(t *testing.T) {
 				t.Errorf("message does not name the lock held on \"User\":\n%s", fs[0].Message)
 			}
 		})
+	}
+}
+
+// TestLongAccessExclusiveWhenOwnerIsOff: a statement another rule owns is
+// left to it only while that rule is on; turned off, the held locks are
+// still reported.
+func TestLongAccessExclusiveWhenOwnerIsOff(t *testing.T) {
+	sql := "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"name\";\n\n-- CreateIndex\nCREATE INDEX \"Post_title_idx\" ON \"Post\"(\"title\");\n"
+	count := func(fs []lint.Finding) int { return len(positions(fs, "long-access-exclusive")) }
+	on := lintConfigured(t, exampleHistory, sql, func(*lint.Config) error { return nil })
+	if count(on) != 0 || len(positions(on, "require-concurrent-index")) != 1 {
+		t.Fatalf("with require-concurrent-index on, want only its finding:\n%s", dump(on))
+	}
+	off := lintConfigured(t, exampleHistory, sql, func(c *lint.Config) error { return c.SetRule("require-concurrent-index", "off") })
+	if count(off) != 1 {
+		t.Errorf("with require-concurrent-index off, long-access-exclusive reports %d times, want 1:\n%s", count(off), dump(off))
 	}
 }
