@@ -201,14 +201,20 @@ func load(dir string) (*Set, error) {
 	}
 	s := &Set{Dir: dir}
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.EqualFold(filepath.Ext(e.Name()), ".sql") {
+		if e.Type().IsRegular() && strings.EqualFold(filepath.Ext(e.Name()), ".sql") && !flywayUndo(e.Name()) {
 			s.Migrations = append(s.Migrations, &Migration{Name: e.Name(), Path: filepath.Join(dir, e.Name())})
 		}
 	}
 	if len(s.Migrations) == 0 {
 		return nil, nil
 	}
-	sort.SliceStable(s.Migrations, func(i, j int) bool { return versionLess(s.Migrations[i].Name, s.Migrations[j].Name) })
+	sort.SliceStable(s.Migrations, func(i, j int) bool {
+		a, b := s.Migrations[i].Name, s.Migrations[j].Name
+		if ra, rb := strings.HasPrefix(a, "R__"), strings.HasPrefix(b, "R__"); ra != rb {
+			return rb // Flyway runs repeatable migrations after the versioned ones
+		}
+		return versionLess(a, b)
+	})
 	return s, nil
 }
 
@@ -264,6 +270,12 @@ func versionLess(a, b string) bool {
 		a, b = a[1:], b[1:]
 	}
 	return len(a) < len(b)
+}
+
+// flywayUndo reports a Flyway undo migration (U<version>__name.sql): like a
+// goose Down section, it runs only to roll back, so it is not history.
+func flywayUndo(name string) bool {
+	return len(name) > 1 && name[0] == 'U' && digits(name[1:]) > 0 && strings.Contains(name, "__")
 }
 
 // digits returns the length of the run of ASCII digits at the start of s.
