@@ -24,9 +24,9 @@ type Name struct{ Schema, Name string }
 
 func (n Name) String() string {
 	if n.Schema == DefaultSchema || n.Schema == "" {
-		return quoteIdent(n.Name)
+		return QuoteIdent(n.Name)
 	}
-	return quoteIdent(n.Schema) + "." + quoteIdent(n.Name)
+	return QuoteIdent(n.Schema) + "." + QuoteIdent(n.Name)
 }
 
 func (n Name) less(o Name) bool {
@@ -258,8 +258,9 @@ func (c *Catalog) mutable(n Name) *Table {
 	return &cp
 }
 
-// quoteIdent always quotes, as Prisma's SQL does: a lowercase name may still
-// be a reserved word ("order", "user") that breaks the pasted SQL unquoted.
-func quoteIdent(s string) string {
+// QuoteIdent quotes an identifier for SQL. It always quotes, as Prisma's
+// SQL does: a lowercase name may still be a reserved word ("order", "user")
+// that breaks the SQL unquoted.
+func QuoteIdent(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

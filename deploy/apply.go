@@ -38,7 +38,7 @@ type migration struct {
 	Name string
 	Path string
 	Data []byte
-	File *sqlfile.File // nil when the parser rejected the file
+	File *sqlfile.File // File.Errors is not empty when the parser rejected the file
 	mode execMode
 }
 
@@ -47,18 +47,17 @@ func readMigration(name, path string, pgVersion int) (*migration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	m := &migration{Name: name, Path: path, Data: data}
 	f, err := sqlfile.Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
+	m := &migration{Name: name, Path: path, Data: data, File: f}
 	if len(f.Errors) > 0 {
 		// Send it as Prisma would and let the server judge: the parser may
 		// lag behind the server's grammar. The server's error has a position.
 		m.mode = modeScript
 		return m, nil
 	}
-	m.File = f
 	m.mode = modeOf(f, pgVersion)
 	return m, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/migrations"
 )
 
@@ -230,7 +231,7 @@ func ensureSchema(ctx context.Context, q querier, schema string) error {
 	if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", schema).Scan(&ok); err != nil || ok {
 		return err
 	}
-	if _, err := q.Exec(ctx, "CREATE SCHEMA "+quoteIdent(schema)); err != nil {
+	if _, err := q.Exec(ctx, "CREATE SCHEMA "+catalog.QuoteIdent(schema)); err != nil {
 		return fmt.Errorf("creating schema %q: %w", schema, err)
 	}
 	return nil

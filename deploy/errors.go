@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -78,42 +77,15 @@ func (a *applier) migrationError(m *migration, err error, done, base int) *Migra
 	off := -1
 	switch {
 	case pe.Position > 0:
-		off = base + charsToBytes(string(m.Data[base:]), int(pe.Position)-1)
-	case m.File != nil && m.mode == modeStatements:
+		off = m.File.CharOffset(base, int(pe.Position)-1)
+	case m.mode == modeStatements:
 		off = base
-	case m.File != nil && done < len(m.File.Stmts):
+	case len(m.File.Errors) == 0 && done < len(m.File.Stmts):
 		off = m.File.Stmts[done].Start
 	}
 	if off >= 0 {
-		pos := position(m.Data, off)
-		e.Line, e.Col = pos[0], pos[1]
+		pos := m.File.Position(off)
+		e.Line, e.Col = pos.Line, pos.Col
 	}
 	return e
-}
-
-// charsToBytes converts a character count from the start of s into bytes:
-// PostgreSQL's error position counts characters.
-func charsToBytes(s string, chars int) int {
-	n := 0
-	for i := range s {
-		if n == chars {
-			return i
-		}
-		n++
-	}
-	return len(s)
-}
-
-// position returns the 1-based line and character column of a byte offset.
-func position(data []byte, off int) [2]int {
-	if off > len(data) {
-		off = len(data)
-	}
-	line, start := 1, 0
-	for i := 0; i < off; i++ {
-		if data[i] == '\n' {
-			line, start = line+1, i+1
-		}
-	}
-	return [2]int{line, utf8.RuneCount(data[start:off]) + 1}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/migrate-guard/migrate-guard/catalog"
 )
 
 // historyTable is Prisma's migration history table.
@@ -53,7 +55,7 @@ type history struct {
 }
 
 func newHistory(schema string) *history {
-	return &history{table: quoteIdent(schema) + "." + quoteIdent(historyTable), now: func() time.Time { return time.Now().UTC() }}
+	return &history{table: catalog.QuoteIdent(schema) + "." + catalog.QuoteIdent(historyTable), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // exists reports whether the history table exists.

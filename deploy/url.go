@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/migrate-guard/migrate-guard/catalog"
 )
 
 // prismaParams are URL parameters that only Prisma understands. Passed to the
@@ -58,7 +60,7 @@ func ParseURL(raw string) (*Target, error) {
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
 	}
-	cfg.RuntimeParams["search_path"] = quoteIdent(schema)
+	cfg.RuntimeParams["search_path"] = catalog.QuoteIdent(schema)
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = applicationName
 	}
@@ -84,5 +86,3 @@ func redactErr(err error, raw string) string {
 	}
 	return msg
 }
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -332,8 +332,12 @@ func (f *File) addError(err error, base int, text string) {
 	f.Errors = append(f.Errors, e)
 }
 
-// charToByte converts a 0-based character index into a byte offset; pg_query's
-// error cursor counts characters, not bytes.
+// CharOffset returns the byte offset of the character chars characters
+// after byte from: the error positions of pg_query and of the server count
+// characters, not bytes.
+func (f *File) CharOffset(from, chars int) int { return from + charToByte(f.Src[from:], chars) }
+
+// charToByte converts a 0-based character index into a byte offset.
 func charToByte(s string, chars int) int {
 	if chars <= 0 {
 		return 0
