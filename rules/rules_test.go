@@ -2,14 +2,11 @@ package rules_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/lint"
-	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/ruledoc"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
@@ -25,34 +22,21 @@ type ruleCase struct {
 	pg      int // target PostgreSQL major version; 0 means the default
 }
 
-// lintSQL lints sql after history and returns all findings.
+// lintSQL lints sql after history, with the opt-in rules on as notices,
+// and returns all findings.
 func lintSQL(t *testing.T, history []string, sql string, pg int) []lint.Finding {
 	t.Helper()
-	dir := t.TempDir()
-	set := &migrations.Set{Dir: dir}
-	for i, text := range append(append([]string(nil), history...), sql) {
-		p := filepath.Join(dir, fmt.Sprintf("%04d.sql", i))
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
+	return lintConfigured(t, history, sql, func(cfg *lint.Config) error {
+		for _, r := range rules.All() { // opt-in rules are tested too
+			if r.Severity == analysis.Off {
+				cfg.Rules[r.ID] = analysis.Notice
+			}
 		}
-		set.Migrations = append(set.Migrations, &migrations.Migration{Name: filepath.Base(p), Path: p, Lint: i == len(history)})
-	}
-	cfg := lint.DefaultConfig()
-	if pg != 0 {
-		if err := cfg.SetPGVersion(pg); err != nil {
-			t.Fatal(err)
+		if pg == 0 {
+			return nil
 		}
-	}
-	for _, r := range rules.All() { // opt-in rules are tested too
-		if r.Severity == analysis.Off {
-			cfg.Rules[r.ID] = analysis.Notice
-		}
-	}
-	res, err := lint.Run([]*migrations.Set{set}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Findings
+		return cfg.SetPGVersion(pg)
+	})
 }
 
 // byDefault keeps the findings of the rules that are on by default: what a
