@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -68,10 +68,10 @@ func modeOf(f *sqlfile.File, pgVersion int) execMode {
 	}
 	mode := modeTx
 	for _, s := range f.Stmts {
-		if _, ok := analysis.TxKind(s.Node); ok {
+		if _, ok := execution.TxKind(s.Node); ok {
 			return modeScript
 		}
-		if analysis.NonTransactional(s.Node, pgVersion) != "" {
+		if execution.NonTransactional(s.Node, pgVersion) != "" {
 			mode = modeStatements
 		}
 	}
@@ -219,7 +219,7 @@ func (a *applier) applyStatements(ctx context.Context, m *migration) error {
 // runStatement runs one statement outside a transaction, retrying lock
 // timeouts for statements that leave nothing behind when they fail.
 func (a *applier) runStatement(ctx context.Context, m *migration, s *sqlfile.Stmt) error {
-	retriable := analysis.NonTransactional(s.Node, 99) == ""
+	retriable := execution.NonTransactional(s.Node, 99) == ""
 	for attempt := 0; ; attempt++ {
 		_, err := a.run(ctx, m.File.Text(s))
 		if err == nil || !isLockTimeout(err) || !retriable || attempt >= a.opts.Retries {
