@@ -143,12 +143,12 @@ func (r *runner) loadConfig() (*lint.Config, error) {
 	}
 	if r.in.pgVersion != 0 {
 		if err := cfg.SetPGVersion(r.in.pgVersion); err != nil {
-			return nil, fmt.Errorf("input pg-version: %v", err)
+			return nil, fmt.Errorf("input pg-version: %w", err)
 		}
 	}
 	if r.in.failOn != "" {
 		if err := cfg.SetFailOn(r.in.failOn); err != nil {
-			return nil, fmt.Errorf("input fail-on: %v", err)
+			return nil, fmt.Errorf("input fail-on: %w", err)
 		}
 	}
 	return cfg, nil

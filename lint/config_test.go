@@ -1,6 +1,8 @@
 package lint_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -332,5 +334,15 @@ func TestRequireLockTimeoutSeverity(t *testing.T) {
 		if r != rules.RequireLockTimeout && prisma.Severity(r) != r.Severity {
 			t.Errorf("deployed-by changes the severity of %s", r.ID)
 		}
+	}
+}
+
+// TestLoadConfigKeepsCause checks that a configuration file that cannot be
+// read fails with an error that keeps the operating system's cause.
+func TestLoadConfigKeepsCause(t *testing.T) {
+	_, err := lint.LoadConfig(t.TempDir()) // a directory: reading it fails
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		t.Fatalf("LoadConfig(dir) = %v, want an error wrapping *fs.PathError", err)
 	}
 }
