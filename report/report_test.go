@@ -330,3 +330,10 @@ func TestWriteErrors(t *testing.T) {
 		t.Error("JSON ignored a write error")
 	}
 }
+
+// TestRuleURL checks the documentation links point at pages that exist.
+func TestRuleURL(t *testing.T) {
+	if got := report.RuleURL("drop-column"); got != "https://github.com/migrate-guard/migrate-guard/blob/main/docs/rules/drop-column.md" {
+		t.Errorf("RuleURL = %s", got)
+	}
+}
