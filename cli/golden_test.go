@@ -21,8 +21,9 @@ const exampleMigration = "prisma/migrations/20240201000000_example/migration.sql
 // terminal) and `--format json` on a Prisma project whose history is the rule
 // pages' example app and whose next migration is the example, byte for byte,
 // in testdata/golden/<rule-id>.{bad,good}.{txt,json}. The configuration is the
-// default one, with an opt-in rule turned on as a notice as its page says;
-// every finding of every rule shows, so noise a change adds shows too.
+// default one, with an opt-in rule turned on as a notice as its page says,
+// and deployed-by set to the rule's ExampleRunner when it has one; every
+// finding of every rule shows, so noise a change adds shows too.
 func TestRuleExamplesGolden(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "golden"))
 	if err != nil {
@@ -39,6 +40,9 @@ func TestRuleExamplesGolden(t *testing.T) {
 				args := []string{"lint"}
 				if r.Severity == analysis.Off {
 					args = append(args, "--rule", r.ID+"=notice")
+				}
+				if r.ExampleRunner != "" {
+					args = append(args, "--deployed-by", r.ExampleRunner)
 				}
 				exampleProject(t, ex.sql)
 				for _, f := range []struct{ format, ext string }{{"text", "txt"}, {"json", "json"}} {
