@@ -24,7 +24,11 @@ type MigrationError struct {
 	BlockedBy string
 	// InvalidIndexes are indexes a failed concurrent build left behind.
 	InvalidIndexes []string
-	Err            error
+	// DroppedIndexes are invalid indexes of a failed build that were dropped.
+	DroppedIndexes []string
+	// Interrupted is a migration stopped by a signal (its statement cancelled).
+	Interrupted bool
+	Err         error
 }
 
 func (e *MigrationError) Error() string {
@@ -50,13 +54,43 @@ func (e *MigrationError) Error() string {
 	if e.Completed != "" {
 		fmt.Fprintf(&b, "\n  %s", e.Completed)
 	}
+	for _, ix := range e.DroppedIndexes {
+		fmt.Fprintf(&b, "\n  dropped the invalid index %s the failed concurrent build left", ix)
+	}
 	for _, ix := range e.InvalidIndexes {
-		fmt.Fprintf(&b, "\n  invalid index left by a failed concurrent build: %s (drop it with DROP INDEX CONCURRENTLY before retrying)", ix)
+		fmt.Fprintf(&b, "\n  invalid index left by a failed concurrent build: %s (the next deploy drops and rebuilds it; by hand: DROP INDEX CONCURRENTLY %s)", ix, ix)
 	}
 	return b.String()
 }
 
 func (e *MigrationError) Unwrap() error { return e.Err }
+
+// HistoryError is a failure to read or write _prisma_migrations, not of a
+// migration's SQL.
+type HistoryError struct {
+	What string // what was being done, ending with a preposition: "recording x in"
+	Err  error
+}
+
+func (e *HistoryError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.What, historyTable, e.Err)
+}
+
+func (e *HistoryError) Unwrap() error { return e.Err }
+
+// historyErr wraps an error of the history table, naming the privilege a
+// permission error lacks; nil stays nil.
+func historyErr(err error, what, privilege string) error {
+	if err == nil {
+		return nil
+	}
+	if isPermission(err) {
+		err = fmt.Errorf("%w (the deploy role needs %s on %s: GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO <role>)", err, privilege, historyTable, historyTable)
+	}
+	return &HistoryError{What: what, Err: err}
+}
+
+func isPermission(err error) bool { return isCode(err, "42501") }
 
 // RefusedError is a deploy refused because of the state of the history: a
 // failed migration (P3009) or a schema to baseline first (P3005). Like a
