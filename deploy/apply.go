@@ -249,8 +249,12 @@ func (a *applier) applyStatements(ctx context.Context, m *migration, res *resume
 		if _, err := a.conn.Exec(bg, timeouts); err != nil {
 			return err
 		}
-		a.opts.say("resuming %s at statement %d of %d (line %d): an earlier deploy completed the %d before it",
-			m.Name, from+1, n, m.File.Position(m.File.Stmts[from].Start).Line, from)
+		if from < n {
+			a.opts.say("resuming %s at statement %d of %d (line %d): an earlier deploy completed the %d before it",
+				m.Name, from+1, n, m.File.Position(m.File.Stmts[from].Start).Line, from)
+		} else {
+			a.opts.say("resuming %s: an earlier deploy completed its %d statements but did not record it as applied", m.Name, n)
+		}
 	}
 	defer a.resetTimeouts()
 	for i := from; i < n; i++ {
