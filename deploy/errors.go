@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
 // MigrationError is a migration that failed to apply, with everything needed
@@ -109,6 +112,7 @@ func (a *applier) migrationError(m *migration, err error, done, base int) *Migra
 	}
 	e.Code, e.Message, e.Detail, e.Hint = pe.Code, pe.Message, pe.Detail, pe.Hint
 	off := -1
+
 	switch {
 	case pe.Position > 0:
 		off = m.File.CharOffset(base, int(pe.Position)-1)
@@ -120,6 +124,40 @@ func (a *applier) migrationError(m *migration, err error, done, base int) *Migra
 	if off >= 0 {
 		pos := m.File.Position(off)
 		e.Line, e.Col = pos.Line, pos.Col
+		if e.Code == "42501" && e.Hint == "" {
+			e.Hint = privilegeHint(stmtAt(m.File, off))
+		}
 	}
 	return e
+}
+
+// stmtAt returns the statement of f that holds byte off, or nil.
+func stmtAt(f *sqlfile.File, off int) *pg.Node {
+	for _, s := range f.Stmts {
+		if off >= s.Start && off <= s.End {
+			return s.Node
+		}
+	}
+	return nil
+}
+
+// privilegeHint says which privilege a statement refused with 42501 needs:
+// PostgreSQL's message names the object, not the privilege.
+func privilegeHint(n *pg.Node) string {
+	switch n.GetNode().(type) {
+	case *pg.Node_CreateStmt, *pg.Node_ViewStmt, *pg.Node_CreateSeqStmt, *pg.Node_CompositeTypeStmt,
+		*pg.Node_CreateEnumStmt, *pg.Node_CreateFunctionStmt, *pg.Node_CreateTableAsStmt, *pg.Node_CreateDomainStmt:
+		return "creating an object needs USAGE and CREATE on its schema (GRANT USAGE, CREATE ON SCHEMA <schema> TO <role>)"
+	case *pg.Node_IndexStmt:
+		return "creating an index needs ownership of the table (run the deploy as its owner or a member of the owning role)"
+	case *pg.Node_AlterTableStmt, *pg.Node_DropStmt, *pg.Node_RenameStmt, *pg.Node_AlterEnumStmt, *pg.Node_CommentStmt:
+		return "altering, renaming, commenting on or dropping an object needs ownership of it (run the deploy as its owner or a member of the owning role)"
+	case *pg.Node_InsertStmt:
+		return "the statement needs INSERT on the table (and SELECT on the tables it reads, USAGE on sequences it uses)"
+	case *pg.Node_UpdateStmt:
+		return "the statement needs UPDATE and SELECT on the table"
+	case *pg.Node_DeleteStmt:
+		return "the statement needs DELETE and SELECT on the table"
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os/exec"
 	"slices"
 	"strings"
@@ -454,4 +455,205 @@ func TestSignalCancelsStatement(t *testing.T) {
 			t.Error("the resumed deploy did not build the index")
 		}
 	})
+}
+
+// TestDeadlockRetried (issue 11, 7): application traffic deadlocks with a
+// transactional migration, and PostgreSQL fails the migration's side; the
+// migration is retried and applied.
+func TestDeadlockRetried(t *testing.T) {
+	fastRetries(t)
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	conn := pgtest.Connect(t, db)
+	dir := writeDir(t, map[string]string{killInitName: killInitSQL})
+	mustDeploy(t, testOpts(t, dir, db, nil))
+	const name = "20240102000000_columns"
+	mustWrite(t, sqlPath(dir, name), "ALTER TABLE \"T1\" ADD COLUMN \"x\" INTEGER;\nSELECT pg_sleep(2);\nALTER TABLE \"T2\" ADD COLUMN \"y\" INTEGER;\n")
+
+	app := pgtest.Connect(t, db)
+	exec1(t, app, "BEGIN")
+	exec1(t, app, `LOCK TABLE "T2" IN ACCESS SHARE MODE`)
+	var out syncBuffer
+	o := testOpts(t, dir, db, nil)
+	o.Out = io.MultiWriter(&out, o.Out)
+	errc := make(chan error, 1)
+	go func() { _, err := Deploy(ctx, o); errc <- err }()
+	// The application waits for "T1", held by the migration, before the
+	// migration waits for "T2": the migration is the one that closes the
+	// cycle, so PostgreSQL fails it.
+	waitRow(t, conn, nil, `SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+		WHERE a.application_name = 'migrate-guard' AND l.relation = '"T1"'::regclass AND l.mode = 'AccessExclusiveLock' AND l.granted`)
+	if _, err := app.Exec(ctx, `SELECT count(*) FROM "T1"`); err != nil {
+		t.Fatalf("the application's query failed: %v", err)
+	}
+	exec1(t, app, "COMMIT")
+	if err := <-errc; err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	wantContains(t, "output", out.String(), "deadlock in "+name, "retrying")
+	if !columnExists(t, conn, `"T1"`, "x") || !columnExists(t, conn, `"T2"`, "y") {
+		t.Error("the retried migration is not applied")
+	}
+	if rows := rowsNamed(historyOf(t, conn, "public"), name); len(rows) != 1 || !rows[0].Applied() {
+		t.Errorf("rows %+v, want one applied row", rows)
+	}
+}
+
+// roleURL points a test database URL at another role.
+func roleURL(t *testing.T, db, role, password string) string {
+	t.Helper()
+	if strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://") {
+		u, err := url.Parse(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.User = url.UserPassword(role, password)
+		return u.String()
+	}
+	return db + " user=" + role + " password=" + password
+}
+
+// newRoles creates login roles that are dropped after db (created after
+// them) is; it returns their names.
+func newRoles(t *testing.T, admin *pgx.Conn, password string, names ...string) []string {
+	t.Helper()
+	var out []string
+	suffix := fmt.Sprintf("_%d_%d", time.Now().UnixNano()%1e9, len(names))
+	for _, n := range names {
+		role := n + suffix
+		exec1(t, admin, fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD '%s'", role, password))
+		out = append(out, role)
+	}
+	t.Cleanup(func() {
+		for _, r := range out {
+			_, _ = admin.Exec(context.Background(), "DROP ROLE IF EXISTS "+r)
+		}
+	})
+	return out
+}
+
+// TestBlockerOfAnotherRole (issue 11, 7): without pg_read_all_stats the
+// deploy role sees little of another role's session; the blocker is still
+// named with what is visible.
+func TestBlockerOfAnotherRole(t *testing.T) {
+	fastRetries(t)
+	admin := pgtest.Connect(t, pgtest.NewDatabase(t))
+	roles := newRoles(t, admin, "pw", "mg_deployer", "mg_app")
+	db := pgtest.NewDatabase(t)
+	su := pgtest.Connect(t, db)
+	exec1(t, su, fmt.Sprintf("GRANT USAGE, CREATE ON SCHEMA public TO %s; GRANT USAGE ON SCHEMA public TO %s", roles[0], roles[1]))
+	deployer := roleURL(t, db, roles[0], "pw")
+	dir := writeDir(t, map[string]string{initName: initSQL})
+	mustDeploy(t, testOpts(t, dir, deployer, nil))
+	exec1(t, su, fmt.Sprintf(`GRANT SELECT ON "User" TO %s`, roles[1]))
+	mustWrite(t, sqlPath(dir, nameName), nameSQL)
+
+	holder, pid := holdLock(t, roleURL(t, db, roles[1], "pw"), `LOCK TABLE "User" IN ACCESS SHARE MODE`)
+	defer holder.Close(context.Background())
+	o := testOpts(t, dir, deployer, nil)
+	o.LockTimeout, o.Retries = 300*time.Millisecond, 0
+	_, err := Deploy(context.Background(), o)
+	var me *MigrationError
+	if !errors.As(err, &me) || me.Code != "55P03" {
+		t.Fatalf("deploy: %v, want a *MigrationError with 55P03", err)
+	}
+	wantContains(t, "BlockedBy", me.BlockedBy, fmt.Sprintf("pid %d (user %s", pid, roles[1]), holderApp, "pg_read_all_stats")
+}
+
+// TestCreatesMissingDatabase (issue 11, 7): as `prisma migrate deploy`
+// does, a deploy to a database that does not exist creates it, and says so.
+func TestCreatesMissingDatabase(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDatabase(t)
+	conn := pgtest.Connect(t, db)
+	name := fmt.Sprintf("mg_created_%d", time.Now().UnixNano()%1e9)
+	t.Cleanup(func() { _, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") })
+	missing := strings.Replace(db, "/"+conn.Config().Database, "/"+name, 1)
+	if !strings.HasPrefix(db, "postgres") {
+		missing = db + " dbname=" + name
+	}
+	dir := writeDir(t, map[string]string{initName: initSQL})
+	var out syncBuffer
+	o := testOpts(t, dir, missing, nil)
+	o.Out = io.MultiWriter(&out, o.Out)
+	if sum := mustDeploy(t, o); len(sum.Applied) != 1 {
+		t.Fatalf("applied %v", appliedNames(sum))
+	}
+	wantContains(t, "output", out.String(), fmt.Sprintf("created database %q", name))
+	if !exists(t, pgtest.Connect(t, missing), `"User"`) {
+		t.Error(`"User" is not in the created database`)
+	}
+}
+
+// TestPrismaURLParameters (issue 11, 7): the parameters Prisma's URL parser
+// reads and drops, and unknown ones, do not reach the server.
+func TestPrismaURLParameters(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDatabase(t)
+	if !strings.HasPrefix(db, "postgres") {
+		t.Skip("SKIPPED: the test database is a key=value string; URL parameters need a URL")
+	}
+	sep := "?"
+	if strings.Contains(db, "?") {
+		sep = "&"
+	}
+	withParams := db + sep + "max_connection_lifetime=60&max_idle_connection_lifetime=10&connection_limit=1&pool_timeout=5&made_up_param=1"
+	dir := writeDir(t, map[string]string{initName: initSQL})
+	var out syncBuffer
+	o := testOpts(t, dir, withParams, nil)
+	o.Out = io.MultiWriter(&out, o.Out)
+	mustDeploy(t, o)
+	wantContains(t, "output", out.String(), `warning: database URL parameter "made_up_param" is unknown`)
+	if strings.Contains(out.String(), "max_connection_lifetime") {
+		t.Errorf("a parameter Prisma knows was warned about:\n%s", out.String())
+	}
+}
+
+// TestHistoryPermission (issue 11, 7): a deploy role that may read but not
+// write _prisma_migrations gets an error naming the table and the privilege,
+// not one blamed on the migration's first line.
+func TestHistoryPermission(t *testing.T) {
+	t.Parallel()
+	admin := pgtest.Connect(t, pgtest.NewDatabase(t))
+	roles := newRoles(t, admin, "pw", "mg_reader")
+	db := pgtest.NewDatabase(t)
+	su := pgtest.Connect(t, db)
+	dir := writeDir(t, map[string]string{initName: initSQL})
+	mustDeploy(t, testOpts(t, dir, db, nil))
+	exec1(t, su, fmt.Sprintf("GRANT USAGE, CREATE ON SCHEMA public TO %s; GRANT SELECT ON _prisma_migrations TO %s", roles[0], roles[0]))
+	const name = "20240102000000_tag"
+	mustWrite(t, sqlPath(dir, name), "-- CreateTable\nCREATE TABLE \"Tag\" (\"id\" INTEGER);\n")
+
+	_, err := Deploy(context.Background(), testOpts(t, dir, roleURL(t, db, roles[0], "pw"), nil))
+	var he *HistoryError
+	if !errors.As(err, &he) {
+		t.Fatalf("deploy: %v, want a *HistoryError", err)
+	}
+	wantContains(t, "error", err.Error(), "recording the start of "+name+" in _prisma_migrations", "permission denied for table _prisma_migrations", "needs INSERT")
+	if strings.Contains(err.Error(), "migration.sql:") {
+		t.Errorf("the error blames the migration file: %v", err)
+	}
+	if exists(t, su, `"Tag"`) {
+		t.Error("the migration ran although its start could not be recorded")
+	}
+}
+
+// TestMigrationPermissionNamesPrivilege: a statement the role may not run
+// gets the privilege it needs as a hint.
+func TestMigrationPermissionNamesPrivilege(t *testing.T) {
+	t.Parallel()
+	admin := pgtest.Connect(t, pgtest.NewDatabase(t))
+	roles := newRoles(t, admin, "pw", "mg_stranger")
+	db := pgtest.NewDatabase(t)
+	su := pgtest.Connect(t, db)
+	dir := writeDir(t, map[string]string{initName: initSQL})
+	mustDeploy(t, testOpts(t, dir, db, nil))
+	exec1(t, su, fmt.Sprintf("GRANT USAGE, CREATE ON SCHEMA public TO %s; GRANT SELECT, INSERT, UPDATE, DELETE ON _prisma_migrations TO %s", roles[0], roles[0]))
+	mustWrite(t, sqlPath(dir, nameName), nameSQL)
+	_, err := Deploy(context.Background(), testOpts(t, dir, roleURL(t, db, roles[0], "pw"), nil))
+	var me *MigrationError
+	if !errors.As(err, &me) || me.Code != "42501" {
+		t.Fatalf("deploy: %v, want a *MigrationError with 42501", err)
+	}
+	wantContains(t, "error", me.Error(), `must be owner of table User`, "needs ownership", nameName)
 }
