@@ -35,11 +35,11 @@ const (
 
 // migration is one migration file read from disk.
 type migration struct {
-	Name string
-	Path string
-	Data []byte
-	File *sqlfile.File // File.Errors is not empty when the parser rejected the file
-	mode execMode
+	Name     string
+	Path     string
+	Checksum string
+	File     *sqlfile.File // File.Errors is not empty when the parser rejected the file
+	mode     execMode
 }
 
 func readMigration(name, path string, pgVersion int) (*migration, error) {
@@ -47,11 +47,15 @@ func readMigration(name, path string, pgVersion int) (*migration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	f, err := sqlfile.Parse(path, data)
+	parse := sqlfile.Parse
+	if len(data) > leanSize {
+		parse = parseLean
+	}
+	f, err := parse(path, data)
 	if err != nil {
 		return nil, err
 	}
-	m := &migration{Name: name, Path: path, Data: data, File: f}
+	m := &migration{Name: name, Path: path, Checksum: Checksum(data), File: f}
 	if len(f.Errors) > 0 {
 		// Send it as Prisma would and let the server judge: the parser may
 		// lag behind the server's grammar. The server's error has a position.
@@ -101,7 +105,7 @@ func (a *applier) apply(ctx context.Context, m *migration, res *resumePoint) err
 	switch m.mode {
 	case modeEmpty:
 		id := newID()
-		_, err := a.conn.Exec(bg, a.hist.startSQL(id, m.Name, Checksum(m.Data), "")+a.hist.finishSQL(id))
+		_, err := a.conn.Exec(bg, a.hist.startSQL(id, m.Name, m.Checksum, "")+a.hist.finishSQL(id))
 		return historyErr(err, "recording "+m.Name+" in", "INSERT and UPDATE")
 	case modeTx:
 		return a.applyTx(ctx, m)
@@ -151,7 +155,7 @@ func (a *applier) tryTx(ctx context.Context, m *migration) (done int, err error)
 	}
 	id := newID()
 	timeouts, n := a.timeoutsSQL(true)
-	head := "BEGIN;\n" + timeouts + a.hist.startSQL(id, m.Name, Checksum(m.Data), "")
+	head := "BEGIN;\n" + timeouts + a.hist.startSQL(id, m.Name, m.Checksum, "")
 	defer func() {
 		if err != nil && a.inTx() {
 			_, _ = a.conn.Exec(bg, "ROLLBACK")
@@ -215,7 +219,7 @@ func (a *applier) applyScript(ctx context.Context, m *migration) error {
 func (a *applier) startOutsideTx(m *migration, logs string) (string, error) {
 	id := newID()
 	timeouts, _ := a.timeoutsSQL(false)
-	_, err := a.conn.Exec(bg, a.hist.startSQL(id, m.Name, Checksum(m.Data), logs)+timeouts)
+	_, err := a.conn.Exec(bg, a.hist.startSQL(id, m.Name, m.Checksum, logs)+timeouts)
 	return id, historyErr(err, "recording the start of "+m.Name+" in", "INSERT")
 }
 
@@ -386,7 +390,7 @@ func (a *applier) run(ctx context.Context, sql string) (int, error) {
 // transaction is gone, so a new failed row is written on its own.
 func (a *applier) failed(ctx context.Context, m *migration, err error, done int, base int) error {
 	merr := a.migrationError(m, err, done, base)
-	id, herr := a.hist.start(bg, a.conn, m.Name, Checksum(m.Data))
+	id, herr := a.hist.start(bg, a.conn, m.Name, m.Checksum)
 	if herr != nil {
 		return errors.Join(merr, historyErr(herr, "recording the failure of "+m.Name+" in", "INSERT"))
 	}

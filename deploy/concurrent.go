@@ -100,7 +100,7 @@ func (a *applier) setLockTimeout(d time.Duration) error {
 // its client has given up), and say so. A waiter we may not cancel is named;
 // a deadlock is then retried.
 func (a *applier) clearLockWaiters(ctx context.Context, what string) error {
-	told := map[int]bool{}
+	told, cancelled := map[int]bool{}, map[int]bool{}
 	for {
 		ws, err := a.lockWaiters(ctx)
 		if err != nil || len(ws) == 0 {
@@ -117,12 +117,17 @@ func (a *applier) clearLockWaiters(ctx context.Context, what string) error {
 				}
 				continue
 			}
+			if cancelled[w.pid] {
+				waiting = true // the cancel is on its way
+				continue
+			}
 			var ok bool
 			if err := a.conn.QueryRow(ctx, "SELECT pg_cancel_backend($1)", w.pid).Scan(&ok); err != nil || !ok {
 				a.opts.say("  %s may deadlock with %s, which waits for the migration lock this deploy holds, and which this role may not cancel (%v); a deadlock is retried",
 					what, w.desc, errOr(err, "pg_cancel_backend returned false"))
 				return nil
 			}
+			cancelled[w.pid] = true
 			a.opts.say("  cancelled the migration-lock wait of %s: it waited %s, longer than Prisma waits for the lock, and would deadlock with %s",
 				w.desc, w.waited.Round(time.Second), what)
 		}

@@ -52,7 +52,7 @@ type resumePoint struct {
 // file is not the one the earlier run started.
 func (p *resumePoint) check(m *migration) (*resumePoint, error) {
 	switch {
-	case !checksumMatches(p.row.Checksum, m.Data):
+	case !checksumMatches(p.row.Checksum, []byte(m.File.Src)):
 		return nil, refusal(p.row, "its migration.sql changed since that run (the checksum differs), so which statements ran is unknown")
 	case m.mode != modeStatements || len(m.File.Stmts) != p.total:
 		return nil, refusal(p.row, fmt.Sprintf("its migration.sql no longer parses into the %d statements that run counted", p.total))
