@@ -107,6 +107,9 @@ func Deploy(ctx context.Context, opts *Options) (*Summary, error) {
 		return sum, err
 	}
 	if err := acquireLock(ctx, conn, opts.LockWait, opts.say); err != nil {
+		if ctx.Err() != nil {
+			return nil, &InterruptedError{Waiting: true}
+		}
 		return nil, err
 	}
 	defer releaseLock(conn)
@@ -168,10 +171,17 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	return nil
 }
 
-// InterruptedError is a deploy stopped by a signal between migrations.
-type InterruptedError struct{ Applied, Pending int }
+// InterruptedError is a deploy stopped by a signal between migrations, or
+// while it waited for the migration lock.
+type InterruptedError struct {
+	Applied, Pending int
+	Waiting          bool // for the migration lock
+}
 
 func (e *InterruptedError) Error() string {
+	if e.Waiting {
+		return "interrupted while waiting for the migration lock; nothing was applied"
+	}
 	return fmt.Sprintf("interrupted: %d migrations applied, %d still pending; nothing was running", e.Applied, e.Pending)
 }
 
@@ -280,7 +290,13 @@ func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema st
 	if err := ensureSchema(ctx, conn, schema); err != nil {
 		return err
 	}
-	return hist.create(ctx, conn)
+	if err := hist.create(ctx, conn); err != nil {
+		if isPermission(err) {
+			err = fmt.Errorf("%w (the deploy role needs CREATE on schema %s: GRANT CREATE ON SCHEMA %s TO <role>)", err, catalog.QuoteIdent(schema), catalog.QuoteIdent(schema))
+		}
+		return &HistoryError{What: "creating", Err: err}
+	}
+	return nil
 }
 
 // ensureSchema creates the URL's schema when it is missing, as Prisma does.
@@ -292,6 +308,9 @@ func ensureSchema(ctx context.Context, q querier, schema string) error {
 		return err
 	}
 	if _, err := q.Exec(ctx, "CREATE SCHEMA "+catalog.QuoteIdent(schema)); err != nil {
+		if isPermission(err) {
+			return fmt.Errorf("creating schema %q: %w (the deploy role needs CREATE on the database: GRANT CREATE ON DATABASE <db> TO <role>, or create the schema first)", schema, err)
+		}
 		return fmt.Errorf("creating schema %q: %w", schema, err)
 	}
 	return nil
