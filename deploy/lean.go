@@ -17,8 +17,10 @@ const leanSize = 8 << 20
 // parseLean splits a large file into statements with PostgreSQL's parser
 // and keeps the parse tree of its utility statements only: a data statement
 // (INSERT, UPDATE, DELETE, SELECT, MERGE) can neither control transactions
-// nor refuse to run in one, so an empty node stands for it. The parser's
-// trees live in C memory only while each call runs.
+// nor refuse to run in one, so an empty node stands for it. (The one thing
+// lost: the execution model cannot see a new enum value used by such a
+// statement, so the file runs as one transaction and fails cleanly with
+// 55P04.) The parser's trees live in C memory only while each call runs.
 func parseLean(path string, data []byte) (*sqlfile.File, error) {
 	f, err := sqlfile.NewText(path, data)
 	if err != nil {
@@ -45,7 +47,7 @@ func parseLean(path string, data []byte) (*sqlfile.File, error) {
 		if utility[i] {
 			tree, err := pg.Parse(text)
 			if err != nil || len(tree.Stmts) != 1 {
-				f.Errors = []*sqlfile.SyntaxError{{Offset: start, Message: errOr(err, "a statement of the split did not parse alone")}}
+				f.Stmts, f.Errors = nil, []*sqlfile.SyntaxError{{Offset: start, Message: errOr(err, "a statement of the split did not parse alone")}}
 				return f, nil
 			}
 			s.Node = tree.Stmts[0].Stmt
