@@ -3,6 +3,7 @@ package deploy
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -65,6 +66,7 @@ func ParseURL(raw string) (*Target, error) {
 		if s := q.Get("schema"); s != "" {
 			schema = s
 		}
+		warnings = prismaTLS(q)
 		for _, p := range prismaParams {
 			q.Del(p)
 		}
@@ -90,6 +92,28 @@ func ParseURL(raw string) (*Target, error) {
 		cfg.RuntimeParams["application_name"] = applicationName
 	}
 	return &Target{Config: cfg, Schema: schema, Warnings: warnings}, nil
+}
+
+// prismaTLS translates Prisma's TLS parameters into libpq's: Prisma's
+// sslcert is the server's CA certificate (libpq's sslrootcert), a client
+// certificate comes as a PKCS12 sslidentity, and sslaccept=accept_invalid_certs
+// turns verification off.
+func prismaTLS(q url.Values) []string {
+	var warnings []string
+	if c := q.Get("sslcert"); c != "" && q.Get("sslkey") == "" && q.Get("sslrootcert") == "" {
+		q.Set("sslrootcert", c)
+		q.Del("sslcert")
+		if !filepath.IsAbs(c) {
+			warnings = append(warnings, fmt.Sprintf("sslcert %q is read relative to the working directory; Prisma reads it relative to the folder of schema.prisma", c))
+		}
+	}
+	if q.Get("sslaccept") == "accept_invalid_certs" {
+		q.Del("sslrootcert") // sslmode=require without a CA verifies nothing, as Prisma then does
+	}
+	if q.Get("sslidentity") != "" {
+		warnings = append(warnings, "sslidentity (a PKCS12 client certificate) is not supported and is ignored: convert it to PEM files and pass them as sslcert and sslkey")
+	}
+	return warnings
 }
 
 // String shows where the target is, as user@host:port/db, without the
