@@ -117,13 +117,13 @@ func (a *applier) applyTx(ctx context.Context, m *migration) error {
 		}
 		var he *HistoryError
 		switch {
-		case errors.As(err, &he):
-			return err
 		case ctx.Err() != nil:
 			merr := a.migrationError(m, err, done, 0)
 			merr.Interrupted = true
 			merr.Completed = "interrupted: the running statement was cancelled and the migration's transaction rolled back; nothing of it is applied and it stays pending"
 			return merr
+		case errors.As(err, &he):
+			return err
 		case isRetriable(err) && attempt < a.opts.Retries:
 			wait := backoff(attempt)
 			a.opts.say("  %s in %s%s; retrying in %s (%d of %d)", retryReason(err), m.Name, a.watcher.describe(), wait, attempt+1, a.opts.Retries)
@@ -299,7 +299,8 @@ func (a *applier) runStatement(ctx context.Context, m *migration, s *sqlfile.Stm
 			// the analysis does not know of: run it alone.
 			return a.runConcurrent(ctx, m, s, "the statement", logs)
 		}
-		if done > 0 && err != nil {
+		if done > 0 && err != nil && ctx.Err() == nil {
+			// The statement and its progress roll back together.
 			return historyErr(err, "recording the progress of "+m.Name+" in", "UPDATE")
 		}
 		if err == nil || !isRetriable(err) || attempt >= a.opts.Retries || ctx.Err() != nil {

@@ -102,7 +102,7 @@ func (a *applier) setLockTimeout(d time.Duration) error {
 func (a *applier) clearLockWaiters(ctx context.Context, what string) error {
 	told, cancelled := map[int]bool{}, map[int]bool{}
 	for {
-		ws, err := a.lockWaiters(ctx)
+		ws, err := a.lockWaiters()
 		if err != nil || len(ws) == 0 {
 			return err
 		}
@@ -122,7 +122,7 @@ func (a *applier) clearLockWaiters(ctx context.Context, what string) error {
 				continue
 			}
 			var ok bool
-			if err := a.conn.QueryRow(ctx, "SELECT pg_cancel_backend($1)", w.pid).Scan(&ok); err != nil || !ok {
+			if err := a.conn.QueryRow(bg, "SELECT pg_cancel_backend($1)", w.pid).Scan(&ok); err != nil || !ok {
 				a.opts.say("  %s may deadlock with %s, which waits for the migration lock this deploy holds, and which this role may not cancel (%v); a deadlock is retried",
 					what, w.desc, errOr(err, "pg_cancel_backend returned false"))
 				return nil
@@ -156,8 +156,8 @@ type lockWaiter struct {
 // lockWaiters lists the sessions of this database waiting for the migration
 // lock. pg_locks is visible to every role; pg_stat_activity says what the
 // role may see.
-func (a *applier) lockWaiters(ctx context.Context) ([]lockWaiter, error) {
-	rows, err := a.conn.Query(ctx, `SELECT l.pid, coalesce(now() - l.waitstart, '0'), `+sessionColumns+`
+func (a *applier) lockWaiters() ([]lockWaiter, error) {
+	rows, err := a.conn.Query(bg, `SELECT l.pid, coalesce(now() - l.waitstart, '0'), `+sessionColumns+`
 		FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1
 		AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY l.pid`, advisoryLockKey)
@@ -216,7 +216,8 @@ func (a *applier) dropIndexes(names []string) (dropped, kept []string) {
 	return dropped, kept
 }
 
+// dropIndex drops an index concurrently; a signal cancels it.
 func (a *applier) dropIndex(ctx context.Context, name string) error {
-	_, err := a.conn.Exec(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name)
+	_, err := a.run(ctx, "DROP INDEX CONCURRENTLY IF EXISTS "+name)
 	return err
 }

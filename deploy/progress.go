@@ -86,7 +86,7 @@ func (a *applier) alreadyApplied(ctx context.Context, m *migration, s *sqlfile.S
 			name = catalog.QuoteIdent(r.Schemaname) + "." + name
 		}
 		var valid *bool
-		err := a.conn.QueryRow(ctx, `SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1))`, name).Scan(&valid)
+		err := a.conn.QueryRow(bg, `SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1))`, name).Scan(&valid)
 		if err != nil || valid == nil {
 			return false, err
 		}
@@ -101,7 +101,7 @@ func (a *applier) alreadyApplied(ctx context.Context, m *migration, s *sqlfile.S
 		}
 		for _, o := range n.DropStmt.Objects {
 			var gone bool
-			if err := a.conn.QueryRow(ctx, `SELECT to_regclass($1) IS NULL`, qualifiedName(o.GetList())).Scan(&gone); err != nil || !gone {
+			if err := a.conn.QueryRow(bg, `SELECT to_regclass($1) IS NULL`, qualifiedName(o.GetList())).Scan(&gone); err != nil || !gone {
 				return false, err
 			}
 		}
