@@ -135,7 +135,7 @@ func (a *applier) applyTx(ctx context.Context, m *migration) error {
 			merr.Completed = fmt.Sprintf("gave up after %d retries; the transaction rolled back: nothing of it is applied and it stays pending (no failed row): deploy again when the blocking session is gone", a.opts.Retries)
 			return merr
 		}
-		return a.failed(ctx, m, err, done, 0)
+		return a.failed(m, err, done, 0)
 	}
 }
 
@@ -336,7 +336,7 @@ func (a *applier) statementFailed(ctx context.Context, m *migration, res *resume
 	case ctx.Err() != nil:
 		merr.Interrupted = true
 		merr.Completed = fmt.Sprintf("interrupted: statement %d of %d was cancelled; the %d before it completed and stay applied; %s", i+1, n, i, resumeAt)
-	case i == 0 && res == nil && isRetriable(err):
+	case i == 0 && res == nil && isRetriable(err) && (ce == nil || len(ce.invalid) == 0):
 		if ferr := a.hist.forget(bg, a.conn, a.rowID); ferr != nil {
 			return errors.Join(merr, ferr)
 		}
@@ -383,7 +383,7 @@ func (a *applier) run(ctx context.Context, sql string) (int, error) {
 
 // failed records a migration that failed inside its transaction: the
 // transaction is gone, so a new failed row is written on its own.
-func (a *applier) failed(ctx context.Context, m *migration, err error, done int, base int) error {
+func (a *applier) failed(m *migration, err error, done int, base int) error {
 	merr := a.migrationError(m, err, done, base)
 	id, herr := a.hist.start(bg, a.conn, m.Name, m.Checksum)
 	if herr != nil {
