@@ -79,20 +79,28 @@ func (w *watcher) loop(pid uint32) {
 	t := time.NewTicker(w.every)
 	defer t.Stop()
 	start, said := time.Now(), false
+	look := func() {
+		b := w.poll(pid)
+		if len(b) == 0 {
+			return
+		}
+		w.mu.Lock()
+		w.blockers = b
+		w.mu.Unlock()
+		if w.waiting != nil && !said && time.Since(start) >= waitSay {
+			w.waiting(strings.Join(b, ", "))
+			said = true
+		}
+	}
+	if w.every < watchPoll {
+		look() // at once: a short lock timeout may end before the first tick
+	}
 	for {
 		select {
 		case <-w.stop:
 			return
 		case <-t.C:
-			if b := w.poll(pid); len(b) > 0 {
-				w.mu.Lock()
-				w.blockers = b
-				w.mu.Unlock()
-				if w.waiting != nil && !said && time.Since(start) >= waitSay {
-					w.waiting(strings.Join(b, ", "))
-					said = true
-				}
-			}
+			look()
 		}
 	}
 }
