@@ -29,6 +29,7 @@ type inputs struct {
 	token            string
 	sarifFile        string
 	lockTimeout      time.Duration
+	concurrentLock   time.Duration
 	statementTimeout time.Duration
 	lockWait         time.Duration
 	retries          int
@@ -54,6 +55,7 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.onlyChanged = boolean(a, "only-changed", true, &errs)
 	in.comment = boolean(a, "comment", true, &errs)
 	in.lockTimeout = duration(a, "lock-timeout", d.LockTimeout, &errs)
+	in.concurrentLock = duration(a, "concurrent-lock-timeout", d.ConcurrentLockTimeout, &errs)
 	in.statementTimeout = duration(a, "statement-timeout", 0, &errs)
 	in.lockWait = duration(a, "lock-wait", d.LockWait, &errs)
 	in.retries = number(a, "retries", d.Retries, &errs)
