@@ -98,6 +98,8 @@ migration-lock = "ERROR"
 		},
 		DeployedBy:     lint.DeployedByPrisma,
 		MaxLockTimeout: 1500 * time.Millisecond,
+		SmallTable:     lint.DefaultSmallTable,
+		LargeTable:     lint.DefaultLargeTable,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("LoadConfig =\n%+v\nwant\n%+v", cfg, want)

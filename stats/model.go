@@ -1,0 +1,135 @@
+package stats
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+)
+
+// Rate is how fast a server does one operation, linear in the table's size:
+// seconds = FixedSeconds + bytes/BytesPerSecond + rows/RowsPerSecond, a zero
+// throughput meaning the term does not count.
+type Rate struct {
+	BytesPerSecond float64 `json:"bytes_per_second"`
+	RowsPerSecond  float64 `json:"rows_per_second"`
+	FixedSeconds   float64 `json:"fixed_seconds"`
+}
+
+// Seconds is the time the operation takes on bytes and rows.
+func (r Rate) Seconds(bytes, rows int64) float64 {
+	s := r.FixedSeconds
+	if r.BytesPerSecond > 0 {
+		s += float64(bytes) / r.BytesPerSecond
+	}
+	if r.RowsPerSecond > 0 {
+		s += float64(rows) / r.RowsPerSecond
+	}
+	return s
+}
+
+// Throughputs holds a server's rate for each operation class.
+type Throughputs struct {
+	// MeasuredAt and Server say when and on what the rates were measured
+	// (`stats calibrate`); Server is the server_version.
+	MeasuredAt time.Time `json:"measured_at"`
+	Server     string    `json:"server"`
+	// Rewrite is the copy of the heap alone; the engine adds one index
+	// build per index the table has.
+	Rewrite              Rate `json:"rewrite"`
+	IndexBuild           Rate `json:"index_build"`
+	UniqueIndexBuild     Rate `json:"unique_index_build"`
+	ConcurrentIndexBuild Rate `json:"concurrent_index_build"`
+	CheckScan            Rate `json:"check_scan"`
+	// ForeignKeyScan is the referencing table's part; the referenced
+	// table's scan is estimated as a CheckScan of it.
+	ForeignKeyScan Rate `json:"foreign_key_scan"`
+	NotNullScan    Rate `json:"not_null_scan"`
+}
+
+// Defaults returns the built-in throughputs, measured with `stats calibrate`
+// on the project's machine (see bench/README.md, "Blocking-time
+// estimates"): 2 shared cores (AMD EPYC), 24 GiB, local disk, PostgreSQL
+// 15 with default settings (shared_buffers 128MB, maintenance_work_mem
+// 64MB), tables in the OS cache. A production server with more memory for
+// sorts is faster, one reading from cold disks slower: calibrate on a
+// server like production for estimates you can trust.
+func Defaults() *Throughputs {
+	return &Throughputs{
+		Server:               "15 (built-in defaults)",
+		Rewrite:              Rate{BytesPerSecond: 60e6, RowsPerSecond: 1.5e6, FixedSeconds: 0.002},
+		IndexBuild:           Rate{BytesPerSecond: 400e6, RowsPerSecond: 1.2e6, FixedSeconds: 0.002},
+		UniqueIndexBuild:     Rate{BytesPerSecond: 400e6, RowsPerSecond: 1.1e6, FixedSeconds: 0.002},
+		ConcurrentIndexBuild: Rate{BytesPerSecond: 200e6, RowsPerSecond: 0.8e6, FixedSeconds: 0.05},
+		CheckScan:            Rate{BytesPerSecond: 800e6, RowsPerSecond: 8e6, FixedSeconds: 0.001},
+		ForeignKeyScan:       Rate{BytesPerSecond: 400e6, RowsPerSecond: 2e6, FixedSeconds: 0.002},
+		NotNullScan:          Rate{BytesPerSecond: 800e6, RowsPerSecond: 8e6, FixedSeconds: 0.001},
+	}
+}
+
+// rate returns the rate of an operation class.
+func (t *Throughputs) rate(op analysis.Operation) Rate {
+	switch op {
+	case analysis.Rewrite:
+		return t.Rewrite
+	case analysis.IndexBuild:
+		return t.IndexBuild
+	case analysis.UniqueIndexBuild:
+		return t.UniqueIndexBuild
+	case analysis.ConcurrentIndexBuild:
+		return t.ConcurrentIndexBuild
+	case analysis.CheckScan:
+		return t.CheckScan
+	case analysis.ForeignKeyScan:
+		return t.ForeignKeyScan
+	case analysis.NotNullScan:
+		return t.NotNullScan
+	}
+	return Rate{}
+}
+
+// check rejects rates that cannot be speeds.
+func (t *Throughputs) check() error {
+	if t == nil {
+		return nil
+	}
+	for op := analysis.Rewrite; op <= analysis.NotNullScan; op++ {
+		r := t.rate(op)
+		for _, v := range []float64{r.BytesPerSecond, r.RowsPerSecond, r.FixedSeconds} {
+			if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("throughputs: %s has a negative or infinite rate", op)
+			}
+		}
+		if r.BytesPerSecond == 0 && r.RowsPerSecond == 0 {
+			return fmt.Errorf("throughputs: %s has no rate", op)
+		}
+	}
+	return nil
+}
+
+// The estimate is a range around the model's value: measured times on a
+// shared machine scatter by up to this factor either way (bench/README.md),
+// so hi/lo is Spread².
+const Spread = 2.0
+
+// Estimate returns the range of seconds op takes on table t; ref is the
+// referenced table of a FOREIGN KEY (nil when unknown or not one).
+func Estimate(r *Throughputs, op analysis.Operation, t, ref *Table) (lo, hi float64) {
+	s := r.rate(op).Seconds(t.HeapBytes, t.Rows)
+	switch op {
+	case analysis.Rewrite:
+		for _, ix := range t.Indexes {
+			build := r.IndexBuild
+			if ix.Unique {
+				build = r.UniqueIndexBuild
+			}
+			s += build.Seconds(t.HeapBytes, t.Rows)
+		}
+	case analysis.ForeignKeyScan:
+		if ref != nil {
+			s += r.CheckScan.Seconds(ref.HeapBytes, ref.Rows)
+		}
+	}
+	return s / Spread, s * Spread
+}
