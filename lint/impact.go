@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
@@ -30,8 +31,9 @@ const (
 
 // sizeFinding states the size of the table a finding is about and how long
 // it is blocked, and lets the estimate set the severity: a finding whose
-// estimate stays under small-table drops to notice, one whose estimate is
-// over large-table even at its low end becomes an error. A rule severity
+// estimate stays under small-table even at its high end drops to notice
+// (quiet only when surely small), one whose estimate is over large-table
+// becomes an error. A rule severity
 // set in the configuration is kept, and so is the severity of a finding
 // that also says the statement fails on existing data or loses data. Tables
 // the stats do not know keep the finding as it is.
@@ -58,7 +60,7 @@ func (e *engine) sizeFinding(fd *Finding, r *analysis.Rule, im *analysis.Impact)
 		return
 	}
 	switch {
-	case lo > e.cfg.LargeTable.Seconds():
+	case math.Sqrt(lo*hi) > e.cfg.LargeTable.Seconds(): // the model's value, the middle of the range
 		fd.Severity = analysis.Error
 	case hi < e.cfg.SmallTable.Seconds() && !im.KeepSeverity:
 		fd.Severity = analysis.Notice

@@ -52,32 +52,28 @@ type probe struct {
 	setup, stmt, undo string
 }
 
-// probes are the real statements of each operation class; %s is the table.
+// probes are the real statements of each operation class, on {table}.
 // Rewrite comes last in a run: it changes v's type.
 var probes = []struct {
 	op analysis.Operation
 	probe
 }{
-	{analysis.CheckScan, probe{"ALTER TABLE %s ADD CONSTRAINT mg_check CHECK (v >= 0) NOT VALID",
-		"ALTER TABLE %s VALIDATE CONSTRAINT mg_check", "ALTER TABLE %s DROP CONSTRAINT mg_check"}},
-	{analysis.NotNullScan, probe{"", "ALTER TABLE %s ALTER COLUMN v SET NOT NULL", "ALTER TABLE %s ALTER COLUMN v DROP NOT NULL"}},
-	{analysis.ForeignKeyScan, probe{"ALTER TABLE %s ADD CONSTRAINT mg_fk FOREIGN KEY (p) REFERENCES {parent} (id) NOT VALID",
-		"ALTER TABLE %s VALIDATE CONSTRAINT mg_fk", "ALTER TABLE %s DROP CONSTRAINT mg_fk"}},
-	{analysis.IndexBuild, probe{"", "CREATE INDEX mg_ix ON %s (k)", "DROP INDEX {schema}.mg_ix"}},
-	{analysis.UniqueIndexBuild, probe{"", "CREATE UNIQUE INDEX mg_ux ON %s (id)", "DROP INDEX {schema}.mg_ux"}},
-	{analysis.ConcurrentIndexBuild, probe{"", "CREATE INDEX CONCURRENTLY mg_cx ON %s (k)", "DROP INDEX {schema}.mg_cx"}},
-	{analysis.Rewrite, probe{"", "ALTER TABLE %s ALTER COLUMN v TYPE bigint", ""}},
+	{analysis.CheckScan, probe{"ALTER TABLE {table} ADD CONSTRAINT mg_check CHECK (v >= 0) NOT VALID",
+		"ALTER TABLE {table} VALIDATE CONSTRAINT mg_check", "ALTER TABLE {table} DROP CONSTRAINT mg_check"}},
+	{analysis.NotNullScan, probe{"", "ALTER TABLE {table} ALTER COLUMN v SET NOT NULL", "ALTER TABLE {table} ALTER COLUMN v DROP NOT NULL"}},
+	{analysis.ForeignKeyScan, probe{"ALTER TABLE {table} ADD CONSTRAINT mg_fk FOREIGN KEY (p) REFERENCES {parent} (id) NOT VALID",
+		"ALTER TABLE {table} VALIDATE CONSTRAINT mg_fk", "ALTER TABLE {table} DROP CONSTRAINT mg_fk"}},
+	{analysis.IndexBuild, probe{"", "CREATE INDEX mg_ix ON {table} (k)", "DROP INDEX {schema}.mg_ix"}},
+	{analysis.UniqueIndexBuild, probe{"", "CREATE UNIQUE INDEX mg_ux ON {table} (id)", "DROP INDEX {schema}.mg_ux"}},
+	{analysis.ConcurrentIndexBuild, probe{"", "CREATE INDEX CONCURRENTLY mg_cx ON {table} (k)", "DROP INDEX {schema}.mg_cx"}},
+	{analysis.Rewrite, probe{"", "ALTER TABLE {table} ALTER COLUMN v TYPE bigint", ""}},
 }
 
 // timeProbe runs one probe on schema.table and returns how long its
 // statement took.
 func timeProbe(ctx context.Context, conn *pgx.Conn, schema, table string, p probe) (time.Duration, error) {
 	q := catalog.QuoteIdent(schema)
-	expand := func(s string) string {
-		s = strings.ReplaceAll(s, "{parent}", q+".parent")
-		s = strings.ReplaceAll(s, "{schema}", q)
-		return fmt.Sprintf(s, q+"."+catalog.QuoteIdent(table))
-	}
+	expand := strings.NewReplacer("{table}", q+"."+catalog.QuoteIdent(table), "{parent}", q+".parent", "{schema}", q).Replace
 	if p.setup != "" {
 		if _, err := conn.Exec(ctx, expand(p.setup)); err != nil {
 			return 0, err
