@@ -8,9 +8,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/migrate-guard/migrate-guard/deploy"
 	"github.com/migrate-guard/migrate-guard/stats"
 )
 
@@ -34,7 +31,7 @@ func runStats(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	f, err := Snapshot(ctx, *dbURL)
+	f, err := stats.Snapshot(ctx, *dbURL)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -82,7 +79,7 @@ func runCalibrate(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	conn, err := connectURL(ctx, *dbURL)
+	conn, err := stats.Connect(ctx, *dbURL)
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -106,33 +103,4 @@ func readStats(path string) (*stats.File, error) {
 		return nil, nil
 	}
 	return stats.Load(path)
-}
-
-// Snapshot connects to the database at url and takes a stats snapshot of
-// it. Errors never hold the password.
-func Snapshot(ctx context.Context, url string) (*stats.File, error) {
-	conn, err := connectURL(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close(context.Background())
-	f, err := stats.Collect(ctx, conn)
-	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
-	}
-	return f, nil
-}
-
-// connectURL connects to a database URL as deploy reads it (Prisma's
-// parameters understood); errors name user@host:port/db, never the password.
-func connectURL(ctx context.Context, url string) (*pgx.Conn, error) {
-	t, err := deploy.ParseURL(url)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := pgx.ConnectConfig(ctx, t.Config)
-	if err != nil {
-		return nil, fmt.Errorf("connecting to %s: %w", t, err)
-	}
-	return conn, nil
 }

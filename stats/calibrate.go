@@ -1,8 +1,11 @@
 package stats
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,7 +39,7 @@ func createTable(ctx context.Context, conn *pgx.Conn, schema string, s shape, na
 	sql := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %[1]s.parent AS SELECT g AS id FROM generate_series(1, 1000) g;
 		ALTER TABLE %[1]s.parent DROP CONSTRAINT IF EXISTS parent_pkey;
 		ALTER TABLE %[1]s.parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id);
-		CREATE TABLE %[1]s.%[2]s AS SELECT g::bigint AS id, (g * 7919 %% %[3]d)::int AS k, (g %% 1000)::int AS v,
+		CREATE TABLE %[1]s.%[2]s AS SELECT g::bigint AS id, (g::bigint * 7919 %% %[3]d)::int AS k, (g %% 1000)::int AS v,
 			(g %% 1000 + 1)::int AS p, substr(md5(g::text), 1, 12) AS t %[4]s
 		FROM generate_series(1, %[3]d) g`, q, catalog.QuoteIdent(name), rows, s.extra)
 	if _, err := conn.Exec(ctx, sql); err != nil {
@@ -109,8 +112,8 @@ type CalibrateOptions struct {
 
 // Calibrate measures the server's throughput for every operation class. It
 // creates a schema of its own (migrate_guard_calibration_<pid>), builds a
-// narrow and a wide table in it, times each class's real statement twice on
-// each and on an empty table, and drops the schema, also on failure. Run it
+// narrow and a wide table in it, times each class's real statement three
+// times on each and on an empty table, and drops the schema, also on failure. Run it
 // on a scratch server like production, never on production: it writes and
 // takes locks.
 func Calibrate(ctx context.Context, conn *pgx.Conn, opt CalibrateOptions) (*Throughputs, error) {
@@ -143,7 +146,7 @@ func Calibrate(ctx context.Context, conn *pgx.Conn, opt CalibrateOptions) (*Thro
 		rows int64
 	}{{narrow, "empty", 0}, {narrow, "narrow", opt.Rows}, {wide, "wide", opt.Rows / 3}}
 	for _, tb := range tables {
-		for run := 0; run < 2; run++ {
+		for run := 0; run < 3; run++ {
 			name := fmt.Sprintf("%s_%d", tb.name, run)
 			progress(fmt.Sprintf("building %s table of %d rows", tb.name, tb.rows))
 			if err := createTable(ctx, conn, schema, tb.s, name, tb.rows); err != nil {
@@ -159,7 +162,11 @@ func Calibrate(ctx context.Context, conn *pgx.Conn, opt CalibrateOptions) (*Thro
 				if err != nil {
 					return nil, fmt.Errorf("timing %s: %w", pr.op, err)
 				}
-				samples[pr.op] = append(samples[pr.op], sample{heap, tb.rows, d.Seconds()})
+				rows := tb.rows
+				if sorts(pr.op) {
+					rows = sortRows(rows)
+				}
+				samples[pr.op] = append(samples[pr.op], sample{heap, rows, d.Seconds()})
 			}
 			if _, err := conn.Exec(ctx, fmt.Sprintf("DROP TABLE %s.%s", q, catalog.QuoteIdent(name))); err != nil {
 				return nil, err
@@ -194,32 +201,52 @@ func (t *Throughputs) ratePtr(op analysis.Operation) *Rate {
 // fit finds the rate through the samples: the fixed cost from the empty
 // table, then the per-byte and per-row costs that explain the narrow and
 // the wide table (whose bytes per row differ). When noise makes one of them
-// negative, the time is put on bytes alone.
+// negative, the time goes on bytes alone or rows alone, whichever explains
+// both tables better.
 func fit(ss []sample) Rate {
-	var fixed, b1, r1, t1, b2, r2, t2 float64
-	var n0, n1, n2 float64
+	fixed := median(ss, 0).seconds
+	// The median run of each table, net of the fixed cost: one run slowed
+	// by another job on the machine does not move it.
+	var rowCounts []int64
 	for _, s := range ss {
-		switch {
-		case s.rows == 0:
-			fixed += s.seconds
-			n0++
-		case n1 == 0 || float64(s.rows) == r1/n1:
-			b1, r1, t1, n1 = b1+float64(s.bytes), r1+float64(s.rows), t1+s.seconds, n1+1
-		default:
-			b2, r2, t2, n2 = b2+float64(s.bytes), r2+float64(s.rows), t2+s.seconds, n2+1
+		if s.rows != 0 && !slices.Contains(rowCounts, s.rows) {
+			rowCounts = append(rowCounts, s.rows)
 		}
 	}
-	fixed /= max(n0, 1)
-	// Averages per table; time net of the fixed cost.
-	b1, r1, t1 = b1/n1, r1/n1, max(t1/n1-fixed, 0)
-	b2, r2, t2 = b2/n2, r2/n2, max(t2/n2-fixed, 0)
-	det := b1*r2 - b2*r1
-	if det != 0 {
+	m1, m2 := median(ss, rowCounts[0]), median(ss, rowCounts[len(rowCounts)-1])
+	b1, r1, t1 := float64(m1.bytes), float64(m1.rows), max(m1.seconds-fixed, 1e-6)
+	b2, r2, t2 := float64(m2.bytes), float64(m2.rows), max(m2.seconds-fixed, 1e-6)
+	if det := b1*r2 - b2*r1; det != 0 {
 		x := (t1*r2 - t2*r1) / det // seconds per byte
 		y := (b1*t2 - b2*t1) / det // seconds per row
 		if x > 0 && y > 0 {
 			return Rate{BytesPerSecond: 1 / x, RowsPerSecond: 1 / y, FixedSeconds: fixed}
 		}
 	}
-	return Rate{BytesPerSecond: (b1 + b2) / max(t1+t2, 1e-6), FixedSeconds: fixed}
+	byBytes := Rate{BytesPerSecond: (b1 + b2) / (t1 + t2), FixedSeconds: fixed}
+	byRows := Rate{RowsPerSecond: (r1 + r2) / (t1 + t2), FixedSeconds: fixed}
+	miss := func(r Rate) float64 {
+		e1 := math.Log(r.Seconds(int64(b1), int64(r1))-fixed) - math.Log(t1)
+		e2 := math.Log(r.Seconds(int64(b2), int64(r2))-fixed) - math.Log(t2)
+		return e1*e1 + e2*e2
+	}
+	if miss(byRows) < miss(byBytes) {
+		return byRows
+	}
+	return byBytes
+}
+
+// median returns the sample of median time among those of a row count.
+func median(ss []sample, rows int64) sample {
+	var of []sample
+	for _, s := range ss {
+		if s.rows == rows {
+			of = append(of, s)
+		}
+	}
+	if len(of) == 0 {
+		return sample{}
+	}
+	slices.SortFunc(of, func(a, b sample) int { return cmp.Compare(a.seconds, b.seconds) })
+	return of[len(of)/2]
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/migrate-guard/migrate-guard/deploy"
 )
 
 // Collect takes a snapshot of the database conn is connected to. It runs in
@@ -165,4 +167,33 @@ func tables(ctx context.Context, tx pgx.Tx) ([]Table, error) {
 		}
 	}
 	return out, rows.Err()
+}
+
+// Snapshot connects to the database at url and takes a stats snapshot of
+// it. Errors never hold the password.
+func Snapshot(ctx context.Context, url string) (*File, error) {
+	conn, err := Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.Background())
+	f, err := Collect(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	return f, nil
+}
+
+// Connect connects to a database URL as deploy reads it (Prisma's
+// parameters understood); errors name user@host:port/db, never the password.
+func Connect(ctx context.Context, url string) (*pgx.Conn, error) {
+	t, err := deploy.ParseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := pgx.ConnectConfig(ctx, t.Config)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", t, err)
+	}
+	return conn, nil
 }

@@ -10,7 +10,9 @@ import (
 
 // Rate is how fast a server does one operation, linear in the table's size:
 // seconds = FixedSeconds + bytes/BytesPerSecond + rows/RowsPerSecond, a zero
-// throughput meaning the term does not count.
+// throughput meaning the term does not count. For the index builds, which
+// sort, rows are weighted by log₂(rows)/log₂(1 M) (see sortRows):
+// RowsPerSecond is their rate at a million rows.
 type Rate struct {
 	BytesPerSecond float64 `json:"bytes_per_second"`
 	RowsPerSecond  float64 `json:"rows_per_second"`
@@ -108,6 +110,28 @@ func (t *Throughputs) check() error {
 	return nil
 }
 
+// sortRows weighs the rows of a sort, whose cost per row grows with
+// log₂(rows), as rows of a sort of a million.
+func sortRows(rows int64) int64 {
+	if rows < 2 {
+		return rows
+	}
+	return int64(float64(rows) * math.Log2(float64(rows)) / math.Log2(1e6))
+}
+
+// sorts reports whether an operation class sorts the rows.
+func sorts(op analysis.Operation) bool {
+	return op == analysis.IndexBuild || op == analysis.UniqueIndexBuild || op == analysis.ConcurrentIndexBuild
+}
+
+// seconds is the model's time for op on bytes and rows.
+func (t *Throughputs) seconds(op analysis.Operation, bytes, rows int64) float64 {
+	if sorts(op) {
+		rows = sortRows(rows)
+	}
+	return t.rate(op).Seconds(bytes, rows)
+}
+
 // The estimate is a range around the model's value: measured times on a
 // shared machine scatter by up to this factor either way (bench/README.md),
 // so hi/lo is Spread².
@@ -116,19 +140,19 @@ const Spread = 2.0
 // Estimate returns the range of seconds op takes on table t; ref is the
 // referenced table of a FOREIGN KEY (nil when unknown or not one).
 func Estimate(r *Throughputs, op analysis.Operation, t, ref *Table) (lo, hi float64) {
-	s := r.rate(op).Seconds(t.HeapBytes, t.Rows)
+	s := r.seconds(op, t.HeapBytes, t.Rows)
 	switch op {
 	case analysis.Rewrite:
 		for _, ix := range t.Indexes {
-			build := r.IndexBuild
+			build := analysis.IndexBuild
 			if ix.Unique {
-				build = r.UniqueIndexBuild
+				build = analysis.UniqueIndexBuild
 			}
-			s += build.Seconds(t.HeapBytes, t.Rows)
+			s += r.seconds(build, t.HeapBytes, t.Rows)
 		}
 	case analysis.ForeignKeyScan:
 		if ref != nil {
-			s += r.CheckScan.Seconds(ref.HeapBytes, ref.Rows)
+			s += r.seconds(analysis.CheckScan, ref.HeapBytes, ref.Rows)
 		}
 	}
 	return s / Spread, s * Spread
