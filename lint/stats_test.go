@@ -2,9 +2,13 @@ package lint_test
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/lint"
 	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/report"
@@ -46,5 +50,38 @@ func TestCorpusStatsWithoutTheTables(t *testing.T) {
 				t.Error("findings carry an impact without stats")
 			}
 		})
+	}
+}
+
+// TestConfigStats reads stats, small-table and large-table from
+// migrate-guard.toml: the stats path is relative to the file, and bad
+// values are one-line errors naming the key.
+func TestConfigStats(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("prod.json", `{"version":1,"tables":[{"schema":"public","name":"User","rows":7,"rows_source":"reltuples","heap_bytes":8192,"total_bytes":16384,"indexes":[]}]}`)
+	cfg, err := lint.LoadConfig(write("migrate-guard.toml", "stats = \"prod.json\"\nsmall-table = \"250ms\"\nlarge-table = \"2min\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Stats == nil || cfg.Stats.Table(catalog.Name{Schema: "public", Name: "User"}).Rows != 7 ||
+		cfg.SmallTable != 250*time.Millisecond || cfg.LargeTable != 2*time.Minute {
+		t.Errorf("config = %+v", cfg)
+	}
+	for content, want := range map[string]string{
+		"small-table = \"soon\"\n":   "small-table: \"soon\" is not a positive duration",
+		"large-table = \"-1s\"\n":    "large-table: \"-1s\" is not a positive duration",
+		"stats = \"missing.json\"\n": "stats: " + filepath.Join(dir, "missing.json") + ": no such stats file",
+	} {
+		_, err := lint.LoadConfig(write("bad.toml", content))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q: error %v, want one line with %q", content, err, want)
+		}
 	}
 }
