@@ -85,3 +85,54 @@ func TestConfigStats(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsSeverity: the estimate sets a lock finding's severity, except
+// where the finding also says the statement fails on existing data, and
+// findings without a lock (or on tables the stats do not know) keep theirs.
+func TestStatsSeverity(t *testing.T) {
+	st, err := stats.Parse([]byte(`{"version":1,"tables":[
+		{"schema":"public","name":"Small","rows":1000,"rows_source":"reltuples","heap_bytes":106496,"total_bytes":147456,"indexes":[]},
+		{"schema":"public","name":"Big","rows":50000000,"rows_source":"reltuples","heap_bytes":6000000000,"total_bytes":8000000000,
+		 "indexes":[{"name":"Big_pkey","bytes":2000000000,"method":"btree","unique":true}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	history := []lint.Text{{Path: "0.sql", SQL: []byte(`CREATE TABLE "Small" (id int PRIMARY KEY, a int, b int);
+		CREATE TABLE "Big" (id int PRIMARY KEY, a int, b int); CREATE TABLE "Unknown" (id int PRIMARY KEY, a int);`)}}
+	cases := []struct {
+		sql, rule, want string
+		sized           bool
+	}{
+		{`CREATE INDEX "i" ON "Small"("a");`, "require-concurrent-index", "notice", true},
+		{`CREATE INDEX "i" ON "Big"("a");`, "require-concurrent-index", "error", true},
+		{`CREATE INDEX "i" ON "Unknown"("a");`, "require-concurrent-index", "warning", false},
+		{`ALTER TABLE "Small" ALTER COLUMN "a" SET NOT NULL;`, "set-not-null", "warning", true}, // it may fail: not lowered
+		{`ALTER TABLE "Big" ALTER COLUMN "a" SET NOT NULL;`, "set-not-null", "warning", true},   // 50 M rows scanned in under a minute
+		{`ALTER TABLE "Big" ALTER COLUMN "a" TYPE bigint;`, "column-type-rewrite", "error", true},
+		{`ALTER TABLE "Small" ALTER COLUMN "a" TYPE bigint;`, "column-type-rewrite", "notice", true},
+		{`ALTER TABLE "Small" ADD CONSTRAINT "fk" FOREIGN KEY ("a") REFERENCES "Big"("id");`, "constraint-missing-not-valid", "warning", true},
+		{`ALTER TABLE "Big" ADD COLUMN "c" int NOT NULL;`, "adding-required-column", "error", false},
+	}
+	for _, c := range cases {
+		t.Run(c.sql, func(t *testing.T) {
+			cfg := lint.DefaultConfig()
+			cfg.Stats = st
+			res, err := lint.RunText(history, lint.Text{Path: "1.sql", SQL: []byte(c.sql)}, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *lint.Finding
+			for i := range res.Findings {
+				if res.Findings[i].Rule == c.rule {
+					got = &res.Findings[i]
+				}
+			}
+			if got == nil {
+				t.Fatalf("no %s finding in %+v", c.rule, res.Findings)
+			}
+			if got.Severity.String() != c.want || (got.Impact != nil) != c.sized {
+				t.Errorf("severity %s, impact %+v; want %s, sized %v (%s)", got.Severity, got.Impact, c.want, c.sized, got.Message)
+			}
+		})
+	}
+}

@@ -161,3 +161,46 @@ func TestLintBadStatsFile(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsCommand: calibrate stores throughputs in the stats file, a new
+// snapshot into the same file keeps them, lint estimates with them, and a
+// password in the URL never reaches the output.
+func TestStatsCommand(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	conn := pgtest.Connect(t, dbURL)
+	if _, err := conn.Exec(context.Background(), history+`; INSERT INTO "User" (email) SELECT 'u' || g FROM generate_series(1, 2000) g; ANALYZE`); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "stats.json")
+	if code, _, errs := run("stats", "calibrate", "--database-url", dbURL, "-o", file, "--rows", "20000"); code != 0 {
+		t.Fatalf("calibrate: exit %d: %s", code, errs)
+	}
+	if code, _, errs := run("stats", "--database-url", dbURL, "-o", file); code != 0 {
+		t.Fatalf("stats: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tables      []struct{ Name string }
+		Throughputs *struct {
+			Server string
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Throughputs == nil || doc.Throughputs.Server == "" || len(doc.Tables) != 1 || doc.Tables[0].Name != "User" {
+		t.Errorf("stats file after calibrate and snapshot:\n%s", data)
+	}
+	if f := indexFinding(t, project(t), "--stats", file); f.Impact == nil || f.Impact.Rows != 2000 {
+		t.Errorf("lint with the calibrated file: %+v", f)
+	}
+
+	const password = "s3cret-Passw0rd"
+	code, out, errs := run("stats", "--database-url", "postgresql://someone:"+password+"@127.0.0.1:1/app?schema=public")
+	if code != 2 || strings.Contains(out+errs, password) || !strings.Contains(errs, "someone@127.0.0.1:1/app") {
+		t.Errorf("unreachable server: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

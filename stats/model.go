@@ -50,23 +50,24 @@ type Throughputs struct {
 	NotNullScan    Rate `json:"not_null_scan"`
 }
 
-// Defaults returns the built-in throughputs, measured with `stats calibrate`
-// on the project's machine (see bench/README.md, "Blocking-time
-// estimates"): 2 shared cores (AMD EPYC), 24 GiB, local disk, PostgreSQL
-// 15 with default settings (shared_buffers 128MB, maintenance_work_mem
-// 64MB), tables in the OS cache. A production server with more memory for
-// sorts is faster, one reading from cold disks slower: calibrate on a
-// server like production for estimates you can trust.
+// Defaults returns the built-in throughputs, measured by Calibrate (1 M
+// narrow rows) on the project's machine on 2026-12-07 (see bench/README.md,
+// "Blocking-time estimates"): 2 cores (AMD EPYC) shared with other jobs (load
+// average 14), 24 GiB, PostgreSQL 15 with default settings (shared_buffers
+// 128MB, maintenance_work_mem 64MB) and fsync off, tables in the OS cache. A
+// production server with more memory for sorts and idle cores is faster,
+// one reading from cold disks slower: calibrate on a server like
+// production (`migrate-guard stats calibrate`) for estimates you can trust.
 func Defaults() *Throughputs {
 	return &Throughputs{
-		Server:               "15 (built-in defaults)",
-		Rewrite:              Rate{BytesPerSecond: 60e6, RowsPerSecond: 1.5e6, FixedSeconds: 0.002},
-		IndexBuild:           Rate{BytesPerSecond: 400e6, RowsPerSecond: 1.2e6, FixedSeconds: 0.002},
-		UniqueIndexBuild:     Rate{BytesPerSecond: 400e6, RowsPerSecond: 1.1e6, FixedSeconds: 0.002},
-		ConcurrentIndexBuild: Rate{BytesPerSecond: 200e6, RowsPerSecond: 0.8e6, FixedSeconds: 0.05},
-		CheckScan:            Rate{BytesPerSecond: 800e6, RowsPerSecond: 8e6, FixedSeconds: 0.001},
-		ForeignKeyScan:       Rate{BytesPerSecond: 400e6, RowsPerSecond: 2e6, FixedSeconds: 0.002},
-		NotNullScan:          Rate{BytesPerSecond: 800e6, RowsPerSecond: 8e6, FixedSeconds: 0.001},
+		Server:               "15.18 (built-in defaults)",
+		Rewrite:              Rate{BytesPerSecond: 31e6, RowsPerSecond: 5.8e6, FixedSeconds: 0.0046},
+		IndexBuild:           Rate{BytesPerSecond: 265e6, RowsPerSecond: 0.61e6, FixedSeconds: 0.009},
+		UniqueIndexBuild:     Rate{BytesPerSecond: 1020e6, RowsPerSecond: 0.72e6, FixedSeconds: 0.0015},
+		ConcurrentIndexBuild: Rate{BytesPerSecond: 361e6, RowsPerSecond: 0.34e6, FixedSeconds: 0.0012},
+		CheckScan:            Rate{BytesPerSecond: 965e6, RowsPerSecond: 4.71e6, FixedSeconds: 0.0004},
+		ForeignKeyScan:       Rate{BytesPerSecond: 1209e6, RowsPerSecond: 2.07e6, FixedSeconds: 0.0024},
+		NotNullScan:          Rate{BytesPerSecond: 818e6, RowsPerSecond: 6.44e6, FixedSeconds: 0.0004},
 	}
 }
 
