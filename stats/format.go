@@ -61,10 +61,10 @@ func short(f float64) string {
 }
 
 // FormatRange writes a range of seconds in the unit that suits its upper
-// end: "0.2–0.8 s", "40 s–3 min", "2–8 min", "1.5–6 h".
+// end, unless its lower end would be under half of that unit: "0.2–0.8 s",
+// "0.67–2.67 min", "2–8 min", "1.5–6 h", "10 s–3.5 min".
 func FormatRange(lo, hi float64) string {
-	lu, hu := unit(lo), unit(hi)
-	if lu == hu {
+	if hu := unit(hi); unit(lo) == hu || lo/hu.div >= 0.5 {
 		return fmt.Sprintf("%s–%s %s", short(lo/hu.div), short(hi/hu.div), hu.name)
 	}
 	return FormatSeconds(lo) + "–" + FormatSeconds(hi)
