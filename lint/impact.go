@@ -78,3 +78,20 @@ func blockedFor(im *analysis.Impact, lo, hi float64) string {
 
 // round3 keeps a millisecond's precision, so JSON stays readable.
 func round3(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
+
+// roleTimeoutNote says what the stats snapshot knows of the lock_timeout a
+// new session gets, for require-lock-timeout: set for the snapshot's role,
+// the deploy's waits are bounded if it deploys as that role. The snapshot
+// may have been taken as another role (a replica's reader), so the finding
+// stays as it is.
+func roleTimeoutNote(st *stats.File) string {
+	s, ok := st.Settings["lock_timeout"]
+	if !ok || st.Role == "" {
+		return ""
+	}
+	if s.Value == "0" || s.Value == "" {
+		return fmt.Sprintf(" (the stats snapshot shows no lock_timeout for role %q on database %q either)", st.Role, st.Database)
+	}
+	return fmt.Sprintf(" (the stats snapshot shows lock_timeout = %s for role %q on database %q, set for the %s: "+
+		"if the migrations deploy as that role, their lock waits are bounded)", s.Value, st.Role, st.Database, s.Source)
+}

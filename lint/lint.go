@@ -296,6 +296,9 @@ func (e *engine) finding(f *sqlfile.File, r *analysis.Rule, d analysis.Diagnosti
 	if d.Impact != nil && e.cfg.Stats != nil {
 		e.sizeFinding(&fd, r, d.Impact)
 	}
+	if r == rules.RequireLockTimeout && e.cfg.Stats != nil {
+		fd.Message += roleTimeoutNote(e.cfg.Stats)
+	}
 	return fd
 }
 

@@ -136,3 +136,39 @@ func TestStatsSeverity(t *testing.T) {
 		})
 	}
 }
+
+// TestStatsRoleTimeout: require-lock-timeout says what lock_timeout the
+// snapshot's role gets.
+func TestStatsRoleTimeout(t *testing.T) {
+	for settings, want := range map[string]string{
+		`{"lock_timeout":{"value":"5s","source":"role"}}`:  `(the stats snapshot shows lock_timeout = 5s for role "deploy" on database "app", set for the role: `,
+		`{"lock_timeout":{"value":"0","source":"server"}}`: `(the stats snapshot shows no lock_timeout for role "deploy" on database "app" either)`,
+	} {
+		st, err := stats.Parse([]byte(`{"version":1,"database":"app","role":"deploy","settings":` + settings + `,"tables":[]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := lint.DefaultConfig()
+		if err := cfg.SetDeployedBy("prisma", "test"); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Stats = st
+		res, err := lint.RunText([]lint.Text{{Path: "0.sql", SQL: []byte(`CREATE TABLE "User" (id int, a int);`)}},
+			lint.Text{Path: "1.sql", SQL: []byte(`ALTER TABLE "User" ADD COLUMN "b" int;`)}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range res.Findings {
+			if f.Rule == "require-lock-timeout" {
+				found = true
+				if !strings.Contains(f.Message, want) || f.Severity.String() != "warning" {
+					t.Errorf("%s %q, want it to say %q", f.Severity, f.Message, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no require-lock-timeout finding: %+v", res.Findings)
+		}
+	}
+}
