@@ -7,7 +7,8 @@ import (
 )
 
 // TestStatsFile: with input stats-file, lint findings state the table's
-// size and estimate, in the annotations and the JSON report.
+// size and estimate, in the annotations, the job summary (Markdown) and the
+// JSON report.
 func TestStatsFile(t *testing.T) {
 	index := "-- CreateIndex\nCREATE INDEX \"User_email_idx\" ON \"User\"(\"email\");\n"
 	repo := newRepo(t, map[string]string{initDir: initSQL, handleDir: index}, "require-concurrent-index = \"warning\"\n")
@@ -17,6 +18,9 @@ func TestStatsFile(t *testing.T) {
 	wantCode(t, r, 1)
 	if !strings.Contains(r.annotations(), `("User": 50 M rows, 7.45 GB, no index; writes blocked for an estimated `) {
 		t.Errorf("annotations do not state the size:\n%s", r.annotations())
+	}
+	if !strings.Contains(r.summary, `50 M rows, 7.45 GB, no index; writes blocked for an estimated `) {
+		t.Errorf("the job summary does not state the size:\n%s", r.summary)
 	}
 	if !strings.Contains(r.reportJS, `"impact": {`) || !strings.Contains(r.reportJS, `"table": "public.User"`) {
 		t.Errorf("report JSON has no impact:\n%s", r.reportJS)

@@ -134,8 +134,43 @@ func Unsplittable(n *pg.Node) string {
 		if unsplittableComment[s.CommentStmt.Objtype] {
 			return "COMMENT ON " + objectWords(s.CommentStmt.Objtype)
 		}
+	case *pg.Node_RenameStmt:
+		if unsplittableRename[s.RenameStmt.RenameType] {
+			return "ALTER " + objectWords(s.RenameStmt.RenameType) + " ... RENAME"
+		}
+		if s.RenameStmt.RenameType == pg.ObjectType_OBJECT_INDEX && s.RenameStmt.MissingOk {
+			return "ALTER INDEX IF EXISTS ... RENAME"
+		}
+	case *pg.Node_DefineStmt:
+		if unsplittableDefine[s.DefineStmt.Kind] {
+			return "CREATE " + objectWords(s.DefineStmt.Kind)
+		}
+	case *pg.Node_VacuumStmt:
+		// VACUUM or ANALYZE with options, or of several tables.
+		if len(s.VacuumStmt.Options) > 0 && len(s.VacuumStmt.Rels) > 0 || len(s.VacuumStmt.Rels) > 1 {
+			return "VACUUM/ANALYZE with options or several tables"
+		}
 	}
 	return ""
+}
+
+// unsplittableRename are ALTER ... RENAME object types sqlparser 0.62
+// rejects.
+var unsplittableRename = map[pg.ObjectType]bool{
+	pg.ObjectType_OBJECT_ATTRIBUTE: true, pg.ObjectType_OBJECT_CONVERSION: true, pg.ObjectType_OBJECT_DOMAIN: true,
+	pg.ObjectType_OBJECT_DOMCONSTRAINT: true, pg.ObjectType_OBJECT_EVENT_TRIGGER: true, pg.ObjectType_OBJECT_FDW: true,
+	pg.ObjectType_OBJECT_FOREIGN_SERVER: true, pg.ObjectType_OBJECT_FOREIGN_TABLE: true, pg.ObjectType_OBJECT_LANGUAGE: true,
+	pg.ObjectType_OBJECT_PUBLICATION: true, pg.ObjectType_OBJECT_ROUTINE: true, pg.ObjectType_OBJECT_RULE: true,
+	pg.ObjectType_OBJECT_STATISTIC_EXT: true, pg.ObjectType_OBJECT_SUBSCRIPTION: true, pg.ObjectType_OBJECT_TABLESPACE: true,
+	pg.ObjectType_OBJECT_TRIGGER: true, pg.ObjectType_OBJECT_TSCONFIGURATION: true, pg.ObjectType_OBJECT_TSDICTIONARY: true,
+	pg.ObjectType_OBJECT_TSPARSER: true, pg.ObjectType_OBJECT_TSTEMPLATE: true, pg.ObjectType_OBJECT_VIEW: true,
+}
+
+// unsplittableDefine are CREATE AGGREGATE and the text search objects,
+// which sqlparser 0.62 rejects.
+var unsplittableDefine = map[pg.ObjectType]bool{
+	pg.ObjectType_OBJECT_AGGREGATE: true, pg.ObjectType_OBJECT_TSDICTIONARY: true, pg.ObjectType_OBJECT_TSCONFIGURATION: true,
+	pg.ObjectType_OBJECT_TSTEMPLATE: true, pg.ObjectType_OBJECT_TSPARSER: true,
 }
 
 func unsplittableAlter(a *pg.AlterTableStmt) string {

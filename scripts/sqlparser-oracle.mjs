@@ -3,9 +3,10 @@
 // migration files it cannot parse. Prisma sends such a file as one query, in
 // one implicit transaction, instead of statement by statement.
 //
-//   node scripts/sqlparser-oracle.mjs ROOT > execution/testdata/sqlparser-oracle.json
+//   node scripts/sqlparser-oracle.mjs ROOT DIR... > execution/testdata/sqlparser-oracle.json
 //
-// ROOT is searched for *.sql files; paths are printed relative to it. Run it
+// Each DIR below ROOT is searched for *.sql files; paths are printed
+// relative to ROOT. Run it
 // with the package installed: npm install --prefix /tmp/oracle @guanmingchiu/sqlparser-ts@0.62.0
 // and NODE_PATH=/tmp/oracle/node_modules. Its output is the golden file
 // execution's tests compare the Go model with.
@@ -27,10 +28,10 @@ function walk(dir, out) {
   return out;
 }
 
-const root = process.argv[2];
+const [root, ...dirs] = process.argv.slice(2);
 const failures = {};
 let files = 0;
-for (const p of walk(root, [])) {
+for (const p of dirs.flatMap((d) => walk(join(root, d), []))) {
   files++;
   try {
     parse(readFileSync(p, "utf8"), "postgresql");
