@@ -69,6 +69,21 @@ func usingExpr(col string, d *pg.ColumnDef) *pg.Node {
 	return d.RawDefault
 }
 
+// typeChangeImpact is what changing col's type costs: a rewrite, unless the
+// change keeps the rows and only rebuilds indexes (not sized: nil).
+func typeChangeImpact(p *analysis.Pass, table catalog.Name, col string, d *pg.ColumnDef) *analysis.Impact {
+	if usingExpr(col, d) == nil {
+		if t := p.Schema.Table(table); t != nil {
+			if c := t.Column(col); c != nil {
+				if e := typeChangeEffect(c.Type, p.Schema.TypeOf(d.TypeName)); e == keepsRows || e == keepsRowsOnly {
+					return nil
+				}
+			}
+		}
+	}
+	return impactOn(p, table, analysis.Rewrite)
+}
+
 // typeChangeMessage says what changing the column to d's type does to the
 // table, or "" when PostgreSQL keeps the rows and the indexes.
 func typeChangeMessage(s *catalog.Catalog, table catalog.Name, col string, d *pg.ColumnDef) string {

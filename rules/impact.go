@@ -57,21 +57,6 @@ func indexBuild(s *pg.IndexStmt) analysis.Operation {
 	return analysis.IndexBuild
 }
 
-// typeChangeImpact is what changing col's type costs: a rewrite, unless the
-// change keeps the rows and only rebuilds indexes (not sized: nil).
-func typeChangeImpact(p *analysis.Pass, table catalog.Name, col string, d *pg.ColumnDef) *analysis.Impact {
-	if usingExpr(col, d) == nil {
-		if t := p.Schema.Table(table); t != nil {
-			if c := t.Column(col); c != nil {
-				if e := typeChangeEffect(c.Type, p.Schema.TypeOf(d.TypeName)); e == keepsRows || e == keepsRowsOnly {
-					return nil
-				}
-			}
-		}
-	}
-	return impactOn(p, table, analysis.Rewrite)
-}
-
 // constraintImpact is what validating constraint k on table costs.
 func constraintImpact(p *analysis.Pass, table catalog.Name, k *pg.Constraint) *analysis.Impact {
 	if k.Contype == pg.ConstrType_CONSTR_FOREIGN {
