@@ -33,10 +33,10 @@ const (
 // it is blocked, and lets the estimate set the severity: a finding whose
 // estimate stays under small-table even at its high end drops to notice
 // (quiet only when surely small), one whose estimate is over large-table
-// becomes an error. A rule severity
-// set in the configuration is kept, and so is the severity of a finding
-// that also says the statement fails on existing data or loses data. Tables
-// the stats do not know keep the finding as it is.
+// becomes an error. A rule severity set in the configuration is kept, and
+// so is the severity of a finding that also says the statement fails on
+// existing data or loses data. Tables the stats do not know keep the
+// finding as it is.
 func (e *engine) sizeFinding(fd *Finding, r *analysis.Rule, im *analysis.Impact) {
 	st := e.cfg.Stats
 	t := st.Table(im.Table)
