@@ -33,6 +33,8 @@ type inputs struct {
 	statementTimeout time.Duration
 	lockWait         time.Duration
 	retries          int
+	statsFile        string
+	statsURL         string // a read-only replica's URL: lint takes the stats snapshot itself
 }
 
 // readInputs reads and checks the inputs. The secrets are masked first, so
@@ -40,6 +42,9 @@ type inputs struct {
 func readInputs(a *gha.Action) (*inputs, error) {
 	in := &inputs{databaseURL: a.GetInput("database-url"), token: a.GetInput("github-token")}
 	mask(a, in.databaseURL, in.token)
+	in.statsURL = a.GetInput("stats-database-url")
+	mask(a, in.statsURL, "")
+	in.statsFile = a.GetInput("stats-file")
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
 	in.deployedBy = a.GetInput("deployed-by")
@@ -59,6 +64,9 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.statementTimeout = duration(a, "statement-timeout", 0, &errs)
 	in.lockWait = duration(a, "lock-wait", d.LockWait, &errs)
 	in.retries = number(a, "retries", d.Retries, &errs)
+	if in.statsFile != "" && in.statsURL != "" {
+		errs = append(errs, errors.New("inputs stats-file and stats-database-url: give one of them"))
+	}
 	if (in.steps["deploy"] || in.steps["status"]) && in.databaseURL == "" {
 		errs = append(errs, errors.New("input database-url is required for deploy and status (pass a secret: database-url: ${{ secrets.DATABASE_URL }})"))
 	}
