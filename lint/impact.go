@@ -79,19 +79,23 @@ func blockedFor(im *analysis.Impact, lo, hi float64) string {
 // round3 keeps a millisecond's precision, so JSON stays readable.
 func round3(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
 
-// roleTimeoutNote says what the stats snapshot knows of the lock_timeout a
-// new session gets, for require-lock-timeout: set for the snapshot's role,
-// the deploy's waits are bounded if it deploys as that role. The snapshot
-// may have been taken as another role (a replica's reader), so the finding
-// stays as it is.
+// roleTimeoutNote says, for require-lock-timeout, that the stats snapshot
+// saw no lock_timeout for its role either.
 func roleTimeoutNote(st *stats.File) string {
 	s, ok := st.Settings["lock_timeout"]
-	if !ok || st.Role == "" {
+	if !ok || st.Role == "" || !unset(s.Value) {
 		return ""
 	}
-	if s.Value == "0" || s.Value == "" {
-		return fmt.Sprintf(" (the stats snapshot shows no lock_timeout for role %q on database %q either)", st.Role, st.Database)
-	}
-	return fmt.Sprintf(" (the stats snapshot shows lock_timeout = %s for role %q on database %q, set for the %s: "+
-		"if the migrations deploy as that role, their lock waits are bounded)", s.Value, st.Role, st.Database, s.Source)
+	return fmt.Sprintf(" (the stats snapshot shows no lock_timeout for role %q on database %q either)", st.Role, st.Database)
 }
+
+// roleHasLockTimeout reports whether the stats snapshot's role gets a
+// lock_timeout in every new session: then the deploy's lock waits are
+// bounded already (take the snapshot as the role that deploys), and
+// require-lock-timeout says nothing.
+func roleHasLockTimeout(st *stats.File) bool {
+	s, ok := st.Settings["lock_timeout"]
+	return ok && st.Role != "" && !unset(s.Value)
+}
+
+func unset(v string) bool { return v == "" || v == "0" }

@@ -308,7 +308,7 @@ func (e *engine) add(f Finding) {
 			f.Severity = e.cfg.Severity(r)
 		}
 	}
-	if f.Severity == analysis.Off {
+	if f.Severity == analysis.Off || f.Rule == rules.RequireLockTimeout.ID && e.cfg.Stats != nil && roleHasLockTimeout(e.cfg.Stats) {
 		return
 	}
 	if r := rules.ByID(f.Rule); r != nil && r.OncePerRun {
