@@ -186,7 +186,7 @@ func TestShortLockTimeoutNamesBlocker(t *testing.T) {
 	mustWrite(t, sqlPath(dir, nameName), lockCases[0].sql)
 	_, pid := holdLock(t, db, `LOCK TABLE "User" IN ACCESS SHARE MODE`)
 	o := testOpts(t, dir, db, nil)
-	o.LockTimeout, o.Retries = 60*time.Millisecond, 0
+	o.LockTimeout, o.Retries = 120*time.Millisecond, 0
 	_, err := Deploy(ctx, o)
 	var me *MigrationError
 	if !errors.As(err, &me) || me.Code != "55P03" {
