@@ -1,0 +1,178 @@
+package trace
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// userSchemas restricts a query on pg_class or pg_namespace (alias n) to the
+// schemas migrations write: not the system catalogs, TOAST or temporary ones.
+const userSchemas = `n.nspname NOT IN ('pg_catalog', 'information_schema')
+	AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'`
+
+// object is one schema object of a snapshot: a relation, a type or a
+// function, with what changes when a statement alters it.
+type object struct {
+	name     string // schema-qualified and unquoted, as PostgreSQL prints it
+	kind     string // pg_class.relkind, or "type", "function"
+	filenode int64  // pg_class.relfilenode; 0 for objects without storage
+	table    int64  // for an index: the oid of its table
+	sig      string // a digest of its definition (columns, constraints, defaults, labels, body)
+}
+
+// key identifies an object across snapshots: oids of different catalogs
+// may coincide.
+type key struct {
+	class string // "rel", "type", "proc"
+	oid   int64
+}
+
+type snapshot map[key]object
+
+// snapshotQuery reads every user relation, type and function with its
+// storage and a digest of its definition.
+const snapshotQuery = `
+SELECT 'rel', c.oid::int8, n.nspname || '.' || c.relname, c.relkind::text, c.relfilenode::int8,
+	coalesce(i.indrelid, 0)::int8,
+	md5(concat_ws('|',
+		(SELECT string_agg(a.attname || ':' || a.atttypid || ':' || a.atttypmod || ':' || a.attnotnull || ':' || a.attgenerated::text,
+			',' ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+		(SELECT string_agg(co.conname || ':' || co.contype::text || ':' || co.convalidated, ',' ORDER BY co.conname)
+			FROM pg_constraint co WHERE co.conrelid = c.oid),
+		(SELECT string_agg(d.adnum || '=' || md5(d.adbin::text), ',' ORDER BY d.adnum) FROM pg_attrdef d WHERE d.adrelid = c.oid),
+		(SELECT string_agg(t.tgname || ':' || t.tgenabled::text, ',' ORDER BY t.tgname) FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal),
+		c.relname, c.relpersistence::text, i.indisvalid::text, array_to_string(c.reloptions, ',')))
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON i.indexrelid = c.oid
+WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm', 'v', 'S', 'f') AND ` + userSchemas + `
+UNION ALL
+SELECT 'type', t.oid::int8, n.nspname || '.' || t.typname, 'type', 0, 0,
+	md5(concat_ws('|', t.typname, (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)))
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype IN ('e', 'd') AND ` + userSchemas + `
+UNION ALL
+SELECT 'proc', p.oid::int8, n.nspname || '.' || p.proname, 'function', 0, 0, md5(p.proname || p.prosrc)
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE ` + userSchemas
+
+func takeSnapshot(ctx context.Context, conn *pgx.Conn) (snapshot, error) {
+	rows, err := conn.Query(ctx, snapshotQuery, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return nil, err
+	}
+	snap := snapshot{}
+	var k key
+	var o object
+	_, err = pgx.ForEachRow(rows, []any{&k.class, &k.oid, &o.name, &o.kind, &o.filenode, &o.table, &o.sig}, func() error {
+		snap[k] = o
+		return nil
+	})
+	return snap, err
+}
+
+// changes is what a statement did to the schema.
+type changes struct {
+	rewritten, created, changed, dropped []string
+	rewrittenOIDs                        []int64
+}
+
+// diff compares the snapshots taken around a statement. A relation whose
+// relfilenode changed was rewritten (or, for TRUNCATE, given new storage).
+func diff(before, after snapshot) changes {
+	var c changes
+	for k, a := range after {
+		b, ok := before[k]
+		switch {
+		case !ok:
+			c.created = append(c.created, a.name)
+		case b.filenode != 0 && a.filenode != b.filenode:
+			c.rewritten = append(c.rewritten, a.name)
+			c.rewrittenOIDs = append(c.rewrittenOIDs, k.oid)
+			if a.sig != b.sig {
+				c.changed = append(c.changed, a.name)
+			}
+		case a.sig != b.sig:
+			c.changed = append(c.changed, a.name)
+		}
+	}
+	for k, b := range before {
+		if _, ok := after[k]; !ok {
+			c.dropped = append(c.dropped, b.name)
+		}
+	}
+	for _, l := range [][]string{c.rewritten, c.created, c.changed, c.dropped} {
+		sort.Strings(l)
+	}
+	return c
+}
+
+// heldLock is a lock a backend holds on a relation.
+type heldLock struct {
+	oid  int64
+	mode string // pg_locks.mode, e.g. AccessExclusiveLock
+}
+
+const locksQuery = `SELECT relation::int8, mode FROM pg_locks
+	WHERE pid = $1 AND locktype = 'relation' AND granted
+	AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`
+
+// locksOf reads the relation locks backend pid holds.
+func locksOf(ctx context.Context, conn *pgx.Conn, pid uint32) (map[heldLock]bool, error) {
+	rows, err := conn.Query(ctx, locksQuery, pgx.QueryExecModeSimpleProtocol, pid)
+	if err != nil {
+		return nil, err
+	}
+	out := map[heldLock]bool{}
+	var l heldLock
+	_, err = pgx.ForEachRow(rows, []any{&l.oid, &l.mode}, func() error { out[l] = true; return nil })
+	return out, err
+}
+
+// sampler polls, from a second connection, the locks a backend holds while
+// it runs a statement that cannot run in a transaction block, whose locks
+// are gone once it returns.
+type sampler struct {
+	stop chan struct{}
+	done sync.WaitGroup
+	seen map[heldLock]bool
+	err  error
+}
+
+// sampleInterval is the pause between two polls of pg_locks: short enough
+// to see the locks of a build over the default rows, long enough not to
+// starve the statement on a small machine.
+const sampleInterval = time.Millisecond
+
+func startSampler(ctx context.Context, monitor *pgx.Conn, pid uint32) *sampler {
+	s := &sampler{stop: make(chan struct{}), seen: map[heldLock]bool{}}
+	s.done.Add(1)
+	go func() {
+		defer s.done.Done()
+		for {
+			got, err := locksOf(ctx, monitor, pid)
+			if err != nil {
+				s.err = err
+				return
+			}
+			for l := range got {
+				s.seen[l] = true
+			}
+			select {
+			case <-s.stop:
+				return
+			case <-time.After(sampleInterval):
+			}
+		}
+	}()
+	return s
+}
+
+// finish stops the sampler and returns every lock it saw.
+func (s *sampler) finish() (map[heldLock]bool, error) {
+	close(s.stop)
+	s.done.Wait()
+	return s.seen, s.err
+}

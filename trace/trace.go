@@ -1,0 +1,296 @@
+// Package trace runs a pull request's migrations on a shadow PostgreSQL
+// whose tables hold synthetic rows, and reports what really happened: each
+// statement's duration, the locks it took (pg_locks), the tables and
+// indexes it rewrote (relfilenode before and after), its error, and the
+// objects it created, changed or dropped. Findings come from what was
+// observed, and a blocking lock or rewrite that no static rule predicted is
+// reported as a gap in the static model (trace-unpredicted).
+package trace
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/locks"
+	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// DefaultRows is how many synthetic rows each table gets.
+const DefaultRows = 10000
+
+// DefaultMaxLock is the default --max-lock-ms: how long a lock that blocks
+// reads or writes may be held on a table with rows before it is a finding.
+// Chosen by measurement (see TestDefaultMaxLock): catalog-only changes
+// (nullable ADD COLUMN, DROP COLUMN, SET DEFAULT) stay far below it over
+// the default rows, while a scan or index build over them exceeds it.
+const DefaultMaxLock = 20 * time.Millisecond
+
+// Options configures a trace.
+type Options struct {
+	// URL is the shadow database (shadow.DB.URL): empty, and dropped by the
+	// caller afterwards.
+	URL string
+	// Rows is the number of synthetic rows per table (default DefaultRows).
+	Rows int
+	// MaxLock is the threshold of lock findings (default DefaultMaxLock).
+	MaxLock time.Duration
+	// Config is the lint configuration: the static rules compared with the
+	// trace, the runner (deployed-by), the fail threshold.
+	Config *lint.Config
+}
+
+// Result is what a trace observed. Its JSON shape is stable: Version
+// changes only if a field changes meaning or disappears.
+type Result struct {
+	Version       int            `json:"version"`
+	Runner        string         `json:"runner"`
+	ServerVersion string         `json:"server_version"`
+	RowsPerTable  int            `json:"rows_per_table"`
+	Statements    []*Statement   `json:"statements"`
+	Unfilled      []Unfilled     `json:"unfilled"`
+	Findings      []lint.Finding `json:"findings"`
+	// Sources holds the text of the traced files, for reports that quote them.
+	Sources map[string]*sqlfile.File `json:"-"`
+}
+
+// Statement is one traced statement and what PostgreSQL did running it.
+type Statement struct {
+	File       string  `json:"file"`
+	Line       int     `json:"line"`
+	EndLine    int     `json:"end_line"`
+	SQL        string  `json:"sql"`
+	DurationMS float64 `json:"duration_ms"`
+	// Locks are the locks it took on relations that existed before it, in
+	// pg_locks' mode names; locks its transaction already held are not
+	// taken again and do not show.
+	Locks []Lock `json:"locks"`
+	// Rewritten are the tables and indexes given new storage.
+	Rewritten []string `json:"rewritten"`
+	Error     *Error   `json:"error"`
+	Created   []string `json:"created,omitempty"`
+	Changed   []string `json:"changed,omitempty"`
+	Dropped   []string `json:"dropped,omitempty"`
+	// InTransaction says whether it ran in a transaction block (its locks
+	// are then held until the block ends).
+	InTransaction bool `json:"in_transaction"`
+	// Sampled says its locks were sampled from a second connection while
+	// it ran, because it cannot run in a transaction block: a lock held
+	// only between two samples can be missed.
+	Sampled bool `json:"sampled,omitempty"`
+
+	// Predicted are the locks the static model (locks.Of) predicts.
+	Predicted []locks.Lock `json:"-"`
+	// Static are the lint findings on the statement's lines.
+	Static []lint.Finding `json:"-"`
+	// RowsOf holds the rows of each table it locked or rewrote, by name.
+	RowsOf map[string]int64 `json:"-"`
+	// TableOf maps each index it locked or rewrote to its table.
+	TableOf map[string]string `json:"-"`
+
+	start, end int // byte offsets of the statement in its file
+}
+
+// Lock is a lock a statement took on a relation.
+type Lock struct {
+	Relation string `json:"relation"` // schema-qualified and unquoted, as PostgreSQL prints it
+	Mode     string `json:"mode"`     // as pg_locks.mode, e.g. AccessExclusiveLock
+}
+
+// Error is the error PostgreSQL returned for a statement.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Detail  string `json:"detail,omitempty"`
+	Hint    string `json:"hint,omitempty"`
+	Line    int    `json:"line,omitempty"` // where in the file the server placed the error
+	Column  int    `json:"column,omitempty"`
+}
+
+// Run traces the migrations the user named in set (migrations.Migration.Lint)
+// on the shadow database, after replaying the earlier ones.
+func Run(ctx context.Context, sets []*migrations.Set, opts Options) (*Result, error) {
+	if len(sets) != 1 {
+		return nil, fmt.Errorf("trace takes one migrations directory at a time, got %d", len(sets))
+	}
+	if opts.Rows <= 0 {
+		opts.Rows = DefaultRows
+	}
+	if opts.MaxLock <= 0 {
+		opts.MaxLock = DefaultMaxLock
+	}
+	if opts.Config == nil {
+		opts.Config = lint.DefaultConfig()
+	}
+	static, err := lint.Run(sets, opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newTracer(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	if err := t.runSet(ctx, sets[0]); err != nil {
+		return nil, err
+	}
+	t.res.Findings = findings(t.res, static.Findings, opts)
+	return t.res, nil
+}
+
+// tracer holds the shadow database's connections: conn runs the
+// migrations, monitor samples locks while conn is busy.
+type tracer struct {
+	opts          Options
+	conn, monitor *pgx.Conn
+	fill          *filler
+	res           *Result
+	runner        runner
+}
+
+func newTracer(ctx context.Context, opts Options) (*tracer, error) {
+	conn, err := pgx.Connect(ctx, opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
+	}
+	monitor, err := pgx.Connect(ctx, opts.URL)
+	if err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
+	}
+	t := &tracer{opts: opts, conn: conn, monitor: monitor, runner: runnerOf(opts.Config),
+		fill: &filler{conn: conn, rows: opts.Rows, counts: map[int64]int64{}, idents: map[int64]string{}}}
+	t.res = &Result{Version: 1, Runner: t.runner.name, RowsPerTable: opts.Rows, Statements: []*Statement{},
+		Unfilled: []Unfilled{}, Sources: map[string]*sqlfile.File{}}
+	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&t.res.ServerVersion); err != nil {
+		t.close()
+		return nil, err
+	}
+	t.res.ServerVersion = strings.Fields(t.res.ServerVersion)[0] // "15.4 (Debian 15.4-1)" is 15.4
+	return t, nil
+}
+
+func (t *tracer) close() {
+	ctx := context.Background()
+	t.conn.Close(ctx)
+	t.monitor.Close(ctx)
+}
+
+// runSet replays the set's earlier migrations, fills the tables, and traces
+// the named ones. Naming only some migrations means they are pending: as in
+// lint, the tables one of them creates are still empty for the next. A
+// whole history is traced as deployed migration by migration, each on
+// tables filled before it.
+func (t *tracer) runSet(ctx context.Context, s *migrations.Set) error {
+	cat := catalog.New()
+	named, traced := 0, 0
+	for _, m := range s.Migrations {
+		if m.Lint {
+			named++
+		}
+	}
+	whole := named == len(s.Migrations)
+	for i, m := range s.Migrations {
+		f, err := readFile(m.Path)
+		if err != nil {
+			return err
+		}
+		cat.BeginFile(i + 1)
+		if !m.Lint {
+			if err := t.replay(ctx, f); err != nil {
+				return err
+			}
+			applyAll(cat, f)
+			continue
+		}
+		if traced == 0 || whole {
+			if err := t.fillTables(ctx); err != nil {
+				return err
+			}
+		}
+		traced++
+		t.res.Sources[f.Path] = f
+		ok, err := t.traceFile(ctx, f, cat)
+		if err != nil || !ok {
+			return err // a failed migration stops the history, as on a real deploy
+		}
+	}
+	return nil
+}
+
+func readFile(path string) (*sqlfile.File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return sqlfile.Parse(path, data)
+}
+
+// replay runs an earlier migration as one query, as Prisma 5 and 6 send a
+// migration.sql. TODO(execution): run it the way the configured runner
+// does once the execution package models each runner.
+func (t *tracer) replay(ctx context.Context, f *sqlfile.File) error {
+	if _, err := t.conn.PgConn().Exec(ctx, f.Src).ReadAll(); err != nil {
+		return fmt.Errorf("%s: replaying an earlier migration on the shadow database failed: %s", placeError(f, 0, err), oneLine(err))
+	}
+	return nil
+}
+
+// fillTables fills the empty tables in one transaction, then analyzes them
+// so the planner sees their rows, as it would in production.
+func (t *tracer) fillTables(ctx context.Context) error {
+	if _, err := t.conn.Exec(ctx, "BEGIN"); err != nil {
+		return err
+	}
+	unfilled, err := t.fill.fill(ctx)
+	if err != nil {
+		t.conn.Exec(ctx, "ROLLBACK")
+		return fmt.Errorf("filling the shadow database: %v", err)
+	}
+	if _, err := t.conn.Exec(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	t.res.Unfilled = append(t.res.Unfilled, unfilled...)
+	_, err = t.conn.Exec(ctx, "ANALYZE")
+	return err
+}
+
+// placeError returns file:line for an error of SQL sent from byte base of
+// f, when the server gave the error's position.
+func placeError(f *sqlfile.File, base int, err error) string {
+	if line, _ := errorPos(f, base, err); line > 0 {
+		return fmt.Sprintf("%s:%d", f.Path, line)
+	}
+	return f.Path
+}
+
+// errorPos is where in f the server placed an error of SQL sent from byte
+// base, or 0, 0.
+func errorPos(f *sqlfile.File, base int, err error) (line, col int) {
+	p := pgPosition(err)
+	if p <= 0 {
+		return 0, 0
+	}
+	pos := f.Position(f.CharOffset(base, p-1))
+	return pos.Line, pos.Col
+}
+
+func applyAll(cat *catalog.Catalog, f *sqlfile.File) {
+	for _, s := range f.Stmts {
+		applyOne(cat, s)
+	}
+}
+
+// applyOne replays a statement into the static model's catalog; a bug in
+// the catalog must not stop the trace, which reads the real database.
+func applyOne(cat *catalog.Catalog, s *sqlfile.Stmt) {
+	defer func() { _ = recover() }()
+	cat.Apply(s.Node)
+}
