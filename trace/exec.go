@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
@@ -178,15 +179,20 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 		}
 	default:
 		st.Sampled = true
-		smp = startSampler(ctx, t.monitor, pid)
+		smp = startSampler(ctx, t.monitor, t.block(ctx, st.Predicted), pid)
 	}
 	start := time.Now()
 	stmtErr = t.exec(ctx, st.SQL)
-	st.DurationMS = ms(time.Since(start))
+	end := time.Now()
+	st.DurationMS = ms(end.Sub(start))
 	var took map[heldLock]bool
 	if smp != nil {
-		if took, err = smp.finish(); err != nil {
+		var released time.Time
+		if took, released, err = smp.finish(ctx); err != nil {
 			return nil, fmt.Errorf("sampling pg_locks: %v", err)
+		}
+		if released.After(start) && released.Before(end) {
+			st.DurationMS = ms(end.Sub(released)) // the wait for the blocker is not the statement's
 		}
 	}
 	if stmtErr != nil {
@@ -213,6 +219,25 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	}
 	t.record(st, before, after, took)
 	return nil, nil
+}
+
+// block opens a transaction on the blocker connection holding ROW EXCLUSIVE
+// on the tables of predicted, and returns it; nil when there is none.
+func (t *tracer) block(ctx context.Context, predicted []locks.Lock) *pgx.Conn {
+	tables := locks.Tables(predicted)
+	if len(tables) == 0 {
+		return nil
+	}
+	if _, err := t.blocker.Exec(ctx, "BEGIN"); err != nil {
+		return nil
+	}
+	for _, n := range tables {
+		if _, err := t.blocker.Exec(ctx, "LOCK TABLE "+n.String()+" IN ROW EXCLUSIVE MODE"); err != nil {
+			t.blocker.Exec(ctx, "ROLLBACK") // a table the model expects but the database lacks: sample unblocked
+			return nil
+		}
+	}
+	return t.blocker
 }
 
 // record fills in a statement's locks, rewrites and changes.

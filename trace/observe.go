@@ -115,8 +115,10 @@ type heldLock struct {
 	mode string // pg_locks.mode, e.g. AccessExclusiveLock
 }
 
+// locksQuery reads the relation locks a backend holds or waits for (the
+// mode it waits for is one it is about to hold).
 const locksQuery = `SELECT relation::int8, mode FROM pg_locks
-	WHERE pid = $1 AND locktype = 'relation' AND granted
+	WHERE pid = $1 AND locktype = 'relation'
 	AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`
 
 // locksOf reads the relation locks backend pid holds.
@@ -134,20 +136,31 @@ func locksOf(ctx context.Context, conn *pgx.Conn, pid uint32) (map[heldLock]bool
 // sampler polls, from a second connection, the locks a backend holds while
 // it runs a statement that cannot run in a transaction block, whose locks
 // are gone once it returns.
+//
+// Such statements are often over before a poll can see them, so a third
+// connection (the blocker) first holds ROW EXCLUSIVE, as any writer does,
+// on the tables the statement is expected to lock: the statement then
+// waits, either for a conflicting mode or, as concurrent index builds and
+// drops do, for the writers of the table, and its locks stay visible until
+// the sampler has seen them and releases the blocker.
 type sampler struct {
-	stop chan struct{}
-	done sync.WaitGroup
-	seen map[heldLock]bool
-	err  error
+	stop     chan struct{}
+	done     sync.WaitGroup
+	seen     map[heldLock]bool
+	err      error
+	blocker  *pgx.Conn // nil when nothing is blocked
+	released time.Time
 }
 
-// sampleInterval is the pause between two polls of pg_locks: short enough
-// to see the locks of a build over the default rows, long enough not to
-// starve the statement on a small machine.
-const sampleInterval = time.Millisecond
+// maxBlock bounds how long the blocker holds the statement when the
+// sampler sees no lock, e.g. a statement that waits for nothing.
+const maxBlock = 200 * time.Millisecond
 
-func startSampler(ctx context.Context, monitor *pgx.Conn, pid uint32) *sampler {
-	s := &sampler{stop: make(chan struct{}), seen: map[heldLock]bool{}}
+// startSampler starts polling; blocker, when not nil, is in a transaction
+// holding locks the statement waits for.
+func startSampler(ctx context.Context, monitor, blocker *pgx.Conn, pid uint32) *sampler {
+	s := &sampler{stop: make(chan struct{}), seen: map[heldLock]bool{}, blocker: blocker}
+	start := time.Now()
 	s.done.Add(1)
 	go func() {
 		defer s.done.Done()
@@ -155,24 +168,41 @@ func startSampler(ctx context.Context, monitor *pgx.Conn, pid uint32) *sampler {
 			got, err := locksOf(ctx, monitor, pid)
 			if err != nil {
 				s.err = err
+				s.release(ctx)
 				return
 			}
 			for l := range got {
 				s.seen[l] = true
 			}
+			if len(s.seen) > 0 || time.Since(start) > maxBlock {
+				s.release(ctx)
+			}
 			select {
 			case <-s.stop:
 				return
-			case <-time.After(sampleInterval):
+			default: // poll again at once: each poll is a round trip already
 			}
 		}
 	}()
 	return s
 }
 
-// finish stops the sampler and returns every lock it saw.
-func (s *sampler) finish() (map[heldLock]bool, error) {
+// release ends the blocker's transaction, once.
+func (s *sampler) release(ctx context.Context) {
+	if s.blocker == nil {
+		return
+	}
+	if _, err := s.blocker.Exec(ctx, "ROLLBACK"); err != nil && s.err == nil {
+		s.err = err
+	}
+	s.blocker, s.released = nil, time.Now()
+}
+
+// finish stops the sampler and returns every lock it saw, and when the
+// blocker was released (zero if it never held anything).
+func (s *sampler) finish(ctx context.Context) (map[heldLock]bool, time.Time, error) {
 	close(s.stop)
 	s.done.Wait()
-	return s.seen, s.err
+	s.release(ctx)
+	return s.seen, s.released, s.err
 }

@@ -146,10 +146,11 @@ func Run(ctx context.Context, sets []*migrations.Set, opts Options) (*Result, er
 }
 
 // tracer holds the shadow database's connections: conn runs the
-// migrations, monitor samples locks while conn is busy.
+// migrations, monitor samples locks while conn is busy, blocker holds a
+// statement that cannot run in a transaction until its locks are seen.
 type tracer struct {
 	opts          Options
-	conn, monitor *pgx.Conn
+	conn, monitor, blocker *pgx.Conn
 	fill          *filler
 	res           *Result
 	runner        runner
@@ -165,7 +166,13 @@ func newTracer(ctx context.Context, opts Options) (*tracer, error) {
 		conn.Close(ctx)
 		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
 	}
-	t := &tracer{opts: opts, conn: conn, monitor: monitor, runner: runnerOf(opts.Config),
+	blocker, err := pgx.Connect(ctx, opts.URL)
+	if err != nil {
+		conn.Close(ctx)
+		monitor.Close(ctx)
+		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
+	}
+	t := &tracer{opts: opts, conn: conn, monitor: monitor, blocker: blocker, runner: runnerOf(opts.Config),
 		fill: &filler{conn: conn, rows: opts.Rows, counts: map[int64]int64{}, idents: map[int64]string{}}}
 	t.res = &Result{Version: 1, Runner: t.runner.name, RowsPerTable: opts.Rows, Statements: []*Statement{},
 		Unfilled: []Unfilled{}, Sources: map[string]*sqlfile.File{}}
@@ -181,6 +188,7 @@ func (t *tracer) close() {
 	ctx := context.Background()
 	t.conn.Close(ctx)
 	t.monitor.Close(ctx)
+	t.blocker.Close(ctx)
 }
 
 // runSet replays the set's earlier migrations, fills the tables, and traces
