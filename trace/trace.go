@@ -149,11 +149,11 @@ func Run(ctx context.Context, sets []*migrations.Set, opts Options) (*Result, er
 // migrations, monitor samples locks while conn is busy, blocker holds a
 // statement that cannot run in a transaction until its locks are seen.
 type tracer struct {
-	opts          Options
+	opts                   Options
 	conn, monitor, blocker *pgx.Conn
-	fill          *filler
-	res           *Result
-	runner        runner
+	fill                   *filler
+	res                    *Result
+	runner                 runner
 }
 
 func newTracer(ctx context.Context, opts Options) (*tracer, error) {
