@@ -130,7 +130,7 @@ func (t *tracer) traceWhole(ctx context.Context, f *sqlfile.File) (bool, error) 
 func (t *tracer) newStatement(f *sqlfile.File, start, end int) *Statement {
 	st := &Statement{File: f.Path, Line: f.Position(start).Line, EndLine: f.Position(max(end-1, start)).Line,
 		SQL: f.Src[start:end], Locks: []Lock{}, Rewritten: []string{}, RowsOf: map[string]int64{}, TableOf: map[string]string{},
-		start: start, end: end}
+		RowsRead: map[string]int64{}, start: start, end: end}
 	t.res.Statements = append(t.res.Statements, st)
 	return st
 }
@@ -170,12 +170,16 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	pid := t.conn.PgConn().PID()
 	st.InTransaction = !t.idle()
 	var held map[heldLock]bool
+	var readBefore map[int64]int64
 	var smp *sampler
 	switch {
 	case control:
 	case st.InTransaction:
 		if held, err = locksOf(ctx, t.conn, pid); err != nil {
 			return nil, fmt.Errorf("reading pg_locks: %v", err)
+		}
+		if readBefore, err = readsOf(ctx, t.conn); err != nil {
+			return nil, fmt.Errorf("reading pg_stat_xact_user_tables: %v", err)
 		}
 	default:
 		st.Sampled = true
@@ -207,6 +211,15 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 		for l := range now {
 			if !held[l] {
 				took[l] = true
+			}
+		}
+		readAfter, err := readsOf(ctx, t.conn)
+		if err != nil {
+			return nil, fmt.Errorf("reading pg_stat_xact_user_tables: %v", err)
+		}
+		for oid, n := range readAfter {
+			if d := n - readBefore[oid]; d > 0 && before[key{"rel", oid}].name != "" {
+				st.RowsRead[before[key{"rel", oid}].name] = d
 			}
 		}
 	}

@@ -87,13 +87,19 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 }
 
 // observed says what a statement did that production would feel, and the
-// finding it makes, or "".
+// finding it makes, or "". A blocking lock counts when the statement read
+// the locked table's rows under it (a scan, validation or build, whose time
+// grows with the table), or held it longer than maxLock.
 func observed(st *Statement, maxLock time.Duration) (string, string) {
-	took := time.Duration(st.DurationMS * float64(time.Millisecond))
-	table, mode, rows := strongestOnFilled(st)
-	lock := ""
-	if mode.Blocks().Reads || mode.Blocks().Writes {
-		lock = fmt.Sprintf("%s on %s (%s rows) held %s, which %s", mode, table, thousands(rows), duration(took),
+	took := msDuration(st.DurationMS)
+	table, name, mode, rows := strongestOnFilled(st)
+	lock, scanned := "", false
+	if e := mode.Blocks(); e.Reads || e.Writes {
+		read := ""
+		if n := st.RowsRead[table]; n > 0 {
+			read, scanned = fmt.Sprintf(" while it read %s rows", thousands(n)), true
+		}
+		lock = fmt.Sprintf("%s on %s (%s rows) held %s%s, which %s", mode, name, thousands(rows), duration(took), read,
 			mode.Blocks().On("it"))
 	}
 	if rw := rewrites(st); rw != "" {
@@ -102,15 +108,16 @@ func observed(st *Statement, maxLock time.Duration) (string, string) {
 		}
 		return rw, RuleRewrite
 	}
-	if lock != "" && took > maxLock {
+	if lock != "" && (scanned || took > maxLock) {
 		return lock, RuleLongLock
 	}
 	return "", ""
 }
 
 // strongestOnFilled returns the strongest lock the statement took on a
-// table with rows (a lock on an index counting for its table).
-func strongestOnFilled(st *Statement) (string, locks.Mode, int64) {
+// table with rows (a lock on an index counting for its table): the table,
+// its name as SQL writes it, the mode and the table's rows.
+func strongestOnFilled(st *Statement) (string, string, locks.Mode, int64) {
 	var table string
 	var best locks.Mode
 	for _, l := range st.Locks {
@@ -122,7 +129,7 @@ func strongestOnFilled(st *Statement) (string, locks.Mode, int64) {
 			table, best = t, m
 		}
 	}
-	return quoted(table), best, st.RowsOf[table]
+	return table, quoted(table), best, st.RowsOf[table]
 }
 
 // rewrites describes the rewrites of tables with rows, e.g. `rewrote
@@ -229,6 +236,8 @@ func duration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
+
+func msDuration(ms float64) time.Duration { return time.Duration(ms * float64(time.Millisecond)) }
 
 // thousands writes n with thousands separators: 10,000.
 func thousands(n int64) string {

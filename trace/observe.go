@@ -206,3 +206,19 @@ func (s *sampler) finish(ctx context.Context) (map[heldLock]bool, time.Time, err
 	s.release(ctx)
 	return s.seen, s.released, s.err
 }
+
+// readsQuery reads how many rows the current transaction has read from each
+// table, by sequential and index scans: a statement that validated,
+// scanned or built over a table's rows shows there, however fast it was.
+const readsQuery = `SELECT relid::int8, seq_tup_read + coalesce(idx_tup_fetch, 0) FROM pg_stat_xact_user_tables`
+
+func readsOf(ctx context.Context, conn *pgx.Conn) (map[int64]int64, error) {
+	rows, err := conn.Query(ctx, readsQuery, pgx.QueryExecModeSimpleProtocol)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{}
+	var oid, n int64
+	_, err = pgx.ForEachRow(rows, []any{&oid, &n}, func() error { out[oid] = n; return nil })
+	return out, err
+}
