@@ -51,6 +51,9 @@ type LintDir struct {
 	Dir    string
 	Result *lint.Result // nil when nothing was linted
 	Note   string       // why nothing was linted, or what was linted
+	// Observed is the Markdown section of a trace of its migrations
+	// ("Observed on PostgreSQL ..."), or "".
+	Observed string
 }
 
 // DeployRun is a deploy of one migrations directory.
@@ -154,6 +157,13 @@ func totals(dirs []LintDir) string {
 }
 
 func lintSection(w *mdWriter, r *MarkdownReport, d LintDir) {
+	lintFindings(w, r, d)
+	if d.Observed != "" {
+		w.add("\n" + d.Observed)
+	}
+}
+
+func lintFindings(w *mdWriter, r *MarkdownReport, d LintDir) {
 	w.add(fmt.Sprintf("\n### Lint: `%s`\n", d.Dir))
 	if d.Note != "" {
 		w.add("\n" + inline(d.Note) + "\n")

@@ -202,6 +202,11 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	if stmtErr != nil {
 		return stmtErr, nil
 	}
+	for l := range held {
+		if o, ok := before[key{"rel", l.oid}]; ok {
+			st.HeldBefore = append(st.HeldBefore, Lock{Relation: o.name, Mode: l.mode})
+		}
+	}
 	if held != nil && !t.idle() {
 		now, err := locksOf(ctx, t.conn, pid)
 		if err != nil {

@@ -63,6 +63,9 @@ func (f *filler) fill(ctx context.Context) ([]Unfilled, error) {
 	}
 	var todo []*table
 	for _, t := range tables {
+		if _, known := f.counts[t.oid]; known {
+			continue // filled or counted before an earlier migration
+		}
 		var n int64
 		if err := f.conn.QueryRow(ctx, "SELECT count(*) FROM "+t.ident).Scan(&n); err != nil {
 			return nil, fmt.Errorf("counting the rows of %s: %v", t.name, err)
@@ -333,7 +336,8 @@ func scalarValue(typ, category string, typmod int32) (string, bool) {
 	case "money":
 		return "g::numeric", true
 	case "text", "varchar", "bpchar", "name", "citext":
-		return "'v' || g", true
+		// Digits: a later USING cast to a number, json or jsonb keeps working.
+		return "g::text", true
 	case "uuid":
 		return "md5(g::text)::uuid", true
 	case "bool":

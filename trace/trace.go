@@ -97,6 +97,9 @@ type Statement struct {
 	// only between two samples can be missed.
 	Sampled bool `json:"sampled,omitempty"`
 
+	// HeldBefore are the locks its transaction held before it: a lock the
+	// statement needs in a mode held already does not show in Locks.
+	HeldBefore []Lock `json:"-"`
 	// Predicted are the locks the static model (locks.Of) predicts.
 	Predicted []locks.Lock `json:"-"`
 	// Static are the lint findings on the statement's lines.

@@ -1,0 +1,197 @@
+package trace_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/internal/pgtest"
+	"github.com/migrate-guard/migrate-guard/locks"
+	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/trace"
+)
+
+// corpusRows is the rows per table of the corpus traces: lock modes and
+// rewrites do not depend on the count, only on there being rows.
+const corpusRows = 100
+
+// rewriteRules are the static rules whose finding predicts a table rewrite
+// (new storage for a table with rows).
+var rewriteRules = map[string]bool{
+	"adding-identity-column": true, "adding-serial-column": true, "adding-stored-generated-column": true,
+	"column-type-rewrite": true, "enum-value-removal": true, "set-logged-unlogged": true, "set-tablespace": true,
+	"vacuum-full-or-cluster": true, "volatile-default": true, "truncate-table": true,
+}
+
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir := "/work/shared/corpus"
+	if wd, err := os.Getwd(); err == nil {
+		if d := filepath.Join(wd, "..", "..", "shared", "corpus"); isDir(d) {
+			dir = d
+		}
+	}
+	if !isDir(dir) {
+		t.Skipf("!!! SKIPPING the trace corpus agreement test: %s is absent. Nothing was traced. !!!", dir)
+	}
+	return dir
+}
+
+func isDir(p string) bool { fi, err := os.Stat(p); return err == nil && fi.IsDir() }
+
+// TestCorpusAgreement traces the newest 50 migrations of each shared Prisma
+// history, as a pull request's pending migrations, and compares statement
+// by statement the static model's lock modes (locks.Of) and rewrites (the
+// rewrite rules' findings) with what PostgreSQL did. trace-unpredicted must
+// stay at zero: a blocking scan or rewrite no static rule flagged is a gap.
+func TestCorpusAgreement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("traces real histories: minutes")
+	}
+	corpus := corpusDir(t)
+	for _, c := range []struct {
+		name   string
+		newest int // 0: the whole history
+	}{
+		{"umami-software__umami", 50}, {"hoppscotch__hoppscotch", 50}, {"langfuse__langfuse", 50},
+		{"triggerdotdev__trigger.dev", 50}, {"langfuse__langfuse", 0},
+	} {
+		name := c.name
+		if c.newest == 0 {
+			name += "/whole"
+		}
+		t.Run(name, func(t *testing.T) {
+			sets := newest(t, filepath.Join(corpus, c.name), c.newest)
+			res, err := trace.Run(context.Background(), sets, trace.Options{URL: pgtest.NewDatabase(t), Rows: corpusRows})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := agreement(t, res)
+			t.Logf("%d statements traced; locks agree on %d (%.1f%%; %d exactly, the others covered by a lock their transaction held), "+
+				"rewrites on %d; %d unfilled tables", a.statements, a.locksAgree, pct(a.locksAgree, a.statements), a.locksExact,
+				a.rewritesAgree, len(res.Unfilled))
+			for _, u := range res.Unfilled {
+				t.Logf("left empty: %s: %s", u.Table, u.Reason)
+			}
+			for _, f := range res.Findings {
+				if f.Rule == trace.RuleUnpredicted || f.Rule == trace.RuleFailed {
+					t.Errorf("%s:%d: %s: %s", f.File, f.Line, f.Rule, f.Message)
+				}
+			}
+		})
+	}
+}
+
+// newest returns the set of dir with its newest n migrations named, or
+// all of them for n == 0.
+func newest(t *testing.T, dir string, n int) []*migrations.Set {
+	t.Helper()
+	sets, err := migrations.Discover([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		return sets
+	}
+	ms := sets[0].Migrations
+	var paths []string
+	for _, m := range ms[max(0, len(ms)-n):] {
+		paths = append(paths, m.Path)
+	}
+	if sets, err = migrations.Discover(paths); err != nil {
+		t.Fatal(err)
+	}
+	return sets
+}
+
+type agreed struct{ statements, locksExact, locksAgree, rewritesAgree int }
+
+// agreement compares each statement's observed locks and rewrites with the
+// static model's, logging every disagreement.
+func agreement(t *testing.T, res *trace.Result) agreed {
+	var a agreed
+	for _, st := range res.Statements {
+		if st.Error != nil {
+			continue
+		}
+		a.statements++
+		static := map[string]locks.Mode{}
+		for _, l := range st.Predicted {
+			rel := l.Table.Schema + "." + l.Table.Name
+			if l.Table.Schema == "" {
+				rel = "public." + l.Table.Name
+			}
+			static[rel] = max(static[rel], l.Mode)
+		}
+		observed := tableModes(st, st.Locks)
+		held := tableModes(st, st.HeldBefore)
+		// In a transaction block a statement whose table is locked already
+		// (by an earlier statement, in a stronger mode) shows only the modes
+		// it newly takes: that agrees when the held lock covers the
+		// prediction and nothing stronger than predicted was taken.
+		exact, ok := true, true
+		for rel, m := range static {
+			if observed[rel] != m {
+				exact = false
+			}
+			if observed[rel] > m || max(observed[rel], held[rel]) < m {
+				ok = false
+			}
+		}
+		for rel := range observed {
+			if _, predicted := static[rel]; !predicted && st.RowsOf[rel] > 0 {
+				exact, ok = false, false
+			}
+		}
+		if exact {
+			a.locksExact++
+		}
+		if ok {
+			a.locksAgree++
+		} else {
+			t.Logf("lock disagreement %s:%d: static %v, observed %v (held before %v): %.120s", st.File, st.Line, static, observed, held, st.SQL)
+		}
+		predicted := false
+		for _, f := range st.Static {
+			predicted = predicted || rewriteRules[f.Rule]
+		}
+		rewrote := false
+		for _, r := range st.Rewritten {
+			if _, isIndex := st.TableOf[r]; !isIndex && st.RowsOf[r] > 0 {
+				rewrote = true
+			}
+		}
+		if predicted == rewrote {
+			a.rewritesAgree++
+		} else {
+			t.Logf("rewrite disagreement %s:%d: predicted %v, observed %v %v: %.120s", st.File, st.Line, predicted, rewrote, st.Rewritten, st.SQL)
+		}
+	}
+	return a
+}
+
+// tableModes is the strongest mode on each table, an index's lock counting
+// for its table.
+func tableModes(st *trace.Statement, ls []trace.Lock) map[string]locks.Mode {
+	out := map[string]locks.Mode{}
+	for _, l := range ls {
+		rel := l.Relation
+		if tbl, ok := st.TableOf[rel]; ok {
+			rel = tbl
+		}
+		for m := locks.AccessShare; m <= locks.AccessExclusive; m++ {
+			if m.PGName() == l.Mode {
+				out[rel] = max(out[rel], m)
+			}
+		}
+	}
+	return out
+}
+
+func pct(n, d int) float64 {
+	if d == 0 {
+		return 100
+	}
+	return 100 * float64(n) / float64(d)
+}
