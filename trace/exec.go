@@ -82,7 +82,7 @@ func (t *tracer) traceFile(ctx context.Context, f *sqlfile.File, cat *catalog.Ca
 			}
 			own = false
 		}
-		_, control := analysis.TxKind(s.Node)
+		control := isControl(s)
 		nonTx := analysis.NonTransactional(s.Node, t.opts.Config.PGVersion) != ""
 		wrap := false
 		if !control && t.idle() && (tx.InTx || !nonTx) {
@@ -163,6 +163,13 @@ func (t *tracer) exec(ctx context.Context, sql string) error {
 // schema changes. In a transaction block its locks are those pg_locks shows
 // after it and not before; outside one they are sampled while it runs.
 func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmtErr, err error) {
+	if control { // nothing may run before it in its transaction, not even a look at the schema
+		start := time.Now()
+		stmtErr = t.exec(ctx, st.SQL)
+		st.DurationMS = ms(time.Since(start))
+		st.InTransaction = !t.idle()
+		return stmtErr, nil
+	}
 	before, err := takeSnapshot(ctx, t.conn)
 	if err != nil {
 		return nil, fmt.Errorf("reading the shadow database's schema: %v", err)
@@ -173,7 +180,6 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	var readBefore map[int64]int64
 	var smp *sampler
 	switch {
-	case control:
 	case st.InTransaction:
 		if held, err = locksOf(ctx, t.conn, pid); err != nil {
 			return nil, fmt.Errorf("reading pg_locks: %v", err)
@@ -228,15 +234,22 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 			}
 		}
 	}
-	if t.conn.PgConn().TxStatus() == 'E' { // a control statement left the block failed
-		return nil, nil
-	}
 	after, err := takeSnapshot(ctx, t.conn)
 	if err != nil {
 		return nil, fmt.Errorf("reading the shadow database's schema: %v", err)
 	}
 	t.record(st, before, after, took)
 	return nil, nil
+}
+
+// isControl reports a statement that manages the transaction itself
+// (BEGIN, COMMIT, SET TRANSACTION ...): it runs as written, unobserved.
+func isControl(s *sqlfile.Stmt) bool {
+	if _, ok := analysis.TxKind(s.Node); ok {
+		return true
+	}
+	v := s.Node.GetVariableSetStmt()
+	return v != nil && (v.Name == "TRANSACTION" || v.Name == "SESSION CHARACTERISTICS")
 }
 
 // block opens a transaction on the blocker connection holding ROW EXCLUSIVE
@@ -266,7 +279,12 @@ func (t *tracer) record(st *Statement, before, after snapshot, took map[heldLock
 			continue // created by the statement itself
 		}
 		st.Locks = append(st.Locks, Lock{Relation: o.name, Mode: l.mode})
-		t.noteRelation(st, before, l.oid)
+		if _, kept := after[key{"rel", l.oid}]; kept || o.table == 0 {
+			t.noteRelation(st, before, l.oid)
+		}
+		// An index the statement dropped is locked when no query can use it
+		// any more (DROP INDEX CONCURRENTLY's last step): its lock says
+		// nothing about the table's queries, so it is not the table's.
 	}
 	sort.Slice(st.Locks, func(i, j int) bool {
 		a, b := st.Locks[i], st.Locks[j]
