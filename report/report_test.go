@@ -138,7 +138,7 @@ func TestJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("not one JSON object: %v\n%s", err, b.String())
 	}
-	if got := keys(doc); !reflect.DeepEqual(got, []string{"files", "findings", "version"}) {
+	if got := keys(doc); !reflect.DeepEqual(got, []string{"files", "findings", "runner", "version"}) {
 		t.Fatalf("top-level keys %v", got)
 	}
 	var version, files int
@@ -193,7 +193,7 @@ func TestJSONEmpty(t *testing.T) {
 		if err := json.Compact(&compact, b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
-		if got := compact.String(); got != `{"version":1,"files":2,"findings":[]}` {
+		if got := compact.String(); got != `{"version":1,"files":2,"runner":"","findings":[]}` {
 			t.Errorf("empty report %s", got)
 		}
 		if !strings.HasSuffix(b.String(), "}\n") {

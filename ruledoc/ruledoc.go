@@ -10,6 +10,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/rules"
 )
 
 // Sections are the headings every page has, in order.
@@ -58,6 +59,11 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 func Example(id, sql string) ([]lint.Finding, error) {
 	cfg := lint.DefaultConfig()
 	cfg.Rules[id] = analysis.Notice
+	if r := rules.ByID(id); r != nil && r.ExampleRunner != "" {
+		if err := cfg.SetDeployedBy(r.ExampleRunner, "the rule's example"); err != nil {
+			return nil, err
+		}
+	}
 	res, err := lint.RunText([]lint.Text{{Path: "history.sql", SQL: []byte(History)}}, lint.Text{Path: "migration.sql", SQL: []byte(sql)}, cfg)
 	if err != nil {
 		return nil, err

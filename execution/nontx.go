@@ -1,4 +1,4 @@
-package analysis
+package execution
 
 import pg "github.com/pganalyze/pg_query_go/v6"
 
