@@ -16,6 +16,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		"; without either, a throwaway cluster from the installed server binaries)")
 	rows := fs.Int("rows", trace.DefaultRows, "synthetic rows per table")
 	maxLockMS := fs.Int("max-lock-ms", int(trace.DefaultMaxLock/time.Millisecond), "longest a lock blocking reads or writes may be held on a table with rows, in milliseconds")
+	keepGoing := fs.Bool("keep-going", false, "after a migration fails, empty the tables, replay it and trace the later ones too")
 	format := fs.String("format", "text", "output format: text or json")
 	configPath := fs.String("config", "", "configuration file (default: migrate-guard.toml found from the current directory upward)")
 	pgVersion := fs.Int("pg-version", 0, "target PostgreSQL major version, for the static rules (default 15)")
@@ -65,7 +66,8 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
 		return ExitUsage
 	}
-	res, err := trace.Run(ctx, sets, trace.Options{URL: db.URL(), Rows: *rows, MaxLock: time.Duration(*maxLockMS) * time.Millisecond, Config: cfg})
+	res, err := trace.Run(ctx, sets, trace.Options{URL: db.URL(), Rows: *rows, MaxLock: time.Duration(*maxLockMS) * time.Millisecond,
+		Config: cfg, KeepGoing: *keepGoing})
 	if cerr := db.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

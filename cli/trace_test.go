@@ -81,7 +81,7 @@ func TestTraceJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d; stderr: %s", code, stderr)
 	}
-	for _, field := range []string{`"version": 1`, `"runner": "migrate-guard"`, `"server_version": "`, `"rows_per_table": 10`,
+	for _, field := range []string{`"version": 1`, `"runner": "unset"`, `"server_version": "`, `"rows_per_table": 10`,
 		`"statements": [`, `"file": "` + first + `"`, `"line": 1`, `"end_line": 1`, `"duration_ms": `, `"locks": []`,
 		`"rewritten": []`, `"error": null`, `"findings": []`} {
 		if !strings.Contains(stdout, field) {

@@ -72,8 +72,15 @@ func TestCorpusAgreement(t *testing.T) {
 			}
 			a := agreement(t, res)
 			t.Logf("%d statements traced; locks agree on %d (%.1f%%; %d exactly, the others covered by a lock their transaction held), "+
-				"rewrites on %d; %d unfilled tables", a.statements, a.locksAgree, pct(a.locksAgree, a.statements), a.locksExact,
+				"%d differ for an explained reason, %d unexplained; rewrites agree on %d; %d unfilled tables", a.statements, a.locksAgree,
+				pct(a.locksAgree, a.statements), a.locksExact, a.locksExplained, a.statements-a.locksAgree-a.locksExplained,
 				a.rewritesAgree, len(res.Unfilled))
+			if n := a.statements - a.locksAgree - a.locksExplained; n > 0 {
+				t.Errorf("%d statements whose observed locks the static model does not explain", n)
+			}
+			if a.rewritesAgree != a.statements {
+				t.Errorf("%d statements whose rewrite the static model got wrong", a.statements-a.rewritesAgree)
+			}
 			for _, u := range res.Unfilled {
 				t.Logf("left empty: %s: %s", u.Table, u.Reason)
 			}
@@ -116,7 +123,40 @@ func newest(t testing.TB, dir string, n int) []*migrations.Set {
 	return sets
 }
 
-type agreed struct{ statements, locksExact, locksAgree, rewritesAgree int }
+type agreed struct{ statements, locksExact, locksAgree, locksExplained, rewritesAgree int }
+
+// explained says why the static and observed locks of a statement may
+// differ without the static model being wrong about what blocks traffic,
+// or returns "":
+//   - a table predicted but not observed at all is a temporary table (the
+//     trace watches the persistent schemas only; no other session can wait
+//     for a temporary table);
+//   - a ROW SHARE observed on a table the model does not name is the
+//     SELECT ... FOR KEY SHARE of a foreign key's check on the referenced
+//     table (the model lists the tables a statement names), which blocks
+//     only EXCLUSIVE and ACCESS EXCLUSIVE.
+func explained(static, observed, held map[string]locks.Mode) string {
+	var why []string
+	for rel, m := range static {
+		switch {
+		case observed[rel] == m || observed[rel] <= m && max(observed[rel], held[rel]) >= m:
+		case observed[rel] == locks.None && held[rel] == locks.None:
+			why = append(why, "temporary table "+rel)
+		default:
+			return ""
+		}
+	}
+	for rel, m := range observed {
+		if _, ok := static[rel]; ok {
+			continue
+		}
+		if m != locks.RowShare && m != locks.AccessShare {
+			return ""
+		}
+		why = append(why, "foreign key check on "+rel)
+	}
+	return strings.Join(why, ", ")
+}
 
 // agreement compares each statement's observed locks and rewrites with the
 // static model's, logging every disagreement.
@@ -157,6 +197,13 @@ func agreement(t *testing.T, res *trace.Result) agreed {
 		}
 		if exact {
 			a.locksExact++
+		}
+		if !ok {
+			if why := explained(static, observed, held); why != "" {
+				a.locksExplained++
+				t.Logf("explained lock disagreement %s:%d (%s): static %v, observed %v", st.File, st.Line, why, static, observed)
+				continue
+			}
 		}
 		if ok {
 			a.locksAgree++

@@ -11,54 +11,24 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
-	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
-// runner is how the deploying tool runs a file: which statements share a
-// transaction block. TODO(execution): take the plans from the execution
-// package's runner models when it lands; these two are the runners deploy
-// and Prisma 5-6 implement today.
-type runner struct {
-	name string
-	plan func(f *sqlfile.File, pgVersion int) []analysis.Tx
+// plan is how the configured runner sends f: which statements share a
+// transaction block.
+func (t *tracer) plan(f *sqlfile.File) *execution.Plan {
+	return execution.Build(f, t.opts.Config.Runner, t.opts.Config.PGVersion)
 }
 
-// runnerOf picks the runner deployed-by names.
-func runnerOf(cfg *lint.Config) runner {
-	if cfg.DeployedBy == lint.DeployedByMigrateGuard {
-		return runner{"migrate-guard", migrateGuardPlan}
+// runnerName names the runner in the report.
+func runnerName(r execution.Runner) string {
+	if s := r.String(); s != "" {
+		return s
 	}
-	// Prisma 5 and 6 send the file as one query: one implicit transaction.
-	return runner{"prisma", func(f *sqlfile.File, _ int) []analysis.Tx { return analysis.Transactions(f) }}
-}
-
-// migrateGuardPlan is how `migrate-guard deploy` runs a file: in one
-// transaction, or statement by statement when one of them cannot run in a
-// transaction; a file with its own BEGIN/COMMIT runs as written.
-func migrateGuardPlan(f *sqlfile.File, pgVersion int) []analysis.Tx {
-	out := make([]analysis.Tx, len(f.Stmts))
-	for i, s := range f.Stmts {
-		if _, ok := analysis.TxKind(s.Node); ok {
-			return analysis.Transactions(f)
-		}
-		if analysis.NonTransactional(s.Node, pgVersion) != "" {
-			for j := range out {
-				out[j] = analysis.Tx{ID: j}
-			}
-			for _, s := range f.Stmts[i+1:] { // still honour BEGIN/COMMIT later in the file
-				if _, ok := analysis.TxKind(s.Node); ok {
-					return analysis.Transactions(f)
-				}
-			}
-			return out
-		}
-		out[i] = analysis.Tx{InTx: true}
-	}
-	return out
+	return "unset"
 }
 
 // traceFile runs a migration statement by statement as the runner would,
@@ -67,7 +37,7 @@ func (t *tracer) traceFile(ctx context.Context, f *sqlfile.File, cat *catalog.Ca
 	if len(f.Errors) > 0 {
 		return t.traceWhole(ctx, f)
 	}
-	plan := t.runner.plan(f, t.opts.Config.PGVersion)
+	plan := t.plan(f).Tx
 	own, ownID := false, 0 // a transaction block the tracer opened for the runner
 	for i, s := range f.Stmts {
 		st := t.newStatement(f, s.Start, s.End)
@@ -83,7 +53,7 @@ func (t *tracer) traceFile(ctx context.Context, f *sqlfile.File, cat *catalog.Ca
 			own = false
 		}
 		control := isControl(s)
-		nonTx := analysis.NonTransactional(s.Node, t.opts.Config.PGVersion) != ""
+		nonTx := execution.NonTransactional(s.Node, t.opts.Config.PGVersion) != ""
 		wrap := false
 		if !control && t.idle() && (tx.InTx || !nonTx) {
 			// A statement run on its own commits at once; a block around it
@@ -245,7 +215,7 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 // isControl reports a statement that manages the transaction itself
 // (BEGIN, COMMIT, SET TRANSACTION ...): it runs as written, unobserved.
 func isControl(s *sqlfile.Stmt) bool {
-	if _, ok := analysis.TxKind(s.Node); ok {
+	if _, ok := execution.TxKind(s.Node); ok {
 		return true
 	}
 	v := s.Node.GetVariableSetStmt()

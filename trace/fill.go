@@ -94,18 +94,22 @@ func (f *filler) fill(ctx context.Context) ([]Unfilled, error) {
 	return unfilled, nil
 }
 
-// pickReady returns the index of the first table whose required parents are
-// all done; in a cycle, the first table (its nullable keys stay NULL).
+// pickReady returns the index of the next table to fill: the first whose
+// parents are all done, else the first whose required parents (those of
+// NOT NULL foreign keys) are done, its nullable keys then staying NULL,
+// else, in a cycle of required keys, the first table.
 func pickReady(todo []*table, pending map[int64]bool) int {
-	for i, t := range todo {
-		ready := true
-		for _, k := range t.fks {
-			if pending[k.parent] && k.parent != t.oid {
-				ready = false
+	for _, requiredOnly := range []bool{false, true} {
+		for i, t := range todo {
+			ready := true
+			for _, k := range t.fks {
+				if pending[k.parent] && k.parent != t.oid && !(requiredOnly && t.nullable(k.cols)) {
+					ready = false
+				}
 			}
-		}
-		if ready {
-			return i
+			if ready {
+				return i
+			}
 		}
 	}
 	return 0

@@ -65,7 +65,7 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 				failedHelp(st.Error), fix))
 			continue
 		}
-		obs, rule := observed(st, opts.MaxLock)
+		obs, rule, certain := observed(st, opts.MaxLock)
 		if obs == "" {
 			continue
 		}
@@ -76,7 +76,7 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 				"split the change so that no lock blocking reads or writes is held while the table is scanned or rewritten."
 		}
 		out = append(out, finding(res, st, rule, analysis.Warning, obs+"."+by, help, fix))
-		if len(flagged) == 0 {
+		if len(flagged) == 0 && certain {
 			out = append(out, finding(res, st, RuleUnpredicted, analysis.Warning,
 				"no static rule predicted what the trace saw: "+obs+".",
 				"This is a gap in migrate-guard's static model: please report the statement. Until it is fixed, "+
@@ -86,11 +86,13 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 	return out
 }
 
-// observed says what a statement did that production would feel, and the
-// finding it makes, or "". A blocking lock counts when the statement read
-// the locked table's rows under it (a scan, validation or build, whose time
-// grows with the table), or held it longer than maxLock.
-func observed(st *Statement, maxLock time.Duration) (string, string) {
+// observed says what a statement did that production would feel, the
+// finding it makes, and whether the observation is certain: a rewrite, or
+// rows read under a blocking lock, which do not depend on the machine's
+// speed. A blocking lock counts when the statement read the locked table's
+// rows under it (a scan, validation or build, whose time grows with the
+// table), or held it longer than maxLock.
+func observed(st *Statement, maxLock time.Duration) (obs, rule string, certain bool) {
 	took := msDuration(st.DurationMS)
 	table, name, mode, rows := strongestOnFilled(st)
 	lock, scanned := "", false
@@ -104,14 +106,14 @@ func observed(st *Statement, maxLock time.Duration) (string, string) {
 	}
 	if rw := rewrites(st); rw != "" {
 		if lock != "" {
-			return rw + "; " + lock, RuleRewrite
+			return rw + "; " + lock, RuleRewrite, true
 		}
-		return rw, RuleRewrite
+		return rw, RuleRewrite, true
 	}
 	if lock != "" && (scanned || took > maxLock) {
-		return lock, RuleLongLock
+		return lock, RuleLongLock, scanned
 	}
-	return "", ""
+	return "", "", false
 }
 
 // strongestOnFilled returns the strongest lock the statement took on a
