@@ -277,6 +277,9 @@ func (f *filler) tables(ctx context.Context) ([]*table, error) {
 	}
 	for _, t := range out {
 		f.idents[t.oid] = t.ident
+		if _, known := f.counts[t.oid]; known {
+			continue // filled or counted before an earlier migration: fill skips it
+		}
 		if err := f.describe(ctx, t); err != nil {
 			return nil, fmt.Errorf("reading the columns of %s: %v", t.name, err)
 		}
