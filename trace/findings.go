@@ -196,34 +196,28 @@ func finding(res *Result, st *Statement, rule string, sev analysis.Severity, msg
 }
 
 // staticOn returns the static findings about a statement: those on its
-// lines, and the predictive ones elsewhere in its file that name a table it
-// locked, rewrote or failed on. Some rules flag a change where it starts:
-// enum-value-removal flags the CREATE TYPE of an enum swap, whose ALTER
-// COLUMN ... TYPE then rewrites the tables it names.
+// lines, and the predictive ones elsewhere in its file that name a table the
+// statement takes ACCESS EXCLUSIVE on. Some rules flag a change where it
+// starts: enum-value-removal flags the CREATE TYPE of an enum swap, whose
+// ALTER COLUMN ... TYPE then rewrites the tables it names.
 func staticOn(st *Statement, static []lint.Finding) []lint.Finding {
 	var out []lint.Finding
 	for _, f := range static {
 		if f.File != st.File {
 			continue
 		}
-		if f.Line >= st.Line && f.Line <= st.EndLine || predictive[f.Rule] && namesTable(f.Message, st) {
+		if f.Line >= st.Line && f.Line <= st.EndLine || predictive[f.Rule] && namesExclusive(f.Message, st) {
 			out = append(out, f)
 		}
 	}
 	return out
 }
 
-// namesTable reports whether msg names, as SQL quotes it, a table the
-// statement locked or rewrote, or (for one that failed before anything was
-// observed) one the static model expects it to lock.
-func namesTable(msg string, st *Statement) bool {
-	for t := range st.RowsOf {
-		if strings.Contains(msg, quoted(t)) {
-			return true
-		}
-	}
+// namesExclusive reports whether msg names, as SQL quotes it, a table the
+// static model expects the statement to lock in ACCESS EXCLUSIVE mode.
+func namesExclusive(msg string, st *Statement) bool {
 	for _, l := range st.Predicted {
-		if strings.Contains(msg, l.Table.String()) {
+		if l.Mode == locks.AccessExclusive && strings.Contains(msg, l.Table.String()) {
 			return true
 		}
 	}
