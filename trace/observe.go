@@ -153,8 +153,11 @@ type sampler struct {
 }
 
 // maxBlock bounds how long the blocker holds the statement when the
-// sampler sees no lock, e.g. a statement that waits for nothing.
-const maxBlock = 200 * time.Millisecond
+// sampler sees no lock. A statement that waits for the blocker shows a lock
+// (granted, or the one it waits for), so this is only a safety net; it must
+// be long, since on a loaded machine the statement may reach the server
+// well after the first polls.
+const maxBlock = 5 * time.Second
 
 // startSampler starts polling; blocker, when not nil, is in a transaction
 // holding locks the statement waits for.
