@@ -97,12 +97,12 @@ func loadConfig(path string) (*lint.Config, error) {
 func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []string) error {
 	if pgVersion != 0 {
 		if err := cfg.SetPGVersion(pgVersion); err != nil {
-			return fmt.Errorf("--pg-version: %v", err)
+			return fmt.Errorf("--pg-version: %w", err)
 		}
 	}
 	if failOn != "" {
 		if err := cfg.SetFailOn(failOn); err != nil {
-			return fmt.Errorf("--fail-on: %v", err)
+			return fmt.Errorf("--fail-on: %w", err)
 		}
 	}
 	for _, r := range ruleFlags {
@@ -111,7 +111,7 @@ func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []
 			return fmt.Errorf("--rule %q: want id=severity", r)
 		}
 		if err := cfg.SetRule(id, sev); err != nil {
-			return fmt.Errorf("--rule %s: %v", id, err)
+			return fmt.Errorf("--rule %s: %w", id, err)
 		}
 	}
 	return nil
@@ -122,12 +122,12 @@ func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []
 func applyTimeoutFlags(cfg *lint.Config, deployedBy, maxLockTimeout string) error {
 	if deployedBy != "" {
 		if err := cfg.SetDeployedBy(deployedBy, "--deployed-by"); err != nil {
-			return fmt.Errorf("--deployed-by: %v", err)
+			return fmt.Errorf("--deployed-by: %w", err)
 		}
 	}
 	if maxLockTimeout != "" {
 		if err := cfg.SetMaxLockTimeout(maxLockTimeout); err != nil {
-			return fmt.Errorf("--max-lock-timeout: %v", err)
+			return fmt.Errorf("--max-lock-timeout: %w", err)
 		}
 	}
 	return nil

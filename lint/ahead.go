@@ -80,17 +80,22 @@ func (a *ahead) close() { close(a.stop) }
 func readFile(path string, replayOnly bool) (*sqlfile.File, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if info.Size() > sqlfile.MaxSize {
 		return nil, &sqlfile.InputError{Path: path, Msg: fmt.Sprintf("file is %d MiB; migrate-guard reads files up to %d MiB", info.Size()>>20, sqlfile.MaxSize>>20)}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	parse := sqlfile.Parse
 	if replayOnly {
-		return sqlfile.ParseForReplay(path, data)
+		parse = sqlfile.ParseForReplay
 	}
-	return sqlfile.Parse(path, data)
+	f, err := parse(path, data)
+	if err == nil && migrations.FlywayNoTransaction(path) {
+		f.NoTransaction = true
+	}
+	return f, err
 }

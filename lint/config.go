@@ -87,7 +87,7 @@ func LoadConfig(path string) (*Config, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such file", path)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var fc fileConfig
 	md, err := toml.Decode(string(data), &fc)
@@ -96,7 +96,7 @@ func LoadConfig(path string) (*Config, error) {
 		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("%s:%d: %s", path, pe.Position.Line, pe.Message)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if undec := md.Undecoded(); len(undec) > 0 {
 		keys := make([]string, len(undec))
@@ -107,22 +107,22 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
-			return nil, fmt.Errorf("%s: pg-version: %v", path, err)
+			return nil, fmt.Errorf("%s: pg-version: %w", path, err)
 		}
 	}
 	if fc.FailOn != nil {
 		if err := cfg.SetFailOn(*fc.FailOn); err != nil {
-			return nil, fmt.Errorf("%s: fail-on: %v", path, err)
+			return nil, fmt.Errorf("%s: fail-on: %w", path, err)
 		}
 	}
 	if fc.DeployedBy != nil {
 		if err := cfg.SetDeployedBy(*fc.DeployedBy, filepath.Base(path)); err != nil {
-			return nil, fmt.Errorf("%s: deployed-by: %v", path, err)
+			return nil, fmt.Errorf("%s: deployed-by: %w", path, err)
 		}
 	}
 	if fc.MaxLock != nil {
 		if err := cfg.SetMaxLockTimeout(*fc.MaxLock); err != nil {
-			return nil, fmt.Errorf("%s: max-lock-timeout: %v", path, err)
+			return nil, fmt.Errorf("%s: max-lock-timeout: %w", path, err)
 		}
 	}
 	for _, m := range fc.Migrations {
@@ -138,7 +138,7 @@ func LoadConfig(path string) (*Config, error) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if err := cfg.SetRule(id, fc.Rules[id]); err != nil {
-			return nil, fmt.Errorf("%s: rules.%s: %v", path, id, err)
+			return nil, fmt.Errorf("%s: rules.%s: %w", path, id, err)
 		}
 	}
 	return cfg, nil

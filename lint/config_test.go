@@ -1,6 +1,8 @@
 package lint_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -294,5 +296,15 @@ func TestTimeoutSettings(t *testing.T) {
 		if err := cfg.SetDeployedBy(s, "--deployed-by"); err == nil || !strings.Contains(err.Error(), s) {
 			t.Errorf("SetDeployedBy(%q): %v", s, err)
 		}
+	}
+}
+
+// TestLoadConfigKeepsCause checks that a configuration file that cannot be
+// read fails with an error that keeps the operating system's cause.
+func TestLoadConfigKeepsCause(t *testing.T) {
+	_, err := lint.LoadConfig(t.TempDir()) // a directory: reading it fails
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		t.Fatalf("LoadConfig(dir) = %v, want an error wrapping *fs.PathError", err)
 	}
 }

@@ -1,5 +1,7 @@
 // Package report renders lint results for people and machines: a
-// rustc-style terminal report and a stable JSON document.
+// rustc-style terminal report, a stable JSON document and SARIF for code
+// scanning. GitHub's Markdown (job summary, pull request comment) is the
+// action package's.
 package report
 
 import (

@@ -1,8 +1,10 @@
-package report_test
+package action_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/migrate-guard/migrate-guard/action"
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/deploy"
 	"github.com/migrate-guard/migrate-guard/lint"
@@ -20,35 +23,36 @@ func fileURL(path string, line int) string {
 	return fmt.Sprintf("https://github.com/acme/shop/blob/abc123/%s#L%d", path, line)
 }
 
-// TestMarkdownGolden renders the fixture as a pull request comment and as a
-// job summary with deploy and status results.
+// TestMarkdownGolden renders a lint result (testdata/markdown_lint.json, the
+// JSON report of report/testdata's fixture) as a pull request comment and as
+// a job summary with deploy and status results.
 func TestMarkdownGolden(t *testing.T) {
-	res := fixture(t)
-	comment := report.Markdown(&report.MarkdownReport{
-		Marker: "<!-- migrate-guard:testdata/prisma/migrations -->", Title: "migrate-guard", Limit: report.CommentLimit,
-		FileURL: fileURL, Lint: []report.LintDir{{Dir: "testdata/prisma/migrations", Result: res}},
+	res := lintResult(t, "testdata/markdown_lint.json")
+	comment := action.Markdown(&action.MarkdownReport{
+		Marker: "<!-- migrate-guard:testdata/prisma/migrations -->", Title: "migrate-guard", Limit: action.CommentLimit,
+		FileURL: fileURL, Lint: []action.LintDir{{Dir: "testdata/prisma/migrations", Result: res}},
 	})
-	golden(t, "comment.md.golden", []byte(comment))
+	golden(t, "markdown_comment.golden", comment)
 
 	applied := time.Date(2024, 2, 1, 12, 0, 0, 0, time.UTC)
-	summary := report.Markdown(&report.MarkdownReport{
-		Title: "migrate-guard", Limit: report.SummaryLimit,
-		Lint: []report.LintDir{
+	summary := action.Markdown(&action.MarkdownReport{
+		Title: "migrate-guard", Limit: action.SummaryLimit,
+		Lint: []action.LintDir{
 			{Dir: "testdata/prisma/migrations", Result: res, Note: "Linted the 1 migration this pull request adds or changes."},
 			{Dir: "packages/billing/prisma/migrations", Note: "No migration changed in this pull request."},
 		},
-		Deploys: []report.DeployRun{
+		Deploys: []action.DeployRun{
 			{Dir: "prisma/migrations", Summary: &deploy.Summary{Target: "app@db:5432/shop", Skipped: 3, Took: 1534 * time.Millisecond,
 				Applied: []deploy.Applied{{Name: "20240201120000_add_handle", Took: 812*time.Millisecond + 4321}}},
 				Warnings: []string{"migration 20240101000000_init was modified after it was applied"}},
 			{Dir: "prisma/other", Err: errors.New("migration 20240301000000_x failed: prisma/other/20240301000000_x/migration.sql:3:1: ERROR 55P03: canceling statement due to lock timeout")},
 		},
-		Status: []report.StatusRun{{Dir: "prisma/migrations", Report: &deploy.StatusReport{Target: "app@db:5432/shop", Migrations: []deploy.MigrationStatus{
+		Status: []action.StatusRun{{Dir: "prisma/migrations", Report: &deploy.StatusReport{Target: "app@db:5432/shop", Migrations: []deploy.MigrationStatus{
 			{Name: "20240101000000_init", State: deploy.StateApplied, AppliedAt: &applied},
 			{Name: "20240201120000_add_handle", State: deploy.StatePending},
 		}}}},
 	})
-	golden(t, "summary.md.golden", []byte(summary))
+	golden(t, "markdown_summary.golden", summary)
 	for _, want := range []string{"| ❌ error | [adding-required-column](" + report.RuleURL("adding-required-column") + ") | [11](",
 		"<details><summary>Line 11, adding-required-column: how to fix it</summary>", "```sql\n-- Migration 1: add the column as nullable.",
 		"### Deploy: `prisma/migrations`", "| `20240201120000_add_handle` | 812ms |", "❌ **Deploy failed:**", "| `20240201120000_add_handle` | pending |"} {
@@ -61,23 +65,16 @@ func TestMarkdownGolden(t *testing.T) {
 	}
 }
 
-// TestRuleURL checks the documentation links point at pages that exist.
-func TestRuleURL(t *testing.T) {
-	if got := report.RuleURL("drop-column"); got != "https://github.com/migrate-guard/migrate-guard/blob/main/docs/rules/drop-column.md" {
-		t.Errorf("RuleURL = %s", got)
-	}
-}
-
 func TestMarkdownClean(t *testing.T) {
 	cases := []struct {
-		dirs []report.LintDir
+		dirs []action.LintDir
 		want string
 	}{
-		{[]report.LintDir{{Dir: "prisma/migrations", Result: &lint.Result{Files: 2}}}, "✅ No findings in 2 migration files linted.\n"},
-		{[]report.LintDir{{Dir: "prisma/migrations", Note: "No migration changed in this pull request."}}, "No migrations linted.\n"},
+		{[]action.LintDir{{Dir: "prisma/migrations", Result: &lint.Result{Files: 2}}}, "✅ No findings in 2 migration files linted.\n"},
+		{[]action.LintDir{{Dir: "prisma/migrations", Note: "No migration changed in this pull request."}}, "No migrations linted.\n"},
 	}
 	for _, c := range cases {
-		got := report.Markdown(&report.MarkdownReport{Title: "migrate-guard", Limit: report.CommentLimit, Lint: c.dirs})
+		got := action.Markdown(&action.MarkdownReport{Title: "migrate-guard", Limit: action.CommentLimit, Lint: c.dirs})
 		if !strings.HasPrefix(got, "## migrate-guard\n\n"+c.want) {
 			t.Errorf("got:\n%s\nwant it to start with the title and %q", got, c.want)
 		}
@@ -96,7 +93,7 @@ func TestMarkdownEscaping(t *testing.T) {
 		Help:    "Use @map(\"old\") with `@@map` and ```sql```.",
 		Fix:     "SELECT '```';",
 	}}}
-	got := report.Markdown(&report.MarkdownReport{Title: "t", Limit: report.CommentLimit, Lint: []report.LintDir{{Dir: "d", Result: res}}})
+	got := action.Markdown(&action.MarkdownReport{Title: "t", Limit: action.CommentLimit, Lint: []action.LintDir{{Dir: "d", Result: res}}})
 	for _, want := range []string{
 		"| renaming breaks &lt;old&gt; code \\| use &#64;map or `a\\|b <c> @d`<br>second line |",
 		"Use &#64;map(\"old\") with `@@map`",
@@ -133,17 +130,17 @@ func TestMarkdownLimit(t *testing.T) {
 		limit int
 		cut   bool
 	}{
-		{"comment, fits", 20, report.CommentLimit, false},
-		{"comment, too long", 2000, report.CommentLimit, true},
-		{"summary, fits", 2000, report.SummaryLimit, false},
-		{"summary, too long", 20000, report.SummaryLimit, true},
+		{"comment, fits", 20, action.CommentLimit, false},
+		{"comment, too long", 2000, action.CommentLimit, true},
+		{"summary, fits", 2000, action.SummaryLimit, false},
+		{"summary, too long", 20000, action.SummaryLimit, true},
 		{"tiny", 30, 3000, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := many(c.n)
-			got := report.Markdown(&report.MarkdownReport{Marker: "<!-- m -->", Title: "migrate-guard", Limit: c.limit,
-				MoreURL: "https://github.com/acme/shop/actions/runs/1", Lint: []report.LintDir{{Dir: "prisma/migrations", Result: res}}})
+			got := action.Markdown(&action.MarkdownReport{Marker: "<!-- m -->", Title: "migrate-guard", Limit: c.limit,
+				MoreURL: "https://github.com/acme/shop/actions/runs/1", Lint: []action.LintDir{{Dir: "prisma/migrations", Result: res}}})
 			if len(got) > c.limit || utf8.RuneCountInString(got) > c.limit {
 				t.Fatalf("%d bytes, over the limit of %d", len(got), c.limit)
 			}
@@ -166,4 +163,22 @@ func TestMarkdownLimit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lintResult reads a lint result from a JSON report: the Markdown tests
+// render fixed findings, whatever the rules say today.
+func lintResult(t *testing.T, path string) *lint.Result {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Files    int            `json:"files"`
+		Findings []lint.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return &lint.Result{Files: rep.Files, Findings: rep.Findings}
 }

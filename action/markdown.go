@@ -1,4 +1,7 @@
-package report
+// GitHub-flavoured Markdown of a run: the job summary and the sticky pull
+// request comment, with lint findings, deploys and status checks.
+
+package action
 
 import (
 	"fmt"
@@ -9,29 +12,21 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/deploy"
 	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/report"
 )
-
-// Repository is the GitHub repository (owner/name) whose docs/rules pages
-// the reports link to.
-const Repository = "migrate-guard/migrate-guard"
-
-// RuleURL returns the address of a rule's documentation page.
-func RuleURL(id string) string {
-	return "https://github.com/" + Repository + "/blob/main/docs/rules/" + id + ".md"
-}
 
 // Limits of the places GitHub shows Markdown.
 const (
-	SummaryLimit = 1 << 20 // a step's job summary, in bytes
-	CommentLimit = 65536   // an issue or pull request comment, in characters
+	summaryLimit = 1 << 20 // a step's job summary, in bytes
+	commentLimit = 65536   // an issue or pull request comment, in characters
 )
 
 // noteReserve is kept free under the limit for the truncation note.
 const noteReserve = 600
 
-// MarkdownReport is what Markdown renders: the job summary of a GitHub
+// markdownReport is what renderMarkdown renders: the job summary of a GitHub
 // Actions run, or a pull request comment.
-type MarkdownReport struct {
+type markdownReport struct {
 	Marker string // first line, such as a hidden HTML comment; "" for none
 	Title  string
 	// Limit is the most bytes the text may take (a byte is at most one
@@ -41,13 +36,13 @@ type MarkdownReport struct {
 	MoreURL string
 	// FileURL links a file's line, or is nil for no links.
 	FileURL func(path string, line int) string
-	Lint    []LintDir
-	Deploys []DeployRun
-	Status  []StatusRun
+	Lint    []lintDir
+	Deploys []deployRun
+	Status  []statusRun
 }
 
-// LintDir is the lint result of one migrations directory.
-type LintDir struct {
+// lintDir is the lint result of one migrations directory.
+type lintDir struct {
 	Dir    string
 	Result *lint.Result // nil when nothing was linted
 	Note   string       // why nothing was linted, or what was linted
@@ -56,24 +51,24 @@ type LintDir struct {
 	Observed string
 }
 
-// DeployRun is a deploy of one migrations directory.
-type DeployRun struct {
+// deployRun is a deploy of one migrations directory.
+type deployRun struct {
 	Dir      string
 	Summary  *deploy.Summary // nil when it stopped before connecting
 	Err      error
 	Warnings []string
 }
 
-// StatusRun is a status check of one migrations directory.
-type StatusRun struct {
+// statusRun is a status check of one migrations directory.
+type statusRun struct {
 	Dir    string
 	Report *deploy.StatusReport
 	Err    error
 }
 
-// Markdown renders the report, cut at a finding's boundary with a note when
+// renderMarkdown renders the report, cut at a finding's boundary with a note when
 // it would exceed r.Limit.
-func Markdown(r *MarkdownReport) string {
+func renderMarkdown(r *markdownReport) string {
 	w := &mdWriter{limit: r.Limit - noteReserve}
 	if r.Marker != "" {
 		w.add(r.Marker + "\n")
@@ -113,10 +108,10 @@ func (w *mdWriter) add(s string) bool {
 	return true
 }
 
-func truncationNote(r *MarkdownReport, omitted int) string {
+func truncationNote(r *markdownReport, omitted int) string {
 	s := "\n---\n\n**This report is cut to fit GitHub's size limit"
 	if omitted > 0 {
-		s += fmt.Sprintf(": %s not shown in full", plural(omitted, "finding"))
+		s += fmt.Sprintf(": %s not shown in full", count(omitted, "finding"))
 	}
 	s += ".**"
 	if r.MoreURL != "" {
@@ -126,7 +121,7 @@ func truncationNote(r *MarkdownReport, omitted int) string {
 }
 
 // totals is the first line: counts by severity over every directory.
-func totals(dirs []LintDir) string {
+func totals(dirs []lintDir) string {
 	counts := map[analysis.Severity]int{}
 	files, linted := 0, false
 	for _, d := range dirs {
@@ -145,25 +140,25 @@ func totals(dirs []LintDir) string {
 	case !linted:
 		return ""
 	case counts[analysis.Error]+counts[analysis.Warning]+counts[analysis.Notice] == 0:
-		return fmt.Sprintf("✅ No findings in %s linted.\n", plural(files, "migration file"))
+		return fmt.Sprintf("✅ No findings in %s linted.\n", count(files, "migration file"))
 	}
 	icon := "⚠️"
 	if counts[analysis.Error] > 0 {
 		icon = "❌"
 	}
 	return fmt.Sprintf("%s **%s, %s, %s** in %s linted.\n", icon,
-		plural(counts[analysis.Error], "error"), plural(counts[analysis.Warning], "warning"), plural(counts[analysis.Notice], "notice"),
-		plural(files, "migration file"))
+		count(counts[analysis.Error], "error"), count(counts[analysis.Warning], "warning"), count(counts[analysis.Notice], "notice"),
+		count(files, "migration file"))
 }
 
-func lintSection(w *mdWriter, r *MarkdownReport, d LintDir) {
+func lintSection(w *mdWriter, r *markdownReport, d lintDir) {
 	lintFindings(w, r, d)
 	if d.Observed != "" {
 		w.add("\n" + d.Observed)
 	}
 }
 
-func lintFindings(w *mdWriter, r *MarkdownReport, d LintDir) {
+func lintFindings(w *mdWriter, r *markdownReport, d lintDir) {
 	w.add(fmt.Sprintf("\n### Lint: `%s`\n", d.Dir))
 	if d.Note != "" {
 		w.add("\n" + inline(d.Note) + "\n")
@@ -172,7 +167,7 @@ func lintFindings(w *mdWriter, r *MarkdownReport, d LintDir) {
 		return
 	}
 	if len(d.Result.Findings) == 0 {
-		w.add(fmt.Sprintf("\n✅ No findings in %s.\n", plural(d.Result.Files, "migration file")))
+		w.add(fmt.Sprintf("\n✅ No findings in %s.\n", count(d.Result.Files, "migration file")))
 		return
 	}
 	for _, group := range byFile(d.Result.Findings) {
@@ -201,7 +196,7 @@ func byFile(fs []lint.Finding) [][]lint.Finding {
 
 // fileSection writes a table of a file's findings, then the help and safe
 // SQL of each in a collapsible block.
-func fileSection(w *mdWriter, r *MarkdownReport, fs []lint.Finding) {
+func fileSection(w *mdWriter, r *markdownReport, fs []lint.Finding) {
 	if !w.add(fmt.Sprintf("\n#### `%s`\n\n| Severity | Rule | Line | Message |\n| --- | --- | ---: | --- |\n", fs[0].File)) {
 		w.omitted += len(fs)
 		return
@@ -224,12 +219,12 @@ func fileSection(w *mdWriter, r *MarkdownReport, fs []lint.Finding) {
 
 var severityIcon = map[analysis.Severity]string{analysis.Error: "❌ error", analysis.Warning: "⚠️ warning", analysis.Notice: "ℹ️ notice"}
 
-func row(r *MarkdownReport, f lint.Finding) string {
+func row(r *markdownReport, f lint.Finding) string {
 	line := fmt.Sprint(f.Line)
 	if r.FileURL != nil {
 		line = fmt.Sprintf("[%d](%s)", f.Line, r.FileURL(f.File, f.Line))
 	}
-	return fmt.Sprintf("| %s | [%s](%s) | %s | %s |\n", severityIcon[f.Severity], f.Rule, RuleURL(f.Rule), line, cell(f.Message))
+	return fmt.Sprintf("| %s | [%s](%s) | %s | %s |\n", severityIcon[f.Severity], f.Rule, report.RuleURL(f.Rule), line, cell(f.Message))
 }
 
 func details(f lint.Finding) string {
@@ -246,11 +241,11 @@ func details(f lint.Finding) string {
 	return b.String()
 }
 
-func deploySection(d DeployRun) string {
+func deploySection(d deployRun) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Deploy: `%s`\n", d.Dir)
 	if s := d.Summary; s != nil {
-		fmt.Fprintf(&b, "\nTarget `%s`: applied %s, %d already applied, took %s.\n", s.Target, plural(len(s.Applied), "migration"), s.Skipped, round(s.Took))
+		fmt.Fprintf(&b, "\nTarget `%s`: applied %s, %d already applied, took %s.\n", s.Target, count(len(s.Applied), "migration"), s.Skipped, round(s.Took))
 		if len(s.Applied) > 0 {
 			b.WriteString("\n| Migration | Took |\n| --- | ---: |\n")
 			for _, a := range s.Applied {
@@ -271,7 +266,7 @@ func deploySection(d DeployRun) string {
 	return b.String()
 }
 
-func statusSection(s StatusRun) string {
+func statusSection(s statusRun) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Status: `%s`\n", s.Dir)
 	if s.Err != nil {
