@@ -141,8 +141,8 @@ func locksOf(ctx context.Context, conn *pgx.Conn, pid uint32) (map[heldLock]bool
 // connection (the blocker) first holds ROW EXCLUSIVE, as any writer does,
 // on the tables the statement is expected to lock: the statement then
 // waits, either for a conflicting mode or, as concurrent index builds and
-// drops do, for the writers of the table, and its locks stay visible until
-// the sampler has seen them and releases the blocker.
+// drops do, for the writers of the table, and the sampler releases the
+// blocker once it has seen the statement wait, holding its locks.
 type sampler struct {
 	stop     chan struct{}
 	done     sync.WaitGroup
@@ -177,8 +177,8 @@ func startSampler(ctx context.Context, monitor, blocker *pgx.Conn, pid uint32) *
 			for l := range got {
 				s.seen[l] = true
 			}
-			if len(s.seen) > 0 || time.Since(start) > maxBlock {
-				s.release(ctx)
+			if s.blocker != nil && (waiting(ctx, monitor, pid) || time.Since(start) > maxBlock) {
+				s.release(ctx) // it waits for the blocker: what it holds by now is in s.seen
 			}
 			select {
 			case <-s.stop:
@@ -188,6 +188,15 @@ func startSampler(ctx context.Context, monitor, blocker *pgx.Conn, pid uint32) *
 		}
 	}()
 	return s
+}
+
+// waiting reports whether backend pid waits for a lock (a relation lock,
+// or the transactions a concurrent index build or drop waits out).
+func waiting(ctx context.Context, monitor *pgx.Conn, pid uint32) bool {
+	var w bool
+	err := monitor.QueryRow(ctx, "SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = $1",
+		pgx.QueryExecModeSimpleProtocol, pid).Scan(&w)
+	return err == nil && w
 }
 
 // release ends the blocker's transaction, once.
