@@ -168,6 +168,9 @@ func startSampler(ctx context.Context, monitor, blocker *pgx.Conn, pid uint32) *
 	go func() {
 		defer s.done.Done()
 		for {
+			// Seen waiting before the locks are read, it is still waiting
+			// (the blocker holds) while they are: they are all there.
+			wait := s.blocker != nil && (waiting(ctx, monitor, pid) || time.Since(start) > maxBlock)
 			got, err := locksOf(ctx, monitor, pid)
 			if err != nil {
 				s.err = err
@@ -177,8 +180,8 @@ func startSampler(ctx context.Context, monitor, blocker *pgx.Conn, pid uint32) *
 			for l := range got {
 				s.seen[l] = true
 			}
-			if s.blocker != nil && (waiting(ctx, monitor, pid) || time.Since(start) > maxBlock) {
-				s.release(ctx) // it waits for the blocker: what it holds by now is in s.seen
+			if wait {
+				s.release(ctx)
 			}
 			select {
 			case <-s.stop:
