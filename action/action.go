@@ -81,6 +81,9 @@ func (r *runner) run() int {
 	}
 	if in.steps["lint"] {
 		r.lint()
+		if in.shadowURL != "" {
+			r.trace()
+		}
 	}
 	if in.steps["deploy"] {
 		if r.code != exitOK {

@@ -151,7 +151,7 @@ func TestActionYML(t *testing.T) {
 	}
 	text := string(data)
 	defaults := actionDefaults(t)
-	inputs := []string{"command", "migrations-dir", "database-url", "config", "pg-version", "deployed-by", "fail-on", "only-changed",
+	inputs := []string{"command", "migrations-dir", "database-url", "shadow-database-url", "config", "pg-version", "deployed-by", "fail-on", "only-changed",
 		"comment", "github-token", "sarif-file", "lock-timeout", "concurrent-lock-timeout", "statement-timeout", "lock-wait", "retries",
 		"stats-file", "stats-database-url"}
 	if len(defaults) != len(inputs) {

@@ -20,6 +20,7 @@ type inputs struct {
 	steps            map[string]bool
 	dirs             []string
 	databaseURL      string
+	shadowURL        string // traces the linted migrations when set
 	config           string
 	pgVersion        int
 	failOn           string
@@ -40,11 +41,13 @@ type inputs struct {
 // readInputs reads and checks the inputs. The secrets are masked first, so
 // that no later line of the log, an error included, can show them.
 func readInputs(a *gha.Action) (*inputs, error) {
-	in := &inputs{databaseURL: a.GetInput("database-url"), token: a.GetInput("github-token")}
+	in := &inputs{databaseURL: a.GetInput("database-url"), token: a.GetInput("github-token"),
+		shadowURL: a.GetInput("shadow-database-url")}
 	mask(a, in.databaseURL, in.token)
 	in.statsURL = a.GetInput("stats-database-url")
 	mask(a, in.statsURL, "")
 	in.statsFile = a.GetInput("stats-file")
+	mask(a, in.shadowURL, "")
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
 	in.deployedBy = a.GetInput("deployed-by")

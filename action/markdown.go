@@ -46,6 +46,9 @@ type lintDir struct {
 	Dir    string
 	Result *lint.Result // nil when nothing was linted
 	Note   string       // why nothing was linted, or what was linted
+	// Observed is the Markdown section of a trace of its migrations
+	// ("Observed on PostgreSQL ..."), or "".
+	Observed string
 }
 
 // deployRun is a deploy of one migrations directory.
@@ -149,6 +152,13 @@ func totals(dirs []lintDir) string {
 }
 
 func lintSection(w *mdWriter, r *markdownReport, d lintDir) {
+	lintFindings(w, r, d)
+	if d.Observed != "" {
+		w.add("\n" + d.Observed)
+	}
+}
+
+func lintFindings(w *mdWriter, r *markdownReport, d lintDir) {
 	w.add(fmt.Sprintf("\n### Lint: `%s`\n", d.Dir))
 	if d.Note != "" {
 		w.add("\n" + inline(d.Note) + "\n")

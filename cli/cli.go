@@ -33,6 +33,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"lint", "check migrations for locks, rewrites, data loss and failures", runLint},
+		{"trace", "run migrations on a shadow database with rows and report what happened", runTrace},
 		{"deploy", "apply pending migrations, compatible with prisma migrate deploy", runDeploy},
 		{"status", "show applied, pending and failed migrations", runStatus},
 		{"resolve", "mark a migration as applied or rolled back", runResolve},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/cli"
+	"github.com/migrate-guard/migrate-guard/internal/pgtest"
 	"github.com/migrate-guard/migrate-guard/internal/testbin"
 	"github.com/migrate-guard/migrate-guard/ruledoc"
 	"github.com/migrate-guard/migrate-guard/rules"
@@ -26,7 +27,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "cli tests:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := pgtest.Main(m) // the trace tests need a server
 	testbin.Cleanup()
 	os.Exit(code)
 }

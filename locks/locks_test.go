@@ -130,6 +130,9 @@ var lockCases = []struct {
 	{sql: `WITH p AS (SELECT "id" FROM "Post") UPDATE "User" SET "name" = 'x' WHERE "id" IN (SELECT "id" FROM p)`,
 		want: []string{`"User" ROW EXCLUSIVE`, `"Post" ACCESS SHARE`}},
 	{sql: `INSERT INTO "User" ("email") SELECT "title" FROM "Post"`, want: []string{`"User" ROW EXCLUSIVE`, `"Post" ACCESS SHARE`}},
+	// A data-modifying WITH query writes its table (found by trace on langfuse).
+	{sql: `WITH n AS (INSERT INTO "User" ("email") SELECT "title" FROM "Post" RETURNING "id") SELECT count(*) FROM n`,
+		want: []string{`"User" ROW EXCLUSIVE`, `"Post" ACCESS SHARE`}},
 	{sql: `DELETE FROM "Post" WHERE "title" = ''`, want: []string{`"Post" ROW EXCLUSIVE`}},
 	{sql: `CREATE INDEX "Post_title_idx" ON "Post"("title")`, want: []string{`"Post" SHARE`}},
 	{sql: `CREATE INDEX CONCURRENTLY "Post_title_idx" ON "Post"("title")`, want: []string{`"Post" SHARE UPDATE EXCLUSIVE`}, noTxPG: true},

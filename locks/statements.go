@@ -566,6 +566,7 @@ func (ls *lockList) dml(n *pg.Node) {
 		read = "SELECT ... FOR UPDATE/SHARE"
 	}
 	skip := map[*pg.RangeVar]bool{target: true}
+	ls.nestedWrites(n, target, skip)
 	if ct := n.GetCreateTableAsStmt(); ct != nil && ct.Into != nil {
 		skip[ct.Into.Rel] = true
 	}
@@ -575,6 +576,30 @@ func (ls *lockList) dml(n *pg.Node) {
 	for _, t := range readTables(n, skip) {
 		ls.table(t, read)
 	}
+}
+
+// nestedWrites adds the targets of the INSERT, UPDATE, DELETE and MERGE
+// inside a statement's WITH queries (data-modifying CTEs), which write their
+// tables, and marks them so they are not counted as reads.
+func (ls *lockList) nestedWrites(n *pg.Node, top *pg.RangeVar, skip map[*pg.RangeVar]bool) {
+	walk(n.ProtoReflect(), func(m proto.Message) {
+		var rv *pg.RangeVar
+		kind := ""
+		switch v := m.(type) {
+		case *pg.InsertStmt:
+			rv, kind = v.Relation, "INSERT"
+		case *pg.UpdateStmt:
+			rv, kind = v.Relation, "UPDATE"
+		case *pg.DeleteStmt:
+			rv, kind = v.Relation, "DELETE"
+		case *pg.MergeStmt:
+			rv, kind = v.Relation, "MERGE"
+		}
+		if rv != nil && rv != top {
+			ls.table(rangeName(rv), kind)
+			skip[rv] = true
+		}
+	})
 }
 
 // readTables returns the tables named in a statement, except those in skip
