@@ -35,6 +35,10 @@ type Options struct {
 	Out io.Writer
 	// Warn receives warnings about the history, with the file they concern.
 	Warn func(path, msg string)
+	// BeforeApply, when set, runs once the deploy holds the migration lock
+	// and before it applies anything; an error stops the deploy. Deploy
+	// --check-drift compares the schema with the history here.
+	BeforeApply func(ctx context.Context) error
 }
 
 // DefaultOptions returns the defaults: wait up to 5 minutes for another
@@ -111,6 +115,11 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	}
 	if err := refuseFailed(rows); err != nil {
 		return err
+	}
+	if opts.BeforeApply != nil {
+		if err := opts.BeforeApply(ctx); err != nil {
+			return err
+		}
 	}
 	pending := checkHistory(rows, local, opts)
 	sum.Skipped = len(local) - len(pending)
