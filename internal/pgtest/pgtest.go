@@ -3,7 +3,8 @@
 // When TEST_DATABASE_URL is set, tests use that server (the role needs
 // CREATEDB). Otherwise the first test that asks for a database starts a
 // throwaway cluster from the installed server binaries (initdb and pg_ctl,
-// looked up in PATH, then in /usr/lib/postgresql/*/bin), and Main stops it
+// looked up in PATH, then in /usr/lib/postgresql/*/bin; see
+// shadow.StartCluster, which the product uses too), and Main stops it
 // once the package's tests are done. Every test gets its own empty database,
 // so tests may run in parallel.
 //
@@ -19,22 +20,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/migrate-guard/migrate-guard/shadow"
 )
 
 // EnvURL names the environment variable that points tests at an existing
@@ -164,133 +161,12 @@ func start() (*server, error) {
 	if u := os.Getenv(EnvURL); u != "" {
 		return &server{url: u, desc: "the server of " + EnvURL}, nil
 	}
-	bin, err := binDir()
+	c, err := shadow.StartCluster()
+	if errors.Is(err, shadow.ErrNoServerBinaries) {
+		return nil, errNoServer
+	}
 	if err != nil {
 		return nil, err
 	}
-	return startCluster(bin)
-}
-
-// binDir finds a directory holding both initdb and pg_ctl: PATH first, then
-// Debian's /usr/lib/postgresql/<major>/bin, newest major first.
-func binDir() (string, error) {
-	var dirs []string
-	if p, err := exec.LookPath("initdb"); err == nil {
-		dirs = append(dirs, filepath.Dir(p))
-	}
-	debian, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(debian, func(i, j int) bool { return major(debian[i]) > major(debian[j]) })
-	for _, d := range append(dirs, debian...) {
-		if isFile(filepath.Join(d, "initdb")) && isFile(filepath.Join(d, "pg_ctl")) {
-			return d, nil
-		}
-	}
-	return "", errNoServer
-}
-
-func major(binDir string) int {
-	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
-	return n
-}
-
-func isFile(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && !fi.IsDir()
-}
-
-// startCluster initializes a cluster in a temporary directory and starts it
-// on a free port of 127.0.0.1, with its socket in the same directory.
-func startCluster(bin string) (*server, error) {
-	root, err := os.MkdirTemp("", "pgtest")
-	if err != nil {
-		return nil, err
-	}
-	cred, err := serverUser(root)
-	if err != nil {
-		os.RemoveAll(root)
-		return nil, err
-	}
-	data := filepath.Join(root, "data")
-	if out, err := run(cred, root, filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres",
-		"--no-sync", "-E", "UTF8", "--locale=C"); err != nil {
-		os.RemoveAll(root)
-		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
-	}
-	pgctl := filepath.Join(bin, "pg_ctl")
-	port, err := startServer(cred, root, pgctl, data)
-	if err != nil {
-		os.RemoveAll(root)
-		return nil, err
-	}
-	stop := func() error {
-		defer os.RemoveAll(root)
-		if out, err := run(cred, root, pgctl, "-D", data, "-m", "immediate", "stop"); err != nil {
-			return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
-		}
-		return nil
-	}
-	return &server{
-		url:  fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
-		desc: "the test cluster in " + root,
-		stop: stop,
-	}, nil
-}
-
-// startServer runs pg_ctl start, trying another port when another process
-// took the free one between the probe and the server's bind.
-func startServer(cred *syscall.Credential, root, pgctl, data string) (int, error) {
-	logFile := filepath.Join(root, "server.log")
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		var port int
-		if port, err = freePort(); err != nil {
-			return 0, err
-		}
-		// pg_ctl hands -o to a shell: quote the socket directory.
-		opts := fmt.Sprintf("-p %d -k '%s' -c listen_addresses=127.0.0.1 -c fsync=off", port, root)
-		var out []byte
-		if out, err = run(cred, root, pgctl, "-D", data, "-w", "-l", logFile, "-o", opts, "start"); err == nil {
-			return port, nil
-		}
-		log, _ := os.ReadFile(logFile)
-		err = fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
-	}
-	return 0, err
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// serverUser returns the credential to run initdb and pg_ctl with. initdb
-// refuses to run as root, so root runs them as the postgres user, which then
-// owns dir.
-func serverUser(dir string) (*syscall.Credential, error) {
-	if os.Getuid() != 0 {
-		return nil, nil
-	}
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		return nil, fmt.Errorf("running as root, and initdb refuses root: need a `postgres` user to run the test cluster (%v); or set %s", err, EnvURL)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	if err := os.Chown(dir, uid, gid); err != nil {
-		return nil, err
-	}
-	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-}
-
-func run(cred *syscall.Credential, dir, name string, args ...string) ([]byte, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir // the server user may not be able to enter the test's directory
-	if cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-	}
-	return cmd.CombinedOutput()
+	return &server{url: c.URL(), desc: "the test cluster in " + c.Dir(), stop: c.Stop}, nil
 }
