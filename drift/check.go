@@ -2,20 +2,17 @@ package drift
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/migrate-guard/migrate-guard/deploy"
 	"github.com/migrate-guard/migrate-guard/migrations"
+	"github.com/migrate-guard/migrate-guard/shadow"
 )
 
 // Options configures a drift check.
@@ -24,7 +21,8 @@ type Options struct {
 	DatabaseURL string // the database checked
 	// ShadowURL is a server where a temporary database may be created and
 	// dropped to replay the history on; empty means $SHADOW_DATABASE_URL,
-	// else a throwaway cluster from the installed server binaries.
+	// else a throwaway cluster from the installed server binaries (package
+	// shadow).
 	ShadowURL string
 	// Comments compares comments too; by default they are not drift.
 	Comments bool
@@ -196,64 +194,29 @@ func connectTo(ctx context.Context, raw, desc string) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// startCluster starts a throwaway server for the shadow database when no
-// shadow URL is given; it returns the server's URL and how to stop it.
-var startCluster = func() (string, func() error, error) {
-	return "", nil, errors.New("no shadow database: pass --shadow-url or set SHADOW_DATABASE_URL to a server where migrate-guard may create a temporary database")
-}
-
-// newShadow creates an empty temporary database on the shadow server and
-// returns its URL, with the target's schema, and the function that drops it
-// (and stops the server when it started one).
+// newShadow opens an empty shadow database (see package shadow) and
+// returns its URL with the target's schema, and the function that drops it.
 func newShadow(ctx context.Context, shadowURL, schema string) (string, func(), error) {
-	if shadowURL == "" {
-		shadowURL = os.Getenv("SHADOW_DATABASE_URL")
-	}
-	stop := func() error { return nil }
-	if shadowURL == "" {
-		u, st, err := startCluster()
-		if err != nil {
-			return "", nil, err
-		}
-		shadowURL, stop = u, st
-	}
-	name := "migrate_guard_shadow_" + randomHex()
-	dbURL, err := withDatabase(shadowURL, name, schema)
-	if err == nil {
-		err = adminExec(ctx, shadowURL, "CREATE DATABASE "+quoteIdent(name))
-	}
+	db, err := shadow.Open(ctx, shadow.Options{URL: shadowURL})
 	if err != nil {
-		_ = stop()
-		return "", nil, fmt.Errorf("creating the shadow database: %w", err)
+		return "", nil, err
 	}
-	drop := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_ = adminExec(ctx, shadowURL, "DROP DATABASE IF EXISTS "+quoteIdent(name)+" WITH (FORCE)")
-		_ = stop()
+	u, err := withSchema(db.URL(), schema)
+	if err != nil {
+		_ = db.Close()
+		return "", nil, err
 	}
-	return dbURL, drop, nil
+	return u, func() { _ = db.Close() }, nil
 }
 
-func adminExec(ctx context.Context, raw, sql string) error {
-	conn, err := connectTo(ctx, raw, "the shadow server")
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, sql)
-	return err
-}
-
-// withDatabase points a shadow server's URL at another database, with
-// Prisma's ?schema= so that the replay uses the target's schema.
-func withDatabase(raw, name, schema string) (string, error) {
+// withSchema adds Prisma's ?schema= to the shadow database's URL, so that
+// the replay uses the target's schema.
+func withSchema(raw, schema string) (string, error) {
 	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
 		u, err := url.Parse(raw)
 		if err != nil {
 			return "", errors.New("the shadow database URL is not a valid URL")
 		}
-		u.Path, u.RawPath = "/"+name, ""
 		q := u.Query()
 		q.Set("schema", schema)
 		u.RawQuery = q.Encode()
@@ -262,11 +225,5 @@ func withDatabase(raw, name, schema string) (string, error) {
 	if schema != "public" {
 		return "", fmt.Errorf("the target uses schema %q: give the shadow database as a postgres:// URL so the replay can use it", schema)
 	}
-	return raw + " dbname=" + name, nil
-}
-
-func randomHex() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return raw, nil
 }

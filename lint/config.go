@@ -47,6 +47,14 @@ type Config struct {
 	DeployedBy string
 	// MaxLockTimeout is the longest lock_timeout a migration may set.
 	MaxLockTimeout time.Duration
+	// Drift is the [drift] table, read by `migrate-guard drift`.
+	Drift DriftConfig
+}
+
+// DriftConfig says what `migrate-guard drift` compares beyond its defaults.
+type DriftConfig struct {
+	Comments bool     `toml:"comments"` // comments are drift too
+	Ignore   []string `toml:"ignore"`   // tables left out, as schema.table
 }
 
 // DefaultConfig returns the configuration used without a file.
@@ -63,6 +71,7 @@ type fileConfig struct {
 	DeployedBy *string           `toml:"deployed-by"`
 	MaxLock    *string           `toml:"max-lock-timeout"`
 	Rules      map[string]string `toml:"rules"`
+	Drift      DriftConfig       `toml:"drift"`
 }
 
 // FindConfig looks for migrate-guard.toml in dir and its parents and returns
@@ -110,7 +119,7 @@ func LoadConfig(path string) (*Config, error) {
 		for i, k := range undec {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, [rules])", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, [rules], [drift])", path, strings.Join(keys, ", "))
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
@@ -132,6 +141,7 @@ func LoadConfig(path string) (*Config, error) {
 			return nil, fmt.Errorf("%s: max-lock-timeout: %v", path, err)
 		}
 	}
+	cfg.Drift = fc.Drift
 	for _, m := range fc.Migrations {
 		if !filepath.IsAbs(m) {
 			m = filepath.Join(filepath.Dir(path), m)
