@@ -31,13 +31,18 @@ type inputs struct {
 	statementTimeout time.Duration
 	lockWait         time.Duration
 	retries          int
+	checkDrift       bool // deploy: refuse on drift
+	allowDrift       bool // with checkDrift: only warn
+	shadowURL        string
 }
 
 // readInputs reads and checks the inputs. The secrets are masked first, so
 // that no later line of the log, an error included, can show them.
 func readInputs(a *gha.Action) (*inputs, error) {
 	in := &inputs{databaseURL: a.GetInput("database-url"), token: a.GetInput("github-token")}
+	in.shadowURL = a.GetInput("shadow-url")
 	mask(a, in.databaseURL, in.token)
+	mask(a, in.shadowURL, "")
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
 	in.sarifFile = a.GetInput("sarif-file")
@@ -55,6 +60,8 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.statementTimeout = duration(a, "statement-timeout", 0, &errs)
 	in.lockWait = duration(a, "lock-wait", d.LockWait, &errs)
 	in.retries = number(a, "retries", d.Retries, &errs)
+	in.checkDrift = boolean(a, "check-drift", false, &errs)
+	in.allowDrift = boolean(a, "allow-drift", false, &errs)
 	if (in.steps["deploy"] || in.steps["status"]) && in.databaseURL == "" {
 		errs = append(errs, errors.New("input database-url is required for deploy and status (pass a secret: database-url: ${{ secrets.DATABASE_URL }})"))
 	}

@@ -160,30 +160,7 @@ func checkDrift(df *driftFlags, o *deploy.Options, allow bool, stdout io.Writer)
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context) error {
-		rep, err := drift.Check(ctx, opts)
-		if err != nil {
-			return err
-		}
-		if rep.Clean() {
-			fmt.Fprintf(stdout, "no drift from the %d applied migrations\n", rep.Applied)
-			return nil
-		}
-		rep.WriteText(stdout)
-		if allow {
-			fmt.Fprintln(stdout, "warning: deploying over the drift (--allow-drift)")
-			return nil
-		}
-		return &deploy.RefusedError{Msg: fmt.Sprintf("the database has drifted from its history (%d %s): nothing was applied; "+
-			"fold the drift back with `migrate-guard drift --write-migration NAME`, or deploy anyway with --allow-drift", len(rep.Drift), plural(len(rep.Drift)))}
-	}, nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return "difference"
-	}
-	return "differences"
+	return drift.DeployHook(opts, allow, stdout), nil
 }
 
 func isDir(p string) bool {
