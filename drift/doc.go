@@ -44,8 +44,8 @@
 //     (DirSchemaSource); ours must replay exactly the rows of
 //     _prisma_migrations, in applied order, the way deploy runs each file
 //     (one transaction, or statement by statement for CONCURRENTLY).
-//   - It does not model exclusion constraints or deferrable unique
-//     constraints, and it would decide on its own what counts as drift
+//   - Its catalog queries do not read exclusion constraints, and it would
+//     decide on its own what counts as drift
 //     (sequence positions, comments, extension objects), where we need
 //     exact control and tests that pin each case.
 //
