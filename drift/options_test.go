@@ -25,7 +25,8 @@ func TestMissingFromDisk(t *testing.T) {
 	if strings.Join(rep.MissingFromDisk, ",") != "20240102000000_extras" {
 		t.Errorf("missing from disk: %v", rep.MissingFromDisk)
 	}
-	want := []string{"extra function public.touch()", "extra sequence public.invoice_seq", "extra table public.Audit", "extra view public.PublishedPost"}
+	want := []string{"extra function public.touch()", "extra sequence public.invoice_seq", "extra table public.Audit",
+		"extra trigger public.User.User_touch", "extra view public.PublishedPost"}
 	if got := lines(rep.Drift); !sameLines(got, want) {
 		t.Errorf("drift:\n%s", strings.Join(got, "\n"))
 	}

@@ -223,16 +223,33 @@ func (b *builder) enum(d Difference) {
 		b.add(phDropType, fmt.Sprintf("DROP TYPE %s;", qualify(d.hist.Schema, d.hist.Name)))
 	case Differs:
 		name := qualify(d.db.Schema, d.db.Name)
+		if from, to, ok := renamedLabel(d.hist.Labels, d.db.Labels); ok {
+			b.add(phCreateType, fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s;", name, literal(from), literal(to)))
+			return
+		}
 		adds, ok := addedLabels(d.hist.Labels, d.db.Labels)
 		if !ok {
-			b.p.warn("enum %s: values were removed or reordered (database %s, history %s); PostgreSQL cannot do that in place — write this migration by hand", d.Object, d.Database, d.History)
-			b.add(phCreateType, fmt.Sprintf("SELECT 1; -- enum %s cannot be changed in place: write this step by hand", name))
+			b.p.warn("enum %s: values were removed or reordered (database %s, history %s); PostgreSQL cannot do that in place: not written, write it by hand", d.Object, d.Database, d.History)
 			return
 		}
 		for _, a := range adds {
 			b.add(phCreateType, fmt.Sprintf("ALTER TYPE %s ADD VALUE IF NOT EXISTS %s %s %s;", name, literal(a.label), a.where, literal(a.next)))
 		}
 	}
+}
+
+// renamedLabel finds the one value renamed between two lists of values.
+func renamedLabel(hist, db []string) (from, to string, ok bool) {
+	if len(hist) != len(db) {
+		return "", "", false
+	}
+	n := 0
+	for i := range hist {
+		if hist[i] != db[i] {
+			from, to, n = hist[i], db[i], n+1
+		}
+	}
+	return from, to, n == 1 && !slices.Contains(hist, to)
 }
 
 type addedLabel struct{ label, where, next string }
@@ -274,7 +291,8 @@ func (b *builder) sequence(d Difference) {
 		name := qualify(d.db.Schema, d.db.Name)
 		b.add(phCreateType, fmt.Sprintf("CREATE SEQUENCE %s %s;", name, d.db.Def))
 		if d.db.Extra != "" {
-			b.add(phAlterColumn, fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s;", name, quoteIdent(d.db.Schema), d.db.Extra))
+			// After the columns: the owning one may be added in this file.
+			b.add(phConstraint, fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s;", name, quoteIdent(d.db.Schema), d.db.Extra))
 		}
 	case Missing:
 		b.add(phDropFunction, fmt.Sprintf("DROP SEQUENCE %s;", qualify(d.hist.Schema, d.hist.Name)))

@@ -5,6 +5,8 @@ BEGIN
 END
 $$;
 
+CREATE TRIGGER "User_touch" BEFORE UPDATE ON "User" FOR EACH ROW EXECUTE FUNCTION touch();
+
 CREATE VIEW "PublishedPost" AS SELECT "id", "title" FROM "Post" WHERE "published";
 
 CREATE SEQUENCE "invoice_seq" START 1000;
