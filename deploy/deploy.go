@@ -36,8 +36,9 @@ type Options struct {
 	// Warn receives warnings about the history, with the file they concern.
 	Warn func(path, msg string)
 	// BeforeApply, when set, runs once the deploy holds the migration lock
-	// and before it applies anything; an error stops the deploy. Deploy
-	// --check-drift compares the schema with the history here.
+	// and before it applies anything (with DryRun, before saying what it
+	// would apply); an error stops the deploy. Deploy --check-drift
+	// compares the schema with the history here.
 	BeforeApply func(ctx context.Context) error
 }
 
@@ -92,6 +93,11 @@ func Deploy(ctx context.Context, opts *Options) (*Summary, error) {
 	defer conn.Close(context.Background())
 	hist := newHistory(target.Schema)
 	if opts.DryRun {
+		if opts.BeforeApply != nil {
+			if err := opts.BeforeApply(ctx); err != nil {
+				return nil, err
+			}
+		}
 		err = dryRun(ctx, conn, hist, local, opts, sum)
 		sum.Took = time.Since(start)
 		return sum, err

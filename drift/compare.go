@@ -18,8 +18,8 @@ type Difference struct {
 	Kind     string `json:"kind"`
 	Object   string `json:"object"`
 	Change   string `json:"change"`
-	Database string `json:"database,omitempty"`
-	History  string `json:"history,omitempty"`
+	Database string `json:"database"` // its definition in the database; "" when missing
+	History  string `json:"history"`  // its definition in the history; "" when extra
 
 	db, hist *Object
 	newTable bool // an object of a table the reconciling migration creates

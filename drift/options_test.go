@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
+	"github.com/migrate-guard/migrate-guard/lint"
 )
 
 // TestMissingFromDisk: an applied migration gone from disk is named, and
@@ -78,5 +80,35 @@ func TestExclude(t *testing.T) {
 	}
 	if !rep.Clean() {
 		t.Errorf("drift:\n%s", strings.Join(lines(rep.Drift), "\n"))
+	}
+}
+
+// TestWriteRefusesPending: the reconciling migration goes after the whole
+// history, so migrations not yet applied must be deployed first.
+func TestWriteRefusesPending(t *testing.T) {
+	shadow := pgtest.NewDatabase(t)
+	dir := copyDir(t, "testdata/base")
+	db := pgtest.NewDatabase(t)
+	mustDeploy(t, dir, db)
+	if _, err := pgtest.Connect(t, db).Exec(context.Background(), `CREATE INDEX "Post_title_idx" ON "Post" ("title")`); err != nil {
+		t.Fatal(err)
+	}
+	next := filepath.Join(dir, "20240103000000_next", "migration.sql")
+	if err := os.MkdirAll(filepath.Dir(next), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(next, []byte(`ALTER TABLE "Tag" ADD COLUMN "color" TEXT;`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustCheck(t, dir, db, shadow, false)
+	if got := lines(rep.Drift); !sameLines(got, []string{"extra index public.Post_title_idx"}) {
+		t.Fatalf("drift:\n%s", strings.Join(got, "\n"))
+	}
+	_, err := WriteMigrations(rep, dir, "fix", time.Now(), lint.DefaultConfig())
+	if err == nil || !strings.Contains(err.Error(), "20240103000000_next") {
+		t.Errorf("err = %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Errorf("something was written: %d entries", len(entries))
 	}
 }

@@ -10,8 +10,8 @@ import (
 // jsonReport is the JSON shape: version 1.
 type jsonReport struct {
 	Version         int          `json:"version"`
-	Target          string       `json:"target"`
 	Drift           []Difference `json:"drift"`
+	Target          string       `json:"target"`
 	MissingFromDisk []string     `json:"missing_from_disk,omitempty"`
 }
 
