@@ -72,23 +72,3 @@ func lines(diffs []Difference) []string {
 }
 
 func sameLines(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
-
-// shadowDatabases lists the shadow databases left on the test server.
-func shadowDatabases(t *testing.T, url string) []string {
-	t.Helper()
-	conn := pgtest.Connect(t, url)
-	rows, err := conn.Query(context.Background(), "SELECT datname FROM pg_database WHERE datname LIKE 'migrate\\_guard\\_shadow\\_%'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	return names
-}

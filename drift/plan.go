@@ -17,7 +17,8 @@ type step struct {
 }
 
 // file is one reconciling migration: the main one, one per concurrent index
-// build or drop, and the one that validates what the others added NOT VALID.
+// build or drop, one adding enum values (committed before they are used), and
+// the one that validates what the others added NOT VALID.
 type file struct {
 	suffix string // appended to the migration's name; "" for the main one
 	steps  []step
@@ -27,6 +28,7 @@ type file struct {
 // warnings about changes that have no safe form or no form at all.
 type plan struct {
 	drops    []file // concurrent index drops, before the main file
+	enums    file   // enum values added, committed before the main file may use them
 	main     file
 	indexes  []file // concurrent index builds, after it
 	validate file
@@ -36,6 +38,10 @@ type plan struct {
 func (p *plan) files() []file {
 	var out []file
 	out = append(out, p.drops...)
+	if len(p.enums.steps) > 0 {
+		p.enums.suffix = "enum_values"
+		out = append(out, p.enums)
+	}
 	if len(p.main.steps) > 0 {
 		out = append(out, p.main)
 	}
@@ -107,10 +113,6 @@ func buildPlan(rep *Report) *plan {
 	}
 	return p
 }
-
-// rename is a missing object and an extra one that are the same but for
-// their name: a table or column renamed by hand.
-type rename struct{ from, to *Object }
 
 // pairRenames finds tables and columns renamed by hand: one missing and
 // one extra of the same shape in the same place, and no other candidate.
@@ -233,7 +235,7 @@ func (b *builder) enum(d Difference) {
 			return
 		}
 		for _, a := range adds {
-			b.add(phCreateType, fmt.Sprintf("ALTER TYPE %s ADD VALUE IF NOT EXISTS %s %s %s;", name, literal(a.label), a.where, literal(a.next)))
+			b.p.enums.steps = append(b.p.enums.steps, step{sql: fmt.Sprintf("ALTER TYPE %s ADD VALUE IF NOT EXISTS %s %s %s;", name, literal(a.label), a.where, literal(a.next))})
 		}
 	}
 }

@@ -69,6 +69,8 @@ var scenarios = []scenario{
 		want: []string{"extra constraint public.Tag.Tag_label_key"}},
 	{name: "enum value added", hotfix: `ALTER TYPE "Role" ADD VALUE 'EDITOR' BEFORE 'ADMIN'`,
 		want: []string{"differs enum public.Role"}},
+	{name: "enum value added and used", hotfix: `ALTER TYPE "Role" ADD VALUE 'GUEST'; ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'GUEST'`,
+		want: []string{"differs column public.User.role", "differs enum public.Role"}},
 	{name: "enum added", hotfix: `CREATE TYPE "Status" AS ENUM ('OPEN', 'CLOSED')`,
 		want: []string{"extra enum public.Status"}},
 	{name: "function replaced", hotfix: `CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."createdAt" := clock_timestamp(); RETURN NEW; END $$`,

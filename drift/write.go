@@ -25,9 +25,10 @@ type Written struct {
 // WriteMigrations writes the migrations that take a database at the end of
 // the history to the checked database's schema into dir, named
 // <UTC timestamp>_<name>[_<step>]: the main one, one per concurrent index
-// build or drop, and one that validates what the others added NOT VALID.
-// Each lints without errors under cfg: a statement that has no safe form
-// carries a suppression saying why, and a warning.
+// build or drop, one adding enum values, and one that validates what the
+// others added NOT VALID. Each lints without errors under cfg: a statement
+// that has no safe form carries a suppression saying why, and a warning; a
+// file that would fail is refused.
 func WriteMigrations(rep *Report, dir, name string, now time.Time, cfg *lint.Config) (*Written, error) {
 	if len(rep.pending) > 0 {
 		return nil, fmt.Errorf("%d migrations of %s are not applied to the database (%s first): deploy them, then write the drift's migration after them",
@@ -90,6 +91,14 @@ func historyTexts(dir string) ([]lint.Text, error) {
 	return out, nil
 }
 
+// suppressible are the error rules a reconciling statement may be written
+// against: it is unsafe (it loses data, or fails on some rows) but does what
+// the database already has. Any other error means the file would fail, and
+// writing it is refused.
+var suppressible = map[string]bool{
+	"adding-required-column": true, "drop-column": true, "drop-table": true, "drop-type": true, "drop-add-rename": true,
+}
+
 const suppressReason = "the database already has this change (drift folded back into the history); review it before it runs on other databases"
 
 // lintClean renders a file and lints it; every statement with an error
@@ -118,7 +127,7 @@ func lintClean(f file, rep *Report, history []lint.Text, path string, cfg *lint.
 		}
 		for _, fd := range errs {
 			i := stepAt(lines, fd.Line)
-			if i < 0 {
+			if i < 0 || !suppressible[fd.Rule] {
 				return "", nil, fmt.Errorf("%s:%d: %s: %s", path, fd.Line, fd.Rule, fd.Message)
 			}
 			sup[i] = append(sup[i], fd.Rule)
