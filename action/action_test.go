@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/migrate-guard/migrate-guard/internal/linttest"
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
 	"github.com/migrate-guard/migrate-guard/internal/testbin"
 	"github.com/migrate-guard/migrate-guard/rules"
@@ -246,23 +247,7 @@ func parseOutputs(t *testing.T, raw string) map[string]string {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./action -update` to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run `go test ./action -update` after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	linttest.Golden(t, filepath.Join("testdata", name), []byte(got), *update)
 }
 
 func wantOutputs(t *testing.T, r result, want map[string]string) {

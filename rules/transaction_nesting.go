@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -48,7 +49,7 @@ type txState struct {
 func txStateAt(f *sqlfile.File, i int) txState {
 	var st txState
 	for _, s := range f.Stmts[:i] {
-		kind, ok := analysis.TxKind(s.Node)
+		kind, ok := execution.TxKind(s.Node)
 		switch {
 		case !ok:
 			if st.open == nil && f.NoTransaction {
@@ -78,7 +79,7 @@ func isEnd(k pg.TransactionStmtKind) bool {
 }
 
 func runTransactionNesting(p *analysis.Pass) {
-	kind, ok := analysis.TxKind(p.Stmt.Node)
+	kind, ok := execution.TxKind(p.Stmt.Node)
 	if !ok {
 		return
 	}
@@ -118,7 +119,7 @@ func runTransactionNesting(p *analysis.Pass) {
 // statement.
 func committedLater(p *analysis.Pass) bool {
 	for _, s := range p.File.Stmts[p.Stmt.Index+1:] {
-		if k, ok := analysis.TxKind(s.Node); ok && isEnd(k) {
+		if k, ok := execution.TxKind(s.Node); ok && isEnd(k) {
 			return true
 		}
 	}
@@ -129,7 +130,7 @@ func committedLater(p *analysis.Pass) bool {
 // follows the current one.
 func laterWork(p *analysis.Pass) bool {
 	for _, s := range p.File.Stmts[p.Stmt.Index+1:] {
-		if _, ok := analysis.TxKind(s.Node); !ok {
+		if _, ok := execution.TxKind(s.Node); !ok {
 			return true
 		}
 	}
