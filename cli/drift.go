@@ -65,13 +65,13 @@ func (f *driftFlags) options(o *deploy.Options) (*drift.Options, *lint.Config, e
 
 func runDrift(args []string, stdout, stderr io.Writer) int {
 	o := deploy.DefaultOptions()
-	fs := newFlags("drift", "drift [flags] [--write-migration[=NAME]] [NAME] [migrations-dir]", stdout, stderr)
+	fs := newFlags("drift", "drift [flags] [--write-migration [NAME]] [migrations-dir]", stdout, stderr)
 	fs.StringVar(&o.DatabaseURL, "database-url", "", "PostgreSQL URL of the database checked; Prisma's ?schema= is understood (default $DATABASE_URL)")
 	var df driftFlags
 	df.register(fs)
 	format := fs.String("format", "text", "output format: text, json or markdown")
 	var write optionalValue
-	fs.Var(&write, "write-migration", "write the migrations that fold the drift back into the history, named `NAME` (default drift)")
+	fs.Var(&write, "write-migration", "write the migrations that fold the drift back into the history, named `NAME` (default drift): --write-migration=NAME, or the argument after the flag when it is not a directory")
 	paths, code := parseFlags(fs, args)
 	if code >= 0 {
 		return code
