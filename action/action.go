@@ -151,6 +151,11 @@ func (r *runner) loadConfig() (*lint.Config, error) {
 			return nil, fmt.Errorf("input fail-on: %w", err)
 		}
 	}
+	if r.in.deployedBy != "" {
+		if err := cfg.SetDeployedBy(r.in.deployedBy, "input deployed-by"); err != nil {
+			return nil, fmt.Errorf("input deployed-by: %w", err)
+		}
+	}
 	return cfg, nil
 }
 
