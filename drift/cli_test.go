@@ -112,6 +112,17 @@ func TestCommand(t *testing.T) {
 	if code, out, errOut := run(args(dir)...); code != 0 {
 		t.Errorf("after resolve: exit %d\n%s%s", code, out, errOut)
 	}
+
+	// migrate-guard.toml's [drift]: an ignored table, comments compared.
+	exec(t, db, `CREATE TABLE "scratch" (id int); COMMENT ON TABLE "User" IS 'people'`)
+	cfg := filepath.Join(t.TempDir(), "migrate-guard.toml")
+	if err := os.WriteFile(cfg, []byte("[drift]\ncomments = true\nignore = [\"public.scratch\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = run(args("--config", cfg, dir)...)
+	if code != 1 || !strings.Contains(out, "1 difference") || !strings.Contains(out, "extra    comment table public.User") {
+		t.Errorf("[drift] config: exit %d\n%s%s", code, out, errOut)
+	}
 	if left := leftShadows(t, shadow); len(left) > 0 {
 		t.Errorf("shadow databases left behind: %v", left)
 	}
