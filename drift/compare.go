@@ -85,7 +85,7 @@ func ofGone(d Difference, gone map[string]bool) bool {
 	return false
 }
 
-var kinds = []string{KindExtension, KindEnum, KindSequence, KindTable, KindColumn, KindConstr, KindIndex,
+var kinds = []string{KindExtension, KindEnum, KindDomain, KindSequence, KindTable, KindColumn, KindConstr, KindIndex,
 	KindView, KindMatView, KindFunction, KindProcedure, KindTrigger, KindRLS, KindPolicy, KindComment}
 
 func kindOrder(k string) int {

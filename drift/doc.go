@@ -8,14 +8,17 @@
 // with deploy's own apply code, so each file runs the way the runner runs
 // it. Both sides are then read from pg_catalog in the schemas the history
 // touches — tables, columns, constraints, indexes (INVALID ones included),
-// enums, sequences, views, materialized views, functions, procedures,
-// triggers, extensions, row-level security and policies — with the
+// enums, domains, sequences, views, materialized views, functions,
+// procedures, triggers, extensions, row-level security and policies — with the
 // session's search_path set to pg_catalog, so that what the catalog deparses
 // (pg_get_indexdef, pg_get_constraintdef, pg_get_functiondef, ...) is
 // qualified the same way on both sides and compares as text. Objects owned
 // by extensions and the history table are left out; where a sequence
 // stands (RESTART, setval) is data, not schema; comments are compared only
-// when asked.
+// when asked. Not compared today: owners and privileges, extension
+// versions (a server upgrade leaves old ones in place), storage parameters
+// and tablespaces, composite types, collations, statistics objects, and
+// column order.
 //
 // The reconciling migrations take a database at the history's end to the
 // checked database's schema in safe forms: each index built (or dropped)

@@ -13,6 +13,7 @@ import (
 const (
 	KindExtension = "extension"
 	KindEnum      = "enum"
+	KindDomain    = "domain"
 	KindSequence  = "sequence"
 	KindTable     = "table"
 	KindColumn    = "column"
@@ -141,7 +142,7 @@ func Introspect(ctx context.Context, conn *pgx.Conn, opts IntrospectOptions) (*S
 	}
 	s := &Schema{Objects: map[string]*Object{}}
 	steps := []func(context.Context, *pgx.Conn, *Schema, []string) error{
-		extensions, enums, sequences, tables, columns, constraints, indexes, views, functions, triggers, policies,
+		extensions, enums, domains, sequences, tables, columns, constraints, indexes, views, functions, triggers, policies,
 	}
 	if opts.Comments {
 		steps = append(steps, comments)
@@ -216,6 +217,22 @@ func enums(ctx context.Context, conn *pgx.Conn, s *Schema, schemas []string) err
 				}
 			}
 			return o
+		}, s)
+}
+
+// domains reads domains as CREATE DOMAIN would define them.
+func domains(ctx context.Context, conn *pgx.Conn, s *Schema, schemas []string) error {
+	return scan(ctx, conn, `SELECT n.nspname, x.typname,
+			concat_ws(' ', format_type(x.typbasetype, x.typtypmod),
+				CASE WHEN x.typcollation <> b.typcollation THEN 'COLLATE ' || (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
+					FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = x.typcollation) END,
+				'DEFAULT ' || x.typdefault, CASE WHEN x.typnotnull THEN 'NOT NULL' END,
+				(SELECT string_agg('CONSTRAINT ' || quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid), ' ' ORDER BY k.conname)
+					FROM pg_constraint k WHERE k.contypid = x.oid))
+		FROM pg_type x JOIN pg_namespace n ON n.oid = x.typnamespace JOIN pg_type b ON b.oid = x.typbasetype
+		WHERE x.typtype = 'd' AND n.nspname = ANY($1)`+fmt.Sprintf(notExt, "pg_type"), schemas,
+		func(c []any) *Object {
+			return &Object{Kind: KindDomain, Schema: str(c[0]), Name: str(c[1]), Def: str(c[2])}
 		}, s)
 }
 

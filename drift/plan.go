@@ -179,6 +179,8 @@ func (b *builder) diff(d Difference) {
 		b.extension(d)
 	case KindEnum:
 		b.enum(d)
+	case KindDomain:
+		b.domain(d)
 	case KindSequence:
 		b.sequence(d)
 	case KindTable:
@@ -252,6 +254,19 @@ func renamedLabel(hist, db []string) (from, to string, ok bool) {
 		}
 	}
 	return from, to, n == 1 && !slices.Contains(hist, to)
+}
+
+// domain creates or drops a domain; one defined differently is replaced
+// only when nothing uses it, so the change is left to the user.
+func (b *builder) domain(d Difference) {
+	switch d.Change {
+	case Extra:
+		b.add(phCreateType, fmt.Sprintf("CREATE DOMAIN %s AS %s;", qualify(d.db.Schema, d.db.Name), d.db.Def))
+	case Missing:
+		b.add(phDropType, fmt.Sprintf("DROP DOMAIN %s;", qualify(d.hist.Schema, d.hist.Name)))
+	case Differs:
+		b.p.warn("domain %s differs (database: %s; history: %s): not written — change it with ALTER DOMAIN by hand", d.Object, d.Database, d.History)
+	}
 }
 
 type addedLabel struct{ label, where, next string }

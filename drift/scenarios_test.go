@@ -71,6 +71,8 @@ var scenarios = []scenario{
 		want: []string{"differs enum public.Role"}},
 	{name: "enum value added and used", hotfix: `ALTER TYPE "Role" ADD VALUE 'GUEST'; ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'GUEST'`,
 		want: []string{"differs column public.User.role", "differs enum public.Role"}},
+	{name: "domain added", hotfix: `CREATE DOMAIN "Email" AS TEXT NOT NULL CHECK (VALUE LIKE '%@%')`,
+		want: []string{"extra domain public.Email"}},
 	{name: "enum added", hotfix: `CREATE TYPE "Status" AS ENUM ('OPEN', 'CLOSED')`,
 		want: []string{"extra enum public.Status"}},
 	{name: "function replaced", hotfix: `CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."createdAt" := clock_timestamp(); RETURN NEW; END $$`,

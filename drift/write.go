@@ -51,7 +51,7 @@ func WriteMigrations(rep *Report, dir, name string, now time.Time, cfg *lint.Con
 			mname = truncName(mname + "_" + sanitize(f.suffix))
 		}
 		path := filepath.Join(dir, mname, "migration.sql")
-		sql, warns, err := lintClean(f, rep, history, path, cfg)
+		sql, warns, err := lintClean(f, history, path, cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -104,11 +104,11 @@ const suppressReason = "the database already has this change (drift folded back 
 // lintClean renders a file and lints it; every statement with an error
 // finding gets a suppression naming its rules and a warning, and the result
 // is linted again to be sure.
-func lintClean(f file, rep *Report, history []lint.Text, path string, cfg *lint.Config) (string, []string, error) {
+func lintClean(f file, history []lint.Text, path string, cfg *lint.Config) (string, []string, error) {
 	sup := map[int][]string{}
 	var warns []string
 	for round := 0; round < 2; round++ {
-		sql, lines := render(f, rep, sup)
+		sql, lines := render(f, sup)
 		res, err := lint.RunText(history, lint.Text{Path: path, SQL: []byte(sql)}, cfg)
 		if err != nil {
 			return "", nil, err
@@ -140,9 +140,11 @@ func lintClean(f file, rep *Report, history []lint.Text, path string, cfg *lint.
 
 // render writes a file's SQL and returns the first and last line of each
 // step's statement.
-func render(f file, rep *Report, sup map[int][]string) (string, [][2]int) {
+func render(f file, sup map[int][]string) (string, [][2]int) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "-- Written by `migrate-guard drift --write-migration`: drift found in %s\n", rep.Target)
+	// The target is not named: the file is committed, and where production
+	// runs is nobody's business in the repository.
+	b.WriteString("-- Written by `migrate-guard drift --write-migration`: drift found in a database\n")
 	b.WriteString("-- that is not in the migration history. The database that has it must not run it:\n")
 	b.WriteString("-- mark it applied there with `migrate-guard resolve --applied <this migration's name>`.\n")
 	line := 4
