@@ -29,12 +29,15 @@ type inputs struct {
 	token            string
 	sarifFile        string
 	lockTimeout      time.Duration
+	concurrentLock   time.Duration
 	statementTimeout time.Duration
 	lockWait         time.Duration
 	retries          int
 	checkDrift       bool // deploy: refuse on drift
 	allowDrift       bool // with checkDrift: only warn
 	shadowURL        string
+	statsFile        string
+	statsURL         string // a read-only replica's URL: lint takes the stats snapshot itself
 }
 
 // readInputs reads and checks the inputs. The secrets are masked first, so
@@ -44,6 +47,9 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.shadowURL = a.GetInput("shadow-url")
 	mask(a, in.databaseURL, in.token)
 	mask(a, in.shadowURL, "")
+	in.statsURL = a.GetInput("stats-database-url")
+	mask(a, in.statsURL, "")
+	in.statsFile = a.GetInput("stats-file")
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
 	in.deployedBy = a.GetInput("deployed-by")
@@ -59,11 +65,15 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.onlyChanged = boolean(a, "only-changed", true, &errs)
 	in.comment = boolean(a, "comment", true, &errs)
 	in.lockTimeout = duration(a, "lock-timeout", d.LockTimeout, &errs)
+	in.concurrentLock = duration(a, "concurrent-lock-timeout", d.ConcurrentLockTimeout, &errs)
 	in.statementTimeout = duration(a, "statement-timeout", 0, &errs)
 	in.lockWait = duration(a, "lock-wait", d.LockWait, &errs)
 	in.retries = number(a, "retries", d.Retries, &errs)
 	in.checkDrift = boolean(a, "check-drift", false, &errs)
 	in.allowDrift = boolean(a, "allow-drift", false, &errs)
+	if in.statsFile != "" && in.statsURL != "" {
+		errs = append(errs, errors.New("inputs stats-file and stats-database-url: give one of them"))
+	}
 	if (in.steps["deploy"] || in.steps["status"]) && in.databaseURL == "" {
 		errs = append(errs, errors.New("input database-url is required for deploy and status (pass a secret: database-url: ${{ secrets.DATABASE_URL }})"))
 	}

@@ -60,13 +60,13 @@ func Replay(ctx context.Context, opts *Options, local []*migrations.Migration) e
 	}
 	w := newWatcher(ctx, target.Config, opts.LockTimeout)
 	defer w.close()
-	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w}
+	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w, version: version}
 	for _, lm := range local {
 		m, err := readMigration(lm.Name, lm.Path, version)
 		if err != nil {
 			return err
 		}
-		if err := a.apply(ctx, m); err != nil {
+		if err := a.apply(ctx, m, nil); err != nil {
 			return err
 		}
 	}

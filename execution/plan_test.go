@@ -20,6 +20,8 @@ func TestTransactions(t *testing.T) {
 		{"statements before BEGIN join it", "UPDATE t SET a = 1; BEGIN; ALTER TABLE t ADD b int; COMMIT; SELECT 1;", prisma6, "0 0e 0e 0e 1"},
 		{"two blocks", "BEGIN; SELECT 1; COMMIT; BEGIN; SELECT 2; COMMIT;", prisma6, "0e 0e 0e 1e 1e 1e"},
 		{"goose no transaction", "-- +goose NO TRANSACTION\nSELECT 1; BEGIN; SELECT 2; COMMIT; SELECT 3;", prisma6, "- 1e 1e 1e -"},
+		{"atlas txmode none", "-- atlas:txmode none\nCREATE TABLE a (id int); CREATE INDEX CONCURRENTLY i ON a (id);", mustRunner("other"), "- -"},
+		{"other wraps a file", "CREATE TABLE a (id int); CREATE INDEX CONCURRENTLY i ON a (id);", mustRunner("other"), "0 0"},
 		{"split", "CREATE TABLE a (id int); CREATE INDEX CONCURRENTLY i ON a (id);", prisma78, "- -"},
 		{"split keeps an explicit block", "SELECT 1; BEGIN; SELECT 2; COMMIT; SELECT 3;", prisma78, "- 1e 1e 1e -"},
 		{"split falls back on DROP INDEX CONCURRENTLY", "CREATE TABLE a (id int); DROP INDEX CONCURRENTLY i;", prisma78, "0 0"},

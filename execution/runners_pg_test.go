@@ -79,6 +79,8 @@ var runnerCases = []runnerCase{
 		sql: "BEGIN;\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nCOMMIT;\n"},
 	{name: "locks of a DO-block file", probe: "Post",
 		sql: "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nDO $$ BEGIN PERFORM 1; END $$;\n"},
+	{name: "foreign key over a column just added", sql: "ALTER TABLE \"Post\" ADD COLUMN \"editorId\" INTEGER;\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_editorId_fkey\" FOREIGN KEY (\"editorId\") REFERENCES \"User\"(\"id\");\n"},
+	{name: "unique index over a column just added", sql: "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nCREATE UNIQUE INDEX \"Post_slug_key\" ON \"Post\"(\"slug\");\n"},
 	{name: "new tables only", sql: "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL, \"name\" TEXT NOT NULL);\nCREATE UNIQUE INDEX \"Tag_name_key\" ON \"Tag\"(\"name\");\n"},
 	{name: "trigger.dev: DO block and ALTERs", corpus: "triggerdotdev__trigger.dev/20231024122736_runtime_environment_shortcodes"},
 	{name: "trigger.dev: bulk action v2", corpus: "triggerdotdev__trigger.dev/20250616083614_bulk_action_v2"},

@@ -89,8 +89,13 @@ func readFile(path string, replayOnly bool) (*sqlfile.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	parse := sqlfile.Parse
 	if replayOnly {
-		return sqlfile.ParseForReplay(path, data)
+		parse = sqlfile.ParseForReplay
 	}
-	return sqlfile.Parse(path, data)
+	f, err := parse(path, data)
+	if err == nil && migrations.FlywayNoTransaction(path) {
+		f.NoTransaction = true
+	}
+	return f, err
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -114,21 +115,24 @@ func changesSchema(n *pg.Node) bool {
 func canFail(p *analysis.Pass, i int) string {
 	s := p.File.Stmts[i]
 	cat := p.SchemaAt(i)
-	old := func(rv *pg.RangeVar) bool { return rv != nil && !cat.IsNew(catalog.RangeName(rv)) }
+	empty := provenEmpty(p, i)
+	old := func(rv *pg.RangeVar) bool {
+		return rv != nil && !cat.IsNew(catalog.RangeName(rv)) && !empty[catalog.RangeName(rv)]
+	}
 	switch n := s.Node.Node.(type) {
 	case *pg.Node_AlterTableStmt:
 		if n.AlterTableStmt.Objtype == pg.ObjectType_OBJECT_TABLE && old(n.AlterTableStmt.Relation) {
-			if why := alterCanFail(n.AlterTableStmt); why != "" {
+			table := catalog.RangeName(n.AlterTableStmt.Relation)
+			fresh := freshColumns(p, i, table)
+			if why := alterCanFail(n.AlterTableStmt, fresh); why != "" && !recreatesCheckedKey(p, table, n.AlterTableStmt) &&
+				!widensOnly(cat, table, n.AlterTableStmt) {
 				return why
 			}
 		}
 	case *pg.Node_IndexStmt:
-		if n.IndexStmt.Unique && old(n.IndexStmt.Relation) {
+		fresh := freshColumns(p, i, catalog.RangeName(n.IndexStmt.Relation))
+		if n.IndexStmt.Unique && old(n.IndexStmt.Relation) && !allFresh(indexParamNames(n.IndexStmt), fresh) {
 			return "on duplicate values in existing rows"
-		}
-	case *pg.Node_InsertStmt, *pg.Node_UpdateStmt:
-		if old(targetRelation(s.Node)) {
-			return "on a row a constraint rejects"
 		}
 	}
 	if lockTimeoutSet(p)[i] && locksExisting(p, i) {
@@ -137,9 +141,172 @@ func canFail(p *analysis.Pass, i int) string {
 	return ""
 }
 
+// provenEmpty are the tables an earlier statement of the file could only
+// have changed if they held no row: a NOT NULL column added without a
+// default fails on any row, so past it the table is empty and nothing later
+// can fail on its data.
+func provenEmpty(p *analysis.Pass, i int) map[catalog.Name]bool {
+	out := map[catalog.Name]bool{}
+	for _, s := range p.File.Stmts[:i] {
+		if a := s.Node.GetAlterTableStmt(); a != nil && a.Relation != nil && alterCanFail(a, nil) == requiredColumn {
+			out[catalog.RangeName(a.Relation)] = true
+		}
+	}
+	return out
+}
+
+// requiredColumn is why a NOT NULL column without a default fails.
+const requiredColumn = "a NOT NULL column without a default fails on any existing row"
+
+// freshColumns are the columns of table that earlier statements of the file
+// added without a default and with no UPDATE of the table since: NULL in
+// every row, so no CHECK, foreign key or unique key over them alone can
+// fail.
+func freshColumns(p *analysis.Pass, i int, table catalog.Name) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range p.File.Stmts[:i] {
+		if u := s.Node.GetUpdateStmt(); u != nil && catalog.RangeName(u.Relation) == table {
+			clear(out)
+		}
+		a := s.Node.GetAlterTableStmt()
+		if a == nil || a.Relation == nil || catalog.RangeName(a.Relation) != table {
+			continue
+		}
+		for _, c := range a.Cmds {
+			cmd := c.GetAlterTableCmd()
+			if d := cmd.GetDef().GetColumnDef(); cmd.GetSubtype() == pg.AlterTableType_AT_AddColumn && d != nil &&
+				columnHas(d, pg.ConstrType_CONSTR_DEFAULT) == nil && columnHas(d, pg.ConstrType_CONSTR_NOTNULL) == nil &&
+				columnHas(d, pg.ConstrType_CONSTR_IDENTITY) == nil && columnHas(d, pg.ConstrType_CONSTR_GENERATED) == nil && !serialType(d) {
+				out[d.Colname] = true
+			}
+		}
+	}
+	return out
+}
+
+// recreatesCheckedKey reports whether an ALTER TABLE only adds back foreign
+// keys the table had, valid, before the file, over the same columns and
+// referenced table: the rows passed that check already (Prisma drops and
+// re-adds a foreign key to change its ON DELETE action).
+func recreatesCheckedKey(p *analysis.Pass, table catalog.Name, a *pg.AlterTableStmt) bool {
+	before := p.Before.Table(table)
+	if before == nil {
+		return false
+	}
+	for _, c := range a.Cmds {
+		k := c.GetAlterTableCmd().GetDef().GetConstraint()
+		if k == nil || k.Contype != pg.ConstrType_CONSTR_FOREIGN || k.Pktable == nil {
+			return false
+		}
+		cols, ref := stringFields(k.FkAttrs), catalog.RangeName(k.Pktable)
+		if !slices.ContainsFunc(before.Constraints, func(old catalog.Constraint) bool {
+			return old.Kind == catalog.ForeignKey && old.Validated && old.RefTable == ref && slices.Equal(old.Columns, cols)
+		}) {
+			return false
+		}
+	}
+	return len(a.Cmds) > 0
+}
+
+// widensOnly reports whether an ALTER TABLE only changes column types to
+// ones that hold every value of the old type, so the cast cannot fail.
+func widensOnly(cat *catalog.Catalog, table catalog.Name, a *pg.AlterTableStmt) bool {
+	t := cat.Table(table)
+	if t == nil {
+		return false
+	}
+	for _, c := range a.Cmds {
+		cmd := c.GetAlterTableCmd()
+		col := t.Column(cmd.GetName())
+		def := cmd.GetDef().GetColumnDef()
+		if cmd.GetSubtype() != pg.AlterTableType_AT_AlterColumnType || col == nil || def == nil ||
+			!widens(col.Type, cat.TypeOf(def.TypeName)) {
+			return false
+		}
+	}
+	return len(a.Cmds) > 0
+}
+
+// widerThan lists, for a type, the types that hold all its values.
+var widerThan = map[string][]string{
+	"int2": {"int4", "int8", "numeric"}, "int4": {"int8", "numeric"}, "int8": {"numeric"},
+	"float4": {"float8"}, "timestamp": {"timestamptz"}, "varchar": {"text"}, "bpchar": {"text", "varchar"},
+}
+
+// widens reports whether to holds every value of from: text holds anything,
+// a type holds itself with no or a larger length, and widerThan.
+func widens(from, to catalog.Type) bool {
+	switch {
+	case from.Name == "" || to.Name == "" || from.Array != to.Array:
+		return false
+	case to.Name == "text" && !to.Array:
+		return true
+	case from.Name == to.Name:
+		return len(to.Mods) == 0 || len(from.Mods) == 1 && len(to.Mods) == 1 && to.Mods[0] >= from.Mods[0] &&
+			from.Name != "numeric" && from.Name != "timestamp" && from.Name != "timestamptz"
+	}
+	return slices.Contains(widerThan[from.Name], to.Name) && (len(to.Mods) == 0 || slices.Equal(from.Mods, to.Mods))
+}
+
+// allFresh reports whether every column named is fresh (and some are).
+func allFresh(cols []string, fresh map[string]bool) bool {
+	for _, c := range cols {
+		if !fresh[c] {
+			return false
+		}
+	}
+	return len(cols) > 0
+}
+
+// indexParamNames are the plain columns of an index; an expression makes
+// the list empty.
+func indexParamNames(ix *pg.IndexStmt) []string {
+	var out []string
+	for _, e := range ix.IndexParams {
+		el := e.GetIndexElem()
+		if el == nil || el.Name == "" {
+			return nil
+		}
+		out = append(out, el.Name)
+	}
+	return out
+}
+
+// constraintColumns are the columns a constraint checks: its keys, its
+// foreign key columns, or the columns its CHECK expression reads.
+func constraintColumns(k *pg.Constraint) []string {
+	switch k.Contype {
+	case pg.ConstrType_CONSTR_FOREIGN:
+		return stringFields(k.FkAttrs)
+	case pg.ConstrType_CONSTR_UNIQUE:
+		return stringFields(k.Keys)
+	case pg.ConstrType_CONSTR_CHECK:
+		// Only operators, which yield NULL (and so pass) on NULL input; a
+		// NULL test, COALESCE or function may reject a NULL.
+		var out []string
+		strict := true
+		walkNodes(k.RawExpr, func(n *pg.Node) {
+			switch n.Node.(type) {
+			case *pg.Node_ColumnRef:
+				if f := stringFields(n.GetColumnRef().Fields); len(f) > 0 {
+					out = append(out, f[len(f)-1])
+				}
+			case *pg.Node_AExpr, *pg.Node_AConst, *pg.Node_TypeCast, *pg.Node_TypeName, *pg.Node_String_, *pg.Node_Integer, *pg.Node_List:
+			default:
+				strict = false
+			}
+		})
+		if !strict {
+			return nil
+		}
+		return out
+	}
+	return nil
+}
+
 // alterCanFail says why an ALTER TABLE on an existing table can fail on its
-// rows, or "".
-func alterCanFail(a *pg.AlterTableStmt) string {
+// rows, or "". Constraints over fresh columns only cannot fail.
+func alterCanFail(a *pg.AlterTableStmt, fresh map[string]bool) string {
 	for _, c := range a.Cmds {
 		cmd := c.GetAlterTableCmd()
 		if cmd == nil {
@@ -150,7 +317,7 @@ func alterCanFail(a *pg.AlterTableStmt) string {
 			if d := cmd.Def.GetColumnDef(); d != nil && columnHas(d, pg.ConstrType_CONSTR_NOTNULL) != nil &&
 				columnHas(d, pg.ConstrType_CONSTR_DEFAULT) == nil && columnHas(d, pg.ConstrType_CONSTR_IDENTITY) == nil &&
 				!serialType(d) {
-				return "a NOT NULL column without a default fails on any existing row"
+				return requiredColumn
 			}
 		case pg.AlterTableType_AT_SetNotNull:
 			return "on NULLs in existing rows"
@@ -159,7 +326,7 @@ func alterCanFail(a *pg.AlterTableStmt) string {
 		case pg.AlterTableType_AT_ValidateConstraint:
 			return "on rows the constraint rejects"
 		case pg.AlterTableType_AT_AddConstraint:
-			if k := cmd.Def.GetConstraint(); k != nil && !k.SkipValidation {
+			if k := cmd.Def.GetConstraint(); k != nil && !k.SkipValidation && !allFresh(constraintColumns(k), fresh) {
 				switch k.Contype {
 				case pg.ConstrType_CONSTR_PRIMARY, pg.ConstrType_CONSTR_UNIQUE:
 					return "on duplicate values in existing rows"

@@ -32,7 +32,8 @@ type File struct {
 	Stmts  []*Stmt
 	Errors []*SyntaxError // statements the parser rejected; they are not in Stmts
 	// NoTransaction is set when the file tells its runner not to wrap it in
-	// a transaction (goose's `-- +goose NO TRANSACTION`).
+	// a transaction (goose's `-- +goose NO TRANSACTION`, Atlas's
+	// `-- atlas:txmode none`, Flyway's executeInTransaction=false).
 	NoTransaction bool
 	body          string // the part of Src that is parsed: goose's Up section
 	tokens        []*pg.ScanToken
@@ -119,6 +120,11 @@ func ParseForReplay(path string, src []byte) (*File, error) {
 	return f, nil
 }
 
+// NewText checks that src is SQL text and returns it as a File without
+// statements, for callers that split and parse it their own way (deploy
+// does so for very large files, to bound its memory).
+func NewText(path string, src []byte) (*File, error) { return newFile(path, src) }
+
 // newFile checks that src is SQL text and indexes its lines.
 func newFile(path string, src []byte) (*File, error) {
 	if len(src) > MaxSize {
@@ -137,6 +143,7 @@ func (f *File) parse() {
 	f.scan()
 	f.body = f.Src
 	f.goose()
+	f.atlas()
 	tree, err := pg.Parse(f.body)
 	if err == nil {
 		for _, raw := range tree.Stmts {
