@@ -12,6 +12,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/deploy"
+	"github.com/migrate-guard/migrate-guard/drift"
 )
 
 // deployOptions are the deploy inputs for the one migrations directory.
@@ -44,6 +45,9 @@ func (r *runner) deploy() {
 	defer stop()
 	r.group("Deploy "+run.Dir, func(w io.Writer) {
 		o.Out = w
+		if r.in.checkDrift {
+			o.BeforeApply = drift.DeployHook(&drift.Options{Dir: o.Dir, DatabaseURL: o.DatabaseURL, ShadowURL: r.in.shadowURL}, r.in.allowDrift, w)
+		}
 		run.Summary, run.Err = deploy.Deploy(ctx, o)
 		if run.Err != nil {
 			fmt.Fprintln(w, "migrate-guard:", run.Err)

@@ -153,7 +153,7 @@ func TestActionYML(t *testing.T) {
 	defaults := actionDefaults(t)
 	inputs := []string{"command", "migrations-dir", "database-url", "shadow-database-url", "config", "pg-version", "deployed-by", "fail-on", "only-changed",
 		"comment", "github-token", "sarif-file", "lock-timeout", "concurrent-lock-timeout", "statement-timeout", "lock-wait", "retries",
-		"stats-file", "stats-database-url"}
+		"stats-file", "stats-database-url", "check-drift", "allow-drift"}
 	if len(defaults) != len(inputs) {
 		t.Errorf("action.yml declares %d inputs with defaults, want %d: %v", len(defaults), len(inputs), defaults)
 	}

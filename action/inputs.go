@@ -20,7 +20,7 @@ type inputs struct {
 	steps            map[string]bool
 	dirs             []string
 	databaseURL      string
-	shadowURL        string // traces the linted migrations when set
+	shadowURL        string // a server for shadow databases: traces the linted migrations, and check-drift's expected schema
 	config           string
 	pgVersion        int
 	failOn           string
@@ -34,6 +34,8 @@ type inputs struct {
 	statementTimeout time.Duration
 	lockWait         time.Duration
 	retries          int
+	checkDrift       bool // deploy: refuse on drift
+	allowDrift       bool // with checkDrift: only warn
 	statsFile        string
 	statsURL         string // a read-only replica's URL: lint takes the stats snapshot itself
 }
@@ -44,10 +46,10 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in := &inputs{databaseURL: a.GetInput("database-url"), token: a.GetInput("github-token"),
 		shadowURL: a.GetInput("shadow-database-url")}
 	mask(a, in.databaseURL, in.token)
+	mask(a, in.shadowURL, "")
 	in.statsURL = a.GetInput("stats-database-url")
 	mask(a, in.statsURL, "")
 	in.statsFile = a.GetInput("stats-file")
-	mask(a, in.shadowURL, "")
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
 	in.deployedBy = a.GetInput("deployed-by")
@@ -67,6 +69,8 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.statementTimeout = duration(a, "statement-timeout", 0, &errs)
 	in.lockWait = duration(a, "lock-wait", d.LockWait, &errs)
 	in.retries = number(a, "retries", d.Retries, &errs)
+	in.checkDrift = boolean(a, "check-drift", false, &errs)
+	in.allowDrift = boolean(a, "allow-drift", false, &errs)
 	if in.statsFile != "" && in.statsURL != "" {
 		errs = append(errs, errors.New("inputs stats-file and stats-database-url: give one of them"))
 	}

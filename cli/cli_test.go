@@ -247,7 +247,7 @@ func TestLintConfig(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	t.Chdir(t.TempDir())
-	for _, name := range []string{"lint", "deploy", "status", "resolve", "rules", "version"} {
+	for _, name := range []string{"lint", "deploy", "status", "resolve", "drift", "rules", "version"} {
 		for _, flag := range []string{"--help", "-h", "-help"} {
 			t.Run(name+" "+flag, func(t *testing.T) {
 				code, out, errOut := run(name, flag)
@@ -273,7 +273,7 @@ func TestHelp(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Commands:") {
 			t.Errorf("%v: exit %d, stdout:\n%s", args, code, out)
 		}
-		for _, c := range []string{"lint", "deploy", "status", "resolve", "rules", "version"} {
+		for _, c := range []string{"lint", "deploy", "status", "resolve", "drift", "rules", "version"} {
 			if !strings.Contains(out, "  "+c+" ") {
 				t.Errorf("%v: usage does not list %s", args, c)
 			}

@@ -29,10 +29,26 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.StatementTimeout, "statement-timeout", 0, "statement_timeout for each migration's statements (default none)")
 	fs.IntVar(&o.Retries, "retries", o.Retries, "retries of a migration that hit the lock timeout or a deadlock")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "say what would be applied; change nothing")
+	checkFlag := fs.Bool("check-drift", false, "compare the schema with the applied history first, and refuse to deploy over drift")
+	allow := fs.Bool("allow-drift", false, "with --check-drift: only warn about drift")
+	var df driftFlags
+	df.register(fs)
 	if code := parseDB(fs, args, o, stderr); code >= 0 {
 		return code
 	}
 	o.Out = stdout
+	if *allow && !*checkFlag {
+		fmt.Fprintln(stderr, "migrate-guard:", errDriftUsage)
+		return ExitUsage
+	}
+	if *checkFlag {
+		hook, err := checkDrift(&df, o, *allow, stdout)
+		if err != nil {
+			fmt.Fprintln(stderr, "migrate-guard:", err)
+			return ExitUsage
+		}
+		o.BeforeApply = hook
+	}
 	ctx, stop := signalContext()
 	defer stop()
 	sum, err := deploy.Deploy(ctx, o)

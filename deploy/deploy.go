@@ -41,6 +41,11 @@ type Options struct {
 	Out io.Writer
 	// Warn receives warnings about the history, with the file they concern.
 	Warn func(path, msg string)
+	// BeforeApply, when set, runs once the deploy holds the migration lock
+	// and before it applies anything (with DryRun, before saying what it
+	// would apply); an error stops the deploy. Deploy --check-drift
+	// compares the schema with the history here.
+	BeforeApply func(ctx context.Context) error
 }
 
 // DefaultOptions returns the defaults: wait up to 5 minutes for another
@@ -102,6 +107,11 @@ func Deploy(ctx context.Context, opts *Options) (*Summary, error) {
 	defer conn.Close(context.Background())
 	hist := newHistory(target.Schema)
 	if opts.DryRun {
+		if opts.BeforeApply != nil {
+			if err := opts.BeforeApply(ctx); err != nil {
+				return nil, err
+			}
+		}
 		err = dryRun(ctx, conn, hist, local, opts, sum)
 		sum.Took = time.Since(start)
 		return sum, err
@@ -130,6 +140,11 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	res, err := resumeOrRefuse(rows, pending)
 	if err != nil {
 		return err
+	}
+	if opts.BeforeApply != nil {
+		if err := opts.BeforeApply(ctx); err != nil {
+			return err
+		}
 	}
 	sum.Skipped = len(local) - len(pending)
 	if len(pending) == 0 {

@@ -46,6 +46,14 @@ type Config struct {
 	// which a finding drops to notice and over which it becomes an error.
 	Stats                  *stats.File
 	SmallTable, LargeTable time.Duration
+	// Drift is the [drift] table, read by `migrate-guard drift`.
+	Drift DriftConfig
+}
+
+// DriftConfig says what `migrate-guard drift` compares beyond its defaults.
+type DriftConfig struct {
+	Comments bool     `toml:"comments"` // comments are drift too
+	Ignore   []string `toml:"ignore"`   // tables left out, as schema.table
 }
 
 // DefaultConfig returns the configuration used without a file.
@@ -65,6 +73,7 @@ type fileConfig struct {
 	SmallTable *string           `toml:"small-table"`
 	LargeTable *string           `toml:"large-table"`
 	Rules      map[string]string `toml:"rules"`
+	Drift      DriftConfig       `toml:"drift"`
 }
 
 // FindConfig looks for migrate-guard.toml in dir and its parents and returns
@@ -112,7 +121,7 @@ func LoadConfig(path string) (*Config, error) {
 		for i, k := range undec {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, stats, small-table, large-table, [rules])", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, stats, small-table, large-table, [rules], [drift])", path, strings.Join(keys, ", "))
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
@@ -134,6 +143,7 @@ func LoadConfig(path string) (*Config, error) {
 			return nil, fmt.Errorf("%s: max-lock-timeout: %w", path, err)
 		}
 	}
+	cfg.Drift = fc.Drift
 	if err := cfg.setStatsKeys(path, fc); err != nil {
 		return nil, err
 	}
