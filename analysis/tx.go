@@ -23,9 +23,17 @@ type Tx struct {
 // Transactions computes the Tx of every statement of f.
 func Transactions(f *sqlfile.File) []Tx {
 	out := make([]Tx, len(f.Stmts))
-	implicit := len(f.Stmts) > 1 && !f.NoTransaction
+	implicit := units(f) > 1 && !f.NoTransaction
 	open, id := false, 0
 	for i, s := range f.Stmts {
+		if s.Block != nil && i > 0 && f.Stmts[i-1].Block == s.Block {
+			out[i] = out[i-1] // the rest of a DO block runs where its first statement does
+			continue
+		}
+		if s.Block != nil { // a DO block is its own transaction even when run alone
+			out[i] = Tx{InTx: true, Explicit: open, ID: id}
+			continue
+		}
 		kind, isTx := TxKind(s.Node)
 		if isTx {
 			switch kind {
@@ -49,6 +57,18 @@ func Transactions(f *sqlfile.File) []Tx {
 		out[i] = Tx{InTx: open || implicit, Explicit: open, ID: id}
 	}
 	return out
+}
+
+// units counts the statements the file sends, a DO block (whose body
+// ExpandBlocks put in its place) once.
+func units(f *sqlfile.File) int {
+	n := 0
+	for i, s := range f.Stmts {
+		if s.Block == nil || i == 0 || f.Stmts[i-1].Block != s.Block {
+			n++
+		}
+	}
+	return n
 }
 
 // TxKind returns the kind of a transaction-control statement and true, or
