@@ -108,10 +108,18 @@ type typeCase struct {
 	using    string // a USING expression, or ""
 	index    bool   // index the column
 	tz       string // the session TimeZone; "" is a zone other than UTC
+	ext      string // an extension the types need, created in the history
 }
 
 var typeCases = []typeCase{
 	// Kept rows, one or more per typeChanges entry.
+	{from: "TEXT", to: "CITEXT", value: "'Abc'", ext: "citext"},
+	{from: "TEXT", to: "CITEXT", value: "'Abc'", index: true, ext: "citext"},
+	{from: "VARCHAR(10)", to: "CITEXT", value: "'Abc'", ext: "citext"},
+	{from: "CITEXT", to: "TEXT", value: "'Abc'", ext: "citext"},
+	{from: "CITEXT", to: "TEXT", value: "'Abc'", index: true, ext: "citext"},
+	{from: "CITEXT", to: "VARCHAR", value: "'Abc'", ext: "citext"},
+	{from: "CITEXT", to: "VARCHAR(2)", value: "'A'", ext: "citext"},
 	{from: "VARCHAR(10)", to: "VARCHAR(20)", value: "'abc'", index: true},
 	{from: "VARCHAR(10)", to: "character varying", value: "'abc'", index: true},
 	{from: "VARCHAR(10)", to: "TEXT", value: "'abc'", index: true},
@@ -226,6 +234,12 @@ func TestColumnTypeRewriteOnPostgres(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			table := fmt.Sprintf("Type%d", i)
 			history := fmt.Sprintf(`CREATE TABLE %[1]s ("id" SERIAL PRIMARY KEY, "c" %[2]s);`, ident(table), c.from)
+			if c.ext != "" {
+				if !db.strings(t, "SELECT name FROM pg_available_extensions")[c.ext] {
+					t.Skipf("the server lacks the %s extension", c.ext)
+				}
+				history = fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s;\n", c.ext) + history
+			}
 			if c.index {
 				history += fmt.Sprintf("\nCREATE INDEX %s ON %s (\"c\");", ident(table+"_c_idx"), ident(table))
 			}
