@@ -55,7 +55,7 @@ func (r *runner) prChanges() *changes {
 }
 
 // lintSet lints one directory; ok is false when the run must stop.
-func (r *runner) lintSet(s *migrations.Set, ch *changes) (d report.LintDir, ok bool) {
+func (r *runner) lintSet(s *migrations.Set, ch *changes) (d lintDir, ok bool) {
 	d.Dir = r.repoPath(s.Dir)
 	res := &lint.Result{Sources: map[string]*sqlfile.File{}}
 	selected := len(s.Migrations)

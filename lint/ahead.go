@@ -99,6 +99,9 @@ func readFile(path string, replayOnly bool) (*sqlfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if migrations.FlywayNoTransaction(path) {
+		f.NoTransaction = true
+	}
 	f.ExpandBlocks()
 	return f, nil
 }

@@ -70,7 +70,7 @@ func dependsOn(n *pg.Node, target catalog.Name, reads []catalog.Name, covers fun
 					return true
 				}
 			case pg.AlterTableType_AT_AddConstraint:
-				if k := cmd.Def.GetConstraint(); k != nil && !k.SkipValidation && covers(constraintColumns(k)) {
+				if k := cmd.Def.GetConstraint(); k != nil && !k.SkipValidation && covers(constraintOver(k)) {
 					return true
 				}
 			}
@@ -96,8 +96,8 @@ func dependsOn(n *pg.Node, target catalog.Name, reads []catalog.Name, covers fun
 	return false
 }
 
-// constraintColumns returns the columns a constraint is over.
-func constraintColumns(k *pg.Constraint) []string {
+// constraintOver returns the columns a constraint is over, CHECK expressions included.
+func constraintOver(k *pg.Constraint) []string {
 	cols := append(stringFields(k.Keys), stringFields(k.FkAttrs)...)
 	if k.RawExpr != nil {
 		cols = append(cols, columnRefs(k.RawExpr)...)

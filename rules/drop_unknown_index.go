@@ -49,9 +49,3 @@ func runDropUnknownIndex(p *analysis.Pass) {
 				"if the index was created outside the migrations, add it to the history first.", "")
 	}
 }
-
-// unknownIndex reports whether the history, which knows some tables, never
-// created the index (an empty history knows nothing either way).
-func unknownIndex(p *analysis.Pass, name catalog.Name) bool {
-	return p.Schema.Tables() > 0 && p.Schema.Index(name) == nil
-}

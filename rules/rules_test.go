@@ -19,14 +19,27 @@ type ruleCase struct {
 	history []string
 	sql     string
 	want    []string
-	pg      int // target PostgreSQL major version; 0 means the default
+	pg      int    // target PostgreSQL major version; 0 means the default
+	runner  string // deployed-by; "" means the default
 }
 
 // lintSQL lints sql after history, with the opt-in rules on as notices,
 // and returns all findings.
 func lintSQL(t *testing.T, history []string, sql string, pg int) []lint.Finding {
 	t.Helper()
+	return lintRunner(t, history, sql, pg, "")
+}
+
+// lintRunner is lintSQL with deployed-by set to runner ("" keeps the
+// default).
+func lintRunner(t *testing.T, history []string, sql string, pg int, runner string) []lint.Finding {
+	t.Helper()
 	return lintConfigured(t, history, sql, func(cfg *lint.Config) error {
+		if runner != "" {
+			if err := cfg.SetDeployedBy(runner, "test"); err != nil {
+				return err
+			}
+		}
 		for _, r := range rules.All() { // opt-in rules are tested too
 			if r.Severity == analysis.Off {
 				cfg.Rules[r.ID] = analysis.Notice
@@ -71,7 +84,7 @@ func runCases(t *testing.T, rule string, cases []ruleCase) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fs := lintSQL(t, c.history, c.sql, c.pg)
+			fs := lintRunner(t, c.history, c.sql, c.pg, c.runner)
 			got := positions(fs, rule)
 			if strings.Join(got, " ") != strings.Join(c.want, " ") {
 				t.Errorf("%s fired at %v, want %v; all findings:\n%s", rule, got, c.want, dump(fs))
@@ -108,10 +121,10 @@ func TestExamples(t *testing.T) {
 			if r.Doc == "" || r.Summary == "" {
 				t.Fatal("rule has no Doc or Summary")
 			}
-			if got := positions(lintSQL(t, exampleHistory, r.Bad, 0), r.ID); len(got) == 0 {
+			if got := positions(lintRunner(t, exampleHistory, r.Bad, 0, r.ExampleRunner), r.ID); len(got) == 0 {
 				t.Errorf("Bad example is not flagged:\n%s", r.Bad)
 			}
-			if fs := exceptOtherOptIns(lintSQL(t, exampleHistory, r.Good, 0), r.ID); len(fs) > 0 {
+			if fs := exceptOtherOptIns(lintRunner(t, exampleHistory, r.Good, 0, r.ExampleRunner), r.ID); len(fs) > 0 {
 				t.Errorf("Good example draws findings:\n%s\n%s", r.Good, dump(fs))
 			}
 		})

@@ -13,7 +13,30 @@ import (
 // Block is a DO statement whose PL/pgSQL body ExpandBlocks replaced by the
 // SQL statements it runs.
 type Block struct {
-	Start, End int // the DO statement, as Stmt.Start and Stmt.End
+	Start, End int      // the DO statement, as Stmt.Start and Stmt.End
+	Node       *pg.Node // the DO statement itself, for what judges the file's statements as sent
+}
+
+// Sent returns the statement the file sends that s belongs to: s itself, or
+// its DO block's node. first reports whether s is the first of those of
+// the statement sent, so that one sent statement is counted once.
+func (f *File) Sent(s *Stmt) (node *pg.Node, first bool) {
+	if s.Block == nil {
+		return s.Node, true
+	}
+	return s.Block.Node, s.Index == 0 || f.Stmts[s.Index-1].Block != s.Block
+}
+
+// SentCount is the number of statements the file sends: a DO block whose
+// body ExpandBlocks put in its place counts once.
+func (f *File) SentCount() int {
+	n := 0
+	for _, s := range f.Stmts {
+		if _, first := f.Sent(s); first {
+			n++
+		}
+	}
+	return n
 }
 
 // ExpandBlocks replaces every PL/pgSQL DO statement of the file by the SQL
@@ -111,7 +134,7 @@ func (f *File) expandBlock(s *Stmt) ([]*Stmt, *bodyTokens) {
 	if len(sqls) == 0 {
 		return nil, nil
 	}
-	blk := &Block{Start: s.Start, End: s.End}
+	blk := &Block{Start: s.Start, End: s.End, Node: s.Node}
 	var stmts []*Stmt
 	var toks *bodyTokens
 	if f.tokens != nil {

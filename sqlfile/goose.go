@@ -28,3 +28,17 @@ func (f *File) goose() {
 		}
 	}
 }
+
+// atlas reads Atlas's `-- atlas:txmode none` directive, which runs the file
+// without a transaction.
+func (f *File) atlas() {
+	for _, t := range f.tokens {
+		if t.Token != pg.Token_SQL_COMMENT {
+			continue
+		}
+		fields := strings.Fields(strings.TrimPrefix(f.Src[t.Start:t.End], "--"))
+		if len(fields) == 2 && fields[0] == "atlas:txmode" && fields[1] == "none" {
+			f.NoTransaction = true
+		}
+	}
+}

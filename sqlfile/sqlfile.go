@@ -32,7 +32,8 @@ type File struct {
 	Stmts  []*Stmt
 	Errors []*SyntaxError // statements the parser rejected; they are not in Stmts
 	// NoTransaction is set when the file tells its runner not to wrap it in
-	// a transaction (goose's `-- +goose NO TRANSACTION`).
+	// a transaction (goose's `-- +goose NO TRANSACTION`, Atlas's
+	// `-- atlas:txmode none`, Flyway's executeInTransaction=false).
 	NoTransaction bool
 	body          string // the part of Src that is parsed: goose's Up section
 	tokens        []*pg.ScanToken
@@ -140,6 +141,7 @@ func (f *File) parse() {
 	f.scan()
 	f.body = f.Src
 	f.goose()
+	f.atlas()
 	tree, err := pg.Parse(f.body)
 	if err == nil {
 		for _, raw := range tree.Stmts {
