@@ -23,6 +23,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/lint"
 	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/report"
+	"github.com/migrate-guard/migrate-guard/stats"
 )
 
 // Exit codes, as the command line's.
@@ -156,7 +157,27 @@ func (r *runner) loadConfig() (*lint.Config, error) {
 			return nil, fmt.Errorf("input deployed-by: %w", err)
 		}
 	}
-	return cfg, nil
+	return cfg, r.loadStats(cfg)
+}
+
+// loadStats sizes the findings with the stats-file input, or with a
+// snapshot taken through stats-database-url (a read-only replica's secret).
+func (r *runner) loadStats(cfg *lint.Config) error {
+	switch {
+	case r.in.statsFile != "":
+		if err := cfg.LoadStats(r.in.statsFile); err != nil {
+			return fmt.Errorf("input stats-file: %v", err)
+		}
+	case r.in.statsURL != "":
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		f, err := stats.Snapshot(ctx, r.in.statsURL)
+		if err != nil {
+			return fmt.Errorf("input stats-database-url: %v", err)
+		}
+		cfg.Stats = f
+	}
+	return nil
 }
 
 // pullRequestOf returns the pull request of a pull_request or

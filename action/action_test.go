@@ -668,6 +668,9 @@ func TestInputErrors(t *testing.T) {
 		{map[string]string{"deployed-by": "flyway"}, `input deployed-by: "flyway" is not a deploy tool`},
 		{map[string]string{"migrations-dir": "db/nowhere"}, "db/nowhere: no such file or directory"},
 		{map[string]string{"config": "nope.toml"}, "nope.toml: no such file"},
+		{map[string]string{"stats-file": "nope.json"}, "input stats-file: nope.json: no such stats file"},
+		{map[string]string{"stats-file": "a.json", "stats-database-url": "postgresql://app@127.0.0.1:9/shop"}, "give one of them"},
+		{map[string]string{"stats-database-url": "postgresql://app:Pa55@127.0.0.1:9/shop"}, "input stats-database-url: connecting to app@127.0.0.1:9/shop"},
 	} {
 		r := run(t, ghEnv{repo: repo, event: "push", inputs: c.inputs})
 		if r.code != 2 || !strings.HasPrefix(r.annotations(), "::error::migrate-guard: ") || !strings.Contains(r.annotations(), c.want) {

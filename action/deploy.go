@@ -20,12 +20,13 @@ func (r *runner) deployOptions() *deploy.Options {
 	o.Dir = r.sets[0].Dir
 	o.DatabaseURL = r.in.databaseURL
 	o.LockTimeout, o.StatementTimeout, o.LockWait, o.Retries = r.in.lockTimeout, r.in.statementTimeout, r.in.lockWait, r.in.retries
+	o.ConcurrentLockTimeout = r.in.concurrentLock
 	return o
 }
 
 // signalContext is cancelled when the runner stops the container (a
-// cancelled workflow), so that a deploy stops between statements and still
-// releases its lock.
+// cancelled workflow): a deploy then cancels its running statement, records
+// where it stopped and releases its lock.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

@@ -29,9 +29,12 @@ type inputs struct {
 	token            string
 	sarifFile        string
 	lockTimeout      time.Duration
+	concurrentLock   time.Duration
 	statementTimeout time.Duration
 	lockWait         time.Duration
 	retries          int
+	statsFile        string
+	statsURL         string // a read-only replica's URL: lint takes the stats snapshot itself
 }
 
 // readInputs reads and checks the inputs. The secrets are masked first, so
@@ -39,6 +42,9 @@ type inputs struct {
 func readInputs(a *gha.Action) (*inputs, error) {
 	in := &inputs{databaseURL: a.GetInput("database-url"), token: a.GetInput("github-token")}
 	mask(a, in.databaseURL, in.token)
+	in.statsURL = a.GetInput("stats-database-url")
+	mask(a, in.statsURL, "")
+	in.statsFile = a.GetInput("stats-file")
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
 	in.deployedBy = a.GetInput("deployed-by")
@@ -54,9 +60,13 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	in.onlyChanged = boolean(a, "only-changed", true, &errs)
 	in.comment = boolean(a, "comment", true, &errs)
 	in.lockTimeout = duration(a, "lock-timeout", d.LockTimeout, &errs)
+	in.concurrentLock = duration(a, "concurrent-lock-timeout", d.ConcurrentLockTimeout, &errs)
 	in.statementTimeout = duration(a, "statement-timeout", 0, &errs)
 	in.lockWait = duration(a, "lock-wait", d.LockWait, &errs)
 	in.retries = number(a, "retries", d.Retries, &errs)
+	if in.statsFile != "" && in.statsURL != "" {
+		errs = append(errs, errors.New("inputs stats-file and stats-database-url: give one of them"))
+	}
 	if (in.steps["deploy"] || in.steps["status"]) && in.databaseURL == "" {
 		errs = append(errs, errors.New("input database-url is required for deploy and status (pass a secret: database-url: ${{ secrets.DATABASE_URL }})"))
 	}

@@ -81,6 +81,9 @@ type Diagnostic struct {
 	Message  string // what happens in production: the lock, what it blocks, what fails
 	Help     string // what to do instead, including how to get there with Prisma
 	Fix      string // the safe SQL to paste, or ""
+	// Impact, when set, names the table and the work the finding is
+	// about, so that production statistics can size it.
+	Impact *Impact
 }
 
 // Pass is one statement of one file, with everything a rule may consult.

@@ -36,6 +36,7 @@ func commands() []command {
 		{"deploy", "apply pending migrations, compatible with prisma migrate deploy", runDeploy},
 		{"status", "show applied, pending and failed migrations", runStatus},
 		{"resolve", "mark a migration as applied or rolled back", runResolve},
+		{"stats", "snapshot production table sizes for lint --stats, or calibrate a server's speeds", runStats},
 		{"rules", "list the rules, or print one rule's documentation", runRules},
 		{"version", "print the version", runVersion},
 	}

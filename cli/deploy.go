@@ -25,8 +25,9 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("deploy", "deploy [flags] [migrations-dir]", stdout, stderr)
 	dbFlags(fs, o)
 	fs.DurationVar(&o.LockTimeout, "lock-timeout", o.LockTimeout, "lock_timeout for each migration's statements")
+	fs.DurationVar(&o.ConcurrentLockTimeout, "concurrent-lock-timeout", o.ConcurrentLockTimeout, "lock_timeout for statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY...); it also bounds their wait for older transactions, which blocks no query")
 	fs.DurationVar(&o.StatementTimeout, "statement-timeout", 0, "statement_timeout for each migration's statements (default none)")
-	fs.IntVar(&o.Retries, "retries", o.Retries, "retries of a migration that hit the lock timeout")
+	fs.IntVar(&o.Retries, "retries", o.Retries, "retries of a migration that hit the lock timeout or a deadlock")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "say what would be applied; change nothing")
 	if code := parseDB(fs, args, o, stderr); code >= 0 {
 		return code
@@ -83,6 +84,12 @@ func printStatus(w io.Writer, rep *deploy.StatusReport) {
 	for _, m := range rep.Migrations {
 		counts[m.State]++
 		fmt.Fprintf(w, "  %-12s %s\n", m.State, m.Name)
+		if m.Progress != "" {
+			fmt.Fprintf(w, "               %s\n", m.Progress)
+		}
+	}
+	for _, ix := range rep.InvalidIndexes {
+		fmt.Fprintf(w, "  invalid index %s: left by a failed or interrupted concurrent build; PostgreSQL maintains it but never uses it (DROP INDEX CONCURRENTLY %s)\n", ix, ix)
 	}
 	fmt.Fprintf(w, "%d migrations: %d applied, %d pending, %d failed, %d rolled back, %d modified, %d missing from disk\n",
 		len(rep.Migrations), counts[deploy.StateApplied], counts[deploy.StatePending], counts[deploy.StateFailed],
@@ -139,14 +146,16 @@ func fail(stderr io.Writer, err error) int {
 	fmt.Fprintln(stderr, "migrate-guard:", err)
 	var me *deploy.MigrationError
 	var re *deploy.RefusedError
-	if errors.As(err, &me) || errors.As(err, &re) {
+	var ie *deploy.InterruptedError
+	if errors.As(err, &me) || errors.As(err, &re) || errors.As(err, &ie) {
 		return ExitFindings
 	}
 	return ExitUsage
 }
 
-// signalContext is cancelled on SIGINT or SIGTERM, so a deploy stops between
-// statements and still releases its lock.
+// signalContext is cancelled on SIGINT or SIGTERM: a deploy then cancels
+// its running statement, records where it stopped, releases its lock and
+// exits non-zero.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

@@ -25,6 +25,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	failOn := fs.String("fail-on", "", "lowest severity that fails the run: error, warning, notice or never (default warning)")
 	deployedBy := fs.String("deployed-by", "", "what deploys the migrations: migrate-guard, prisma, prisma@<version> or other (default: the Prisma version in package.json)")
 	maxLockTimeout := fs.String("max-lock-timeout", "", "longest lock_timeout a migration may set, in PostgreSQL's units (default 10s)")
+	statsPath := fs.String("stats", "", "stats file from `migrate-guard stats`: size lock findings and estimate blocking time")
+	smallTable := fs.String("small-table", "", "with --stats, estimated blocking time under which a lock finding is a notice (default 1s)")
+	largeTable := fs.String("large-table", "", "with --stats, estimated blocking time over which a lock finding is an error (default 1min)")
 	var ruleFlags multiFlag
 	fs.Var(&ruleFlags, "rule", "set a rule's severity, as id=error|warning|notice|off (repeatable)")
 	paths, code := parseFlags(fs, args)
@@ -37,6 +40,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		err = applyTimeoutFlags(cfg, *deployedBy, *maxLockTimeout)
+	}
+	if err == nil {
+		err = applyStatsFlags(cfg, *statsPath, *smallTable, *largeTable)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
@@ -151,4 +157,25 @@ func useColor(w io.Writer) bool {
 	}
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// applyStatsFlags applies --stats, --small-table and --large-table over the
+// configuration file.
+func applyStatsFlags(cfg *lint.Config, path, small, large string) error {
+	if path != "" {
+		if err := cfg.LoadStats(path); err != nil {
+			return fmt.Errorf("--stats: %v", err)
+		}
+	}
+	if small != "" {
+		if err := cfg.SetSmallTable(small); err != nil {
+			return fmt.Errorf("--small-table: %v", err)
+		}
+	}
+	if large != "" {
+		if err := cfg.SetLargeTable(large); err != nil {
+			return fmt.Errorf("--large-table: %v", err)
+		}
+	}
+	return nil
 }

@@ -26,9 +26,15 @@ type Options struct {
 	LockWait time.Duration
 	// LockTimeout is lock_timeout for the migrations' statements.
 	LockTimeout time.Duration
+	// ConcurrentLockTimeout is lock_timeout for statements that cannot run
+	// in a transaction (CREATE INDEX CONCURRENTLY...): it also bounds their
+	// waits for older transactions to end, waits that block no query, so
+	// it is long.
+	ConcurrentLockTimeout time.Duration
 	// StatementTimeout is statement_timeout for them; 0 leaves it unset.
 	StatementTimeout time.Duration
-	// Retries is how often a migration that hit the lock timeout is retried.
+	// Retries is how often a migration that hit the lock timeout or a
+	// deadlock is retried.
 	Retries int
 	DryRun  bool
 	// Out receives progress lines.
@@ -38,9 +44,11 @@ type Options struct {
 }
 
 // DefaultOptions returns the defaults: wait up to 5 minutes for another
-// deploy, 5 s lock timeout with 3 retries.
+// deploy, 5 s lock timeout (30 minutes for concurrent builds) with 3
+// retries.
 func DefaultOptions() *Options {
-	return &Options{Dir: "prisma/migrations", LockWait: 5 * time.Minute, LockTimeout: 5 * time.Second, Retries: 3, Out: io.Discard}
+	return &Options{Dir: "prisma/migrations", LockWait: 5 * time.Minute, LockTimeout: 5 * time.Second,
+		ConcurrentLockTimeout: 30 * time.Minute, Retries: 3, Out: io.Discard}
 }
 
 func (o *Options) say(format string, args ...any) { fmt.Fprintf(o.Out, format+"\n", args...) }
@@ -81,7 +89,13 @@ func Deploy(ctx context.Context, opts *Options) (*Summary, error) {
 		return nil, err
 	}
 	sum := &Summary{Target: target.String()}
+	for _, w := range target.Warnings {
+		opts.say("warning: %s", w)
+	}
 	conn, err := connect(ctx, target)
+	if isCode(err, "3D000") && !opts.DryRun {
+		conn, err = createDatabase(ctx, target, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +107,9 @@ func Deploy(ctx context.Context, opts *Options) (*Summary, error) {
 		return sum, err
 	}
 	if err := acquireLock(ctx, conn, opts.LockWait, opts.say); err != nil {
+		if ctx.Err() != nil {
+			return nil, &InterruptedError{Waiting: true}
+		}
 		return nil, err
 	}
 	defer releaseLock(conn)
@@ -107,12 +124,13 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	}
 	rows, err := hist.rows(ctx, conn)
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", historyTable, err)
-	}
-	if err := refuseFailed(rows); err != nil {
-		return err
+		return historyErr(err, "reading", "SELECT")
 	}
 	pending := checkHistory(rows, local, opts)
+	res, err := resumeOrRefuse(rows, pending)
+	if err != nil {
+		return err
+	}
 	sum.Skipped = len(local) - len(pending)
 	if len(pending) == 0 {
 		return nil
@@ -123,18 +141,27 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 	}
 	w := newWatcher(ctx, target.Config, opts.LockTimeout)
 	defer w.close()
-	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w}
+	a := &applier{conn: conn, hist: hist, opts: opts, watcher: w, version: version}
 	stop := make(chan struct{})
 	defer close(stop)
 	next := readAhead(pending, version, stop)
-	for range pending {
+	for i := range pending {
 		r := <-next
 		m, err := r.m, r.err
 		if err != nil {
 			return err
 		}
+		if ctx.Err() != nil {
+			return &InterruptedError{Applied: len(sum.Applied), Pending: len(pending) - i}
+		}
+		var mres *resumePoint
+		if res != nil && m.Name == res.row.Name {
+			if mres, err = res.check(m); err != nil {
+				return err
+			}
+		}
 		t0 := time.Now()
-		if err := a.apply(ctx, m); err != nil {
+		if err := a.apply(ctx, m, mres); err != nil {
 			return err
 		}
 		took := time.Since(t0)
@@ -142,6 +169,20 @@ func deployLocked(ctx context.Context, conn *pgx.Conn, target *Target, hist *his
 		opts.say("applied %s (%s)", m.Name, took.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// InterruptedError is a deploy stopped by a signal between migrations, or
+// while it waited for the migration lock.
+type InterruptedError struct {
+	Applied, Pending int
+	Waiting          bool // for the migration lock
+}
+
+func (e *InterruptedError) Error() string {
+	if e.Waiting {
+		return "interrupted while waiting for the migration lock; nothing was applied"
+	}
+	return fmt.Sprintf("interrupted: %d migrations applied, %d still pending; nothing was running", e.Applied, e.Pending)
 }
 
 // read is a migration read and parsed ahead of its turn.
@@ -179,6 +220,35 @@ func connect(ctx context.Context, t *Target) (*pgx.Conn, error) {
 		return nil, fmt.Errorf("connecting to %s: %w", t, err)
 	}
 	return conn, nil
+}
+
+// createDatabase creates the URL's missing database, as `prisma migrate
+// deploy` does, from the maintenance database, and connects to it.
+func createDatabase(ctx context.Context, t *Target, opts *Options) (*pgx.Conn, error) {
+	name := t.Config.Database
+	var err error
+	for _, maint := range []string{"postgres", "template1"} {
+		cfg := t.Config.Copy()
+		cfg.Database = maint
+		var c *pgx.Conn
+		if c, err = pgx.ConnectConfig(ctx, cfg); err != nil {
+			continue
+		}
+		_, err = c.Exec(ctx, "CREATE DATABASE "+catalog.QuoteIdent(name))
+		_ = c.Close(context.Background())
+		if err == nil {
+			opts.say("created database %q on %s:%d (it did not exist), as prisma migrate deploy does", name, t.Config.Host, t.Config.Port)
+		}
+		if err == nil || isCode(err, "42P04") { // 42P04: another deployer created it meanwhile
+			return connect(ctx, t)
+		}
+		break
+	}
+	if isPermission(err) {
+		return nil, fmt.Errorf("database %q does not exist on %s, and the role %q may not create it: it needs the CREATEDB attribute (ALTER ROLE %s CREATEDB), or create the database first: %w",
+			name, t, t.Config.User, catalog.QuoteIdent(t.Config.User), err)
+	}
+	return nil, fmt.Errorf("database %q does not exist on %s, and creating it failed: %w", name, t, err)
 }
 
 func serverVersion(ctx context.Context, conn *pgx.Conn) (int, error) {
@@ -220,7 +290,13 @@ func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema st
 	if err := ensureSchema(ctx, conn, schema); err != nil {
 		return err
 	}
-	return hist.create(ctx, conn)
+	if err := hist.create(ctx, conn); err != nil {
+		if isPermission(err) {
+			err = fmt.Errorf("%w (the deploy role needs CREATE on schema %s: GRANT CREATE ON SCHEMA %s TO <role>)", err, catalog.QuoteIdent(schema), catalog.QuoteIdent(schema))
+		}
+		return &HistoryError{What: "creating", Err: err}
+	}
+	return nil
 }
 
 // ensureSchema creates the URL's schema when it is missing, as Prisma does.
@@ -232,28 +308,52 @@ func ensureSchema(ctx context.Context, q querier, schema string) error {
 		return err
 	}
 	if _, err := q.Exec(ctx, "CREATE SCHEMA "+catalog.QuoteIdent(schema)); err != nil {
+		if isPermission(err) {
+			return fmt.Errorf("creating schema %q: %w (the deploy role needs CREATE on the database: GRANT CREATE ON DATABASE <db> TO <role>, or create the schema first)", schema, err)
+		}
 		return fmt.Errorf("creating schema %q: %w", schema, err)
 	}
 	return nil
 }
 
-// refuseFailed stops a deploy while a migration is recorded as failed, as
-// Prisma does (P3009).
-func refuseFailed(rows []*Row) error {
+// resumeOrRefuse returns the failed statement-by-statement run the deploy
+// continues, or refuses, as Prisma does (P3009), when a migration is
+// recorded as failed and cannot be resumed: it left no progress, or it is
+// not the first pending migration.
+func resumeOrRefuse(rows []*Row, pending []*migrations.Migration) (*resumePoint, error) {
+	var res *resumePoint
 	for _, r := range rows {
 		if !r.Failed() {
 			continue
 		}
-		logs := "\nno error was recorded: the deploy stopped while running it (killed or disconnected); check which of its statements took effect"
-		if r.Logs != nil && *r.Logs != "" {
-			logs = "\n" + *r.Logs
+		p := resumable(r)
+		switch {
+		case p == nil:
+			return nil, refusal(r, "")
+		case res != nil:
+			return nil, refusal(r, "another failed migration, "+res.row.Name+", is recorded too")
+		case len(pending) == 0 || pending[0].Name != r.Name:
+			return nil, refusal(r, "it is not the first pending migration of the directory")
 		}
-		return &RefusedError{fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
-			"Either fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
-			"or finish the migration by hand, then `migrate-guard resolve --applied %s`.",
-			r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)}
+		res = p
 	}
-	return nil
+	return res, nil
+}
+
+// refusal is the P3009 refusal for a failed row; why says why it cannot be
+// resumed, when it carries progress.
+func refusal(r *Row, why string) error {
+	logs := "\nno error was recorded: the deploy stopped while running it (killed or disconnected); check which of its statements took effect"
+	if r.Logs != nil && *r.Logs != "" {
+		logs = "\n" + *r.Logs
+	}
+	if why != "" {
+		logs += "\nIt cannot be resumed: " + why + "."
+	}
+	return &RefusedError{fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
+		"Either fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
+		"or finish the migration by hand, then `migrate-guard resolve --applied %s`.",
+		r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)}
 }
 
 // checkHistory warns about applied migrations changed or missing on disk and
@@ -305,10 +405,15 @@ func dryRun(ctx context.Context, conn *pgx.Conn, hist *history, local []*migrati
 			return err
 		}
 	}
-	if err := refuseFailed(rows); err != nil {
+	pending := checkHistory(rows, local, opts)
+	res, err := resumeOrRefuse(rows, pending)
+	if err != nil {
 		return err
 	}
-	for _, m := range checkHistory(rows, local, opts) {
+	if res != nil {
+		opts.say("would resume %s after its %d of %d completed statements", res.row.Name, res.done, res.total)
+	}
+	for _, m := range pending {
 		sum.Pending = append(sum.Pending, m.Name)
 		opts.say("would apply %s", m.Name)
 	}

@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
 // MigrationError is a migration that failed to apply, with everything needed
@@ -24,7 +27,11 @@ type MigrationError struct {
 	BlockedBy string
 	// InvalidIndexes are indexes a failed concurrent build left behind.
 	InvalidIndexes []string
-	Err            error
+	// DroppedIndexes are invalid indexes of a failed build that were dropped.
+	DroppedIndexes []string
+	// Interrupted is a migration stopped by a signal (its statement cancelled).
+	Interrupted bool
+	Err         error
 }
 
 func (e *MigrationError) Error() string {
@@ -50,13 +57,43 @@ func (e *MigrationError) Error() string {
 	if e.Completed != "" {
 		fmt.Fprintf(&b, "\n  %s", e.Completed)
 	}
+	for _, ix := range e.DroppedIndexes {
+		fmt.Fprintf(&b, "\n  dropped the invalid index %s the failed concurrent build left", ix)
+	}
 	for _, ix := range e.InvalidIndexes {
-		fmt.Fprintf(&b, "\n  invalid index left by a failed concurrent build: %s (drop it with DROP INDEX CONCURRENTLY before retrying)", ix)
+		fmt.Fprintf(&b, "\n  invalid index left by a failed concurrent build: %s (the next deploy drops and rebuilds it; by hand: DROP INDEX CONCURRENTLY %s)", ix, ix)
 	}
 	return b.String()
 }
 
 func (e *MigrationError) Unwrap() error { return e.Err }
+
+// HistoryError is a failure to read or write _prisma_migrations, not of a
+// migration's SQL.
+type HistoryError struct {
+	What string // what was being done, ending with a preposition: "recording x in"
+	Err  error
+}
+
+func (e *HistoryError) Error() string {
+	return fmt.Sprintf("%s %s: %v", e.What, historyTable, e.Err)
+}
+
+func (e *HistoryError) Unwrap() error { return e.Err }
+
+// historyErr wraps an error of the history table, naming the privilege a
+// permission error lacks; nil stays nil.
+func historyErr(err error, what, privilege string) error {
+	if err == nil {
+		return nil
+	}
+	if isPermission(err) {
+		err = fmt.Errorf("%w (the deploy role needs %s on %s: GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO <role>)", err, privilege, historyTable, historyTable)
+	}
+	return &HistoryError{What: what, Err: err}
+}
+
+func isPermission(err error) bool { return isCode(err, "42501") }
 
 // RefusedError is a deploy refused because of the state of the history: a
 // failed migration (P3009) or a schema to baseline first (P3005). Like a
@@ -75,6 +112,7 @@ func (a *applier) migrationError(m *migration, err error, done, base int) *Migra
 	}
 	e.Code, e.Message, e.Detail, e.Hint = pe.Code, pe.Message, pe.Detail, pe.Hint
 	off := -1
+
 	switch {
 	case pe.Position > 0:
 		off = m.File.CharOffset(base, int(pe.Position)-1)
@@ -86,6 +124,40 @@ func (a *applier) migrationError(m *migration, err error, done, base int) *Migra
 	if off >= 0 {
 		pos := m.File.Position(off)
 		e.Line, e.Col = pos.Line, pos.Col
+		if e.Code == "42501" && e.Hint == "" {
+			e.Hint = privilegeHint(stmtAt(m.File, off))
+		}
 	}
 	return e
+}
+
+// stmtAt returns the statement of f that holds byte off, or nil.
+func stmtAt(f *sqlfile.File, off int) *pg.Node {
+	for _, s := range f.Stmts {
+		if off >= s.Start && off <= s.End {
+			return s.Node
+		}
+	}
+	return nil
+}
+
+// privilegeHint says which privilege a statement refused with 42501 needs:
+// PostgreSQL's message names the object, not the privilege.
+func privilegeHint(n *pg.Node) string {
+	switch n.GetNode().(type) {
+	case *pg.Node_CreateStmt, *pg.Node_ViewStmt, *pg.Node_CreateSeqStmt, *pg.Node_CompositeTypeStmt,
+		*pg.Node_CreateEnumStmt, *pg.Node_CreateFunctionStmt, *pg.Node_CreateTableAsStmt, *pg.Node_CreateDomainStmt:
+		return "creating an object needs USAGE and CREATE on its schema (GRANT USAGE, CREATE ON SCHEMA <schema> TO <role>)"
+	case *pg.Node_IndexStmt:
+		return "creating an index needs ownership of the table (run the deploy as its owner or a member of the owning role)"
+	case *pg.Node_AlterTableStmt, *pg.Node_DropStmt, *pg.Node_RenameStmt, *pg.Node_AlterEnumStmt, *pg.Node_CommentStmt:
+		return "altering, renaming, commenting on or dropping an object needs ownership of it (run the deploy as its owner or a member of the owning role)"
+	case *pg.Node_InsertStmt:
+		return "the statement needs INSERT on the table (and SELECT on the tables it reads, USAGE on sequences it uses)"
+	case *pg.Node_UpdateStmt:
+		return "the statement needs UPDATE and SELECT on the table"
+	case *pg.Node_DeleteStmt:
+		return "the statement needs DELETE and SELECT on the table"
+	}
+	return ""
 }

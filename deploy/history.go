@@ -86,20 +86,40 @@ func (h *history) rows(ctx context.Context, q querier) ([]*Row, error) {
 // start inserts the row of a migration about to run and returns its id.
 func (h *history) start(ctx context.Context, q querier, name, checksum string) (string, error) {
 	id := newID()
-	_, err := q.Exec(ctx, h.startSQL(id, name, checksum))
+	_, err := q.Exec(ctx, h.startSQL(id, name, checksum, ""))
 	return id, err
 }
 
 // startSQL is the INSERT of start with its values written out, so that it
-// can share a round trip with the statements around it.
-func (h *history) startSQL(id, name, checksum string) string {
-	return `INSERT INTO ` + h.table + ` (id, checksum, started_at, migration_name) VALUES (` +
-		sqlLiteral(id) + `, ` + sqlLiteral(checksum) + `, ` + timestampLiteral(h.now()) + `, ` + sqlLiteral(name) + ");\n"
+// can share a round trip with the statements around it. Empty logs are
+// NULL, as Prisma writes them.
+func (h *history) startSQL(id, name, checksum, logs string) string {
+	l := "NULL"
+	if logs != "" {
+		l = sqlLiteral(logs)
+	}
+	return `INSERT INTO ` + h.table + ` (id, checksum, started_at, migration_name, logs) VALUES (` +
+		sqlLiteral(id) + `, ` + sqlLiteral(checksum) + `, ` + timestampLiteral(h.now()) + `, ` + sqlLiteral(name) + `, ` + l + ");\n"
 }
 
-// finishSQL marks a row applied, as Prisma does after a successful script.
+// finishSQL marks a row applied, as Prisma does after a successful script:
+// one step, and no logs (the progress of a statement-by-statement run is
+// cleared).
 func (h *history) finishSQL(id string) string {
-	return `UPDATE ` + h.table + ` SET finished_at = ` + timestampLiteral(h.now()) + `, applied_steps_count = 1 WHERE id = ` + sqlLiteral(id) + ";\n"
+	return `UPDATE ` + h.table + ` SET finished_at = ` + timestampLiteral(h.now()) + `, applied_steps_count = 1, logs = NULL WHERE id = ` + sqlLiteral(id) + ";\n"
+}
+
+// logsSQL replaces a row's logs, to record progress in the round trip of
+// the statement that made it.
+func (h *history) logsSQL(id, logs string) string {
+	return `UPDATE ` + h.table + ` SET logs = ` + sqlLiteral(logs) + ` WHERE id = ` + sqlLiteral(id) + ";\n"
+}
+
+// forget deletes the row of a migration that applied nothing, so that it
+// stays pending instead of failed.
+func (h *history) forget(ctx context.Context, q querier, id string) error {
+	_, err := q.Exec(ctx, `DELETE FROM `+h.table+` WHERE id = $1`, id)
+	return err
 }
 
 // sqlLiteral quotes s as a string constant that reads the same whatever

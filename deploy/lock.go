@@ -62,17 +62,15 @@ func acquireLock(ctx context.Context, conn *pgx.Conn, wait time.Duration, say fu
 // lockHolder describes the session holding the advisory lock, or "".
 // Advisory locks are per database: other databases' deploys hold the same key.
 func lockHolder(ctx context.Context, conn *pgx.Conn) string {
-	var pid int
-	var app, state string
-	var age time.Duration
-	err := conn.QueryRow(ctx, `SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), coalesce(now() - a.backend_start, '0')
-		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+	var s session
+	err := conn.QueryRow(ctx, `SELECT l.pid, `+sessionColumns+`
+		FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1 AND l.classid = 0
-		AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1`, advisoryLockKey).Scan(&pid, &app, &state, &age)
+		AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1`, advisoryLockKey).Scan(append([]any{&s.pid}, s.dest()...)...)
 	if err != nil {
 		return ""
 	}
-	return fmt.Sprintf(" (held by pid %d, application %q, %s, connected %s ago)", pid, app, state, age.Round(time.Second))
+	return " (held by " + s.String() + ")"
 }
 
 // releaseLock gives the advisory lock back. Closing the connection would

@@ -142,22 +142,26 @@ func TestKilledDeploy(t *testing.T) {
 		dir := writeDir(t, map[string]string{initName: initSQL, name: sql})
 		killDuringSleep(t, conn, mgCommand(t, db, "deploy", dir))
 
-		// Statement by statement is not atomic: the first statement stays.
+		// Statement by statement is not atomic: the first statement stays,
+		// and the row says so.
 		if !exists(t, conn, `"Half"`) || exists(t, conn, `"Half_email_idx"`) {
 			t.Error(`want "Half" created and its index not`)
 		}
 		rows := rowsNamed(historyOf(t, conn, "public"), name)
-		if len(rows) != 1 || !rows[0].Failed() || rows[0].Logs != nil {
-			t.Fatalf("rows %+v, want one row that started and never finished", rows)
+		if len(rows) != 1 || !rows[0].Failed() || rows[0].Logs == nil || *rows[0].Logs != progressLogs(1, 3) {
+			t.Fatalf("rows %+v, want one unfinished row with the progress 1 of 3", rows)
 		}
+		st := mustStatus(t, testOpts(t, dir, db, nil))
+		if states(st) != "applied failed" || !strings.Contains(st.Migrations[1].Progress, "resumes at statement 2") {
+			t.Errorf("status %s %+v", states(st), st.Migrations[1])
+		}
+		// A changed file cannot be resumed: which statements ran is unknown.
+		mustWrite(t, sqlPath(dir, name), strings.Replace(sql, "pg_sleep(30)", "1", 1))
 		out, code := run(t, mgCommand(t, db, "deploy", dir))
 		if code != 1 {
-			t.Errorf("deploy after the kill exited %d, want 1", code)
+			t.Errorf("deploy of the changed file after the kill exited %d, want 1", code)
 		}
-		wantContains(t, "deploy output", out, "P3009", name, "resolve --rolled-back "+name)
-		if st := mustStatus(t, testOpts(t, dir, db, nil)); states(st) != "applied failed" {
-			t.Errorf("status %s", states(st))
-		}
+		wantContains(t, "deploy output", out, "P3009", name, "cannot be resumed", "checksum differs", "resolve --rolled-back "+name)
 	})
 }
 

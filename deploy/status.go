@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"sort"
 	"time"
@@ -26,12 +27,18 @@ type MigrationStatus struct {
 	Path      string     `json:"path,omitempty"`
 	AppliedAt *time.Time `json:"applied_at,omitempty"`
 	Logs      string     `json:"logs,omitempty"`
+	// Progress says how far a failed statement-by-statement run got, which
+	// the next deploy resumes from.
+	Progress string `json:"progress,omitempty"`
 }
 
 // StatusReport is the state of every migration, on disk or in the database.
 type StatusReport struct {
 	Target     string            `json:"target"`
 	Migrations []MigrationStatus `json:"migrations"`
+	// InvalidIndexes are indexes a failed or interrupted concurrent build
+	// left: PostgreSQL maintains them on every write but never uses them.
+	InvalidIndexes []string `json:"invalid_indexes,omitempty"`
 }
 
 // Clean reports whether nothing is pending, rolled back or failed.
@@ -66,6 +73,9 @@ func Status(ctx context.Context, opts *Options) (*StatusReport, error) {
 		return nil, err
 	}
 	rep := &StatusReport{Target: target.String()}
+	if rep.InvalidIndexes, err = invalidIndexNames(ctx, conn); err != nil {
+		return nil, err
+	}
 	byName := map[string][]*Row{}
 	for _, r := range rows {
 		byName[r.Name] = append(byName[r.Name], r)
@@ -113,11 +123,23 @@ func stateOf(name, path string, rows []*Row) MigrationStatus {
 			if r.Logs != nil {
 				st.Logs = *r.Logs
 			}
+			if done, total, ok := parseProgress(r.Logs); ok {
+				st.Progress = fmt.Sprintf("%d of %d statements completed; the next deploy resumes at statement %d while migration.sql is unchanged", done, total, done+1)
+			}
 		case st.State == StatePending:
 			st.State = StateRolledBack
 		}
 	}
 	return st
+}
+
+// invalidIndexNames lists the database's invalid indexes.
+func invalidIndexNames(ctx context.Context, conn *pgx.Conn) ([]string, error) {
+	rows, err := conn.Query(ctx, `SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }

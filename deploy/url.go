@@ -3,6 +3,8 @@ package deploy
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -10,11 +12,25 @@ import (
 	"github.com/migrate-guard/migrate-guard/catalog"
 )
 
-// prismaParams are URL parameters that only Prisma understands. Passed to the
-// server they would become unknown settings and break the connection.
+// prismaParams are URL parameters that only Prisma's URL parser knows (its
+// pool, timeouts of its own, its TLS options). Passed to the server they
+// would become unknown settings and break the connection, so they are
+// dropped.
 var prismaParams = []string{
 	"schema", "connection_limit", "pool_timeout", "socket_timeout", "pgbouncer",
 	"statement_cache_size", "sslaccept", "sslidentity", "connect_timeout_prisma",
+	"max_connection_lifetime", "max_idle_connection_lifetime", "channel_binding",
+}
+
+// driverParams are the URL parameters the driver reads as connection
+// settings (libpq's names). Any other parameter would be sent to the server
+// as a setting; Prisma ignores such parameters, so they are dropped with a
+// warning.
+var driverParams = map[string]bool{
+	"host": true, "port": true, "dbname": true, "database": true, "user": true, "password": true, "passfile": true,
+	"connect_timeout": true, "sslmode": true, "sslkey": true, "sslcert": true, "sslrootcert": true,
+	"sslpassword": true, "sslsni": true, "sslnegotiation": true, "krbspn": true, "krbsrvname": true,
+	"target_session_attrs": true, "service": true, "servicefile": true, "application_name": true, "options": true,
 }
 
 // applicationName identifies migrate-guard's sessions in pg_stat_activity,
@@ -27,6 +43,8 @@ type Target struct {
 	// Schema holds _prisma_migrations and is the search path, from
 	// Prisma's ?schema= (default public).
 	Schema string
+	// Warnings are about URL parameters dropped because no one knows them.
+	Warnings []string
 }
 
 // ParseURL reads a PostgreSQL URL or key=value string, accepting Prisma's
@@ -37,6 +55,7 @@ func ParseURL(raw string) (*Target, error) {
 	}
 	schema := "public"
 	conn := raw
+	var warnings []string
 	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -47,9 +66,17 @@ func ParseURL(raw string) (*Target, error) {
 		if s := q.Get("schema"); s != "" {
 			schema = s
 		}
+		warnings = prismaTLS(q)
 		for _, p := range prismaParams {
 			q.Del(p)
 		}
+		for p := range q {
+			if !driverParams[p] {
+				warnings = append(warnings, fmt.Sprintf("database URL parameter %q is unknown to Prisma and PostgreSQL clients; ignored, as Prisma ignores it (a server setting goes in options=-c%%20name%%3Dvalue)", p))
+				q.Del(p)
+			}
+		}
+		sort.Strings(warnings)
 		u.RawQuery = q.Encode()
 		conn = u.String()
 	}
@@ -64,7 +91,29 @@ func ParseURL(raw string) (*Target, error) {
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = applicationName
 	}
-	return &Target{Config: cfg, Schema: schema}, nil
+	return &Target{Config: cfg, Schema: schema, Warnings: warnings}, nil
+}
+
+// prismaTLS translates Prisma's TLS parameters into libpq's: Prisma's
+// sslcert is the server's CA certificate (libpq's sslrootcert), a client
+// certificate comes as a PKCS12 sslidentity, and sslaccept=accept_invalid_certs
+// turns verification off.
+func prismaTLS(q url.Values) []string {
+	var warnings []string
+	if c := q.Get("sslcert"); c != "" && q.Get("sslkey") == "" && q.Get("sslrootcert") == "" {
+		q.Set("sslrootcert", c)
+		q.Del("sslcert")
+		if !filepath.IsAbs(c) {
+			warnings = append(warnings, fmt.Sprintf("sslcert %q is read relative to the working directory; Prisma reads it relative to the folder of schema.prisma", c))
+		}
+	}
+	if q.Get("sslaccept") == "accept_invalid_certs" {
+		q.Del("sslrootcert") // sslmode=require without a CA verifies nothing, as Prisma then does
+	}
+	if q.Get("sslidentity") != "" {
+		warnings = append(warnings, "sslidentity (a PKCS12 client certificate) is not supported and is ignored: convert it to PEM files and pass them as sslcert and sslkey")
+	}
+	return warnings
 }
 
 // String shows where the target is, as user@host:port/db, without the

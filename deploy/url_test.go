@@ -2,8 +2,15 @@ package deploy
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -304,3 +311,70 @@ func withUser(t *testing.T, raw, user, password string) string {
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// TestPrismaTLSParameters: Prisma's TLS parameters mean what Prisma means
+// by them (sslcert is the server's CA); unknown parameters are dropped with
+// a warning.
+func TestPrismaTLSParameters(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "ca.pem"), selfSignedPEM(t))
+	t.Chdir(dir)
+	for _, c := range []struct {
+		name, raw    string
+		wantCA       bool
+		wantWarnings []string
+	}{{
+		name: "sslcert is the CA", raw: "postgresql://app@db/shop?sslmode=require&sslcert=" + url.QueryEscape(filepath.Join(dir, "ca.pem")), wantCA: true,
+	}, {
+		name: "relative sslcert", raw: "postgresql://app@db/shop?sslmode=require&sslcert=ca.pem", wantCA: true,
+		wantWarnings: []string{`sslcert "ca.pem" is read relative to the working directory`},
+	}, {
+		name: "accept invalid certs", raw: "postgresql://app@db/shop?sslmode=require&sslcert=ca.pem&sslaccept=accept_invalid_certs",
+		wantWarnings: []string{`sslcert "ca.pem" is read relative`},
+	}, {
+		name: "pkcs12 identity", raw: "postgresql://app@db/shop?sslmode=disable&sslidentity=id.p12&sslpassword=x",
+		wantWarnings: []string{"sslidentity (a PKCS12 client certificate) is not supported"},
+	}, {
+		name: "unknown", raw: "postgresql://app@db/shop?sslmode=disable&max_connection_lifetime=5&max_idle_connection_lifetime=1&zeta=1&alpha=2",
+		wantWarnings: []string{`parameter "alpha" is unknown`, `parameter "zeta" is unknown`},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			tg, err := ParseURL(c.raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tg.Warnings) != len(c.wantWarnings) {
+				t.Fatalf("warnings %q, want %q", tg.Warnings, c.wantWarnings)
+			}
+			for i, w := range c.wantWarnings {
+				if !strings.Contains(tg.Warnings[i], w) {
+					t.Errorf("warning %q, want %q", tg.Warnings[i], w)
+				}
+			}
+			if gotCA := tg.Config.TLSConfig != nil && tg.Config.TLSConfig.RootCAs != nil; gotCA != c.wantCA {
+				t.Errorf("server CA configured: %v, want %v", gotCA, c.wantCA)
+			}
+			for _, p := range []string{"max_connection_lifetime", "max_idle_connection_lifetime", "zeta", "alpha", "sslidentity", "sslcert"} {
+				if _, ok := tg.Config.RuntimeParams[p]; ok {
+					t.Errorf("%s is sent to the server", p)
+				}
+			}
+		})
+	}
+}
+
+// selfSignedPEM returns a throwaway self-signed CA certificate.
+func selfSignedPEM(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +23,15 @@ type watcher struct {
 	blockers []string
 	stop     chan struct{}
 	done     chan struct{}
+
+	// waiting, when set, is said once a statement has been blocked for
+	// waitSay, with the sessions it waits for: a concurrent build may wait
+	// long, and the user should know for whom.
+	waiting func(blockers string)
 }
+
+// waitSay is how long a concurrent build waits before saying for whom.
+var waitSay = 5 * time.Second
 
 // newWatcher polls often enough to see a blocker several times before the
 // lock timeout gives up.
@@ -71,16 +78,29 @@ func (w *watcher) loop(pid uint32) {
 	defer close(w.done)
 	t := time.NewTicker(w.every)
 	defer t.Stop()
+	start, said := time.Now(), false
+	look := func() {
+		b := w.poll(pid)
+		if len(b) == 0 {
+			return
+		}
+		w.mu.Lock()
+		w.blockers = b
+		w.mu.Unlock()
+		if w.waiting != nil && !said && time.Since(start) >= waitSay {
+			w.waiting(strings.Join(b, ", "))
+			said = true
+		}
+	}
+	if w.every < watchPoll {
+		look() // at once: a short lock timeout may end before the first tick
+	}
 	for {
 		select {
 		case <-w.stop:
 			return
 		case <-t.C:
-			if b := w.poll(pid); len(b) > 0 {
-				w.mu.Lock()
-				w.blockers = b
-				w.mu.Unlock()
-			}
+			look()
 		}
 	}
 }
@@ -88,19 +108,16 @@ func (w *watcher) loop(pid uint32) {
 func (w *watcher) poll(pid uint32) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	rows, err := w.conn.Query(ctx, `SELECT pid, coalesce(application_name, ''), coalesce(state, ''),
-		coalesce(left(query, 200), ''), coalesce(now() - xact_start, now() - backend_start)
-		FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid`, int(pid))
+	rows, err := w.conn.Query(ctx, `SELECT b.pid, `+sessionColumns+`
+		FROM unnest(pg_blocking_pids($1)) AS b(pid) LEFT JOIN pg_stat_activity a ON a.pid = b.pid ORDER BY b.pid`, int(pid))
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for rows.Next() {
-		var p int
-		var app, state, query string
-		var age time.Duration
-		if rows.Scan(&p, &app, &state, &query, &age) == nil {
-			out = append(out, fmt.Sprintf("pid %d (application %q, %s for %s, query %q)", p, app, state, age.Round(time.Millisecond), oneLine(query)))
+		var s session
+		if rows.Scan(append([]any{&s.pid}, s.dest()...)...) == nil {
+			out = append(out, s.String())
 		}
 	}
 	rows.Close()

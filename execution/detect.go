@@ -191,21 +191,21 @@ var (
 
 func pnpmLocked(data []byte) (string, bool) {
 	sc := bufio.NewScanner(strings.NewReader(string(data)))
-	inImport := false
+	fields := 0 // lines left of an importer's prisma entry (specifier, version)
 	for sc.Scan() {
 		line := sc.Text()
 		if m := pnpmKey.FindStringSubmatch(line); m != nil {
 			return m[1], true
 		}
 		if pnpmImport.MatchString(line) {
-			inImport = true
+			fields = 2
 			continue
 		}
-		if inImport {
+		if fields > 0 {
 			if m := pnpmVersion.FindStringSubmatch(line); m != nil {
 				return m[1], true
 			}
-			inImport = false
+			fields--
 		}
 	}
 	return "", false

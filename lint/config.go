@@ -15,6 +15,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/rules"
+	"github.com/migrate-guard/migrate-guard/stats"
 )
 
 // ConfigFile is the name of the configuration file, looked up from the
@@ -40,12 +41,17 @@ type Config struct {
 	Runner execution.Runner
 	// MaxLockTimeout is the longest lock_timeout a migration may set.
 	MaxLockTimeout time.Duration
+	// Stats, when set, sizes the findings with production statistics;
+	// SmallTable and LargeTable are the estimated blocking times under
+	// which a finding drops to notice and over which it becomes an error.
+	Stats                  *stats.File
+	SmallTable, LargeTable time.Duration
 }
 
 // DefaultConfig returns the configuration used without a file.
 func DefaultConfig() *Config {
 	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{},
-		MaxLockTimeout: DefaultMaxLockTimeout}
+		MaxLockTimeout: DefaultMaxLockTimeout, SmallTable: DefaultSmallTable, LargeTable: DefaultLargeTable}
 }
 
 // fileConfig is the TOML layout of migrate-guard.toml.
@@ -55,6 +61,9 @@ type fileConfig struct {
 	Migrations []string          `toml:"migrations"`
 	DeployedBy *string           `toml:"deployed-by"`
 	MaxLock    *string           `toml:"max-lock-timeout"`
+	Stats      *string           `toml:"stats"`
+	SmallTable *string           `toml:"small-table"`
+	LargeTable *string           `toml:"large-table"`
 	Rules      map[string]string `toml:"rules"`
 }
 
@@ -103,7 +112,7 @@ func LoadConfig(path string) (*Config, error) {
 		for i, k := range undec {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, [rules])", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, stats, small-table, large-table, [rules])", path, strings.Join(keys, ", "))
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
@@ -124,6 +133,9 @@ func LoadConfig(path string) (*Config, error) {
 		if err := cfg.SetMaxLockTimeout(*fc.MaxLock); err != nil {
 			return nil, fmt.Errorf("%s: max-lock-timeout: %w", path, err)
 		}
+	}
+	if err := cfg.setStatsKeys(path, fc); err != nil {
+		return nil, err
 	}
 	for _, m := range fc.Migrations {
 		if !filepath.IsAbs(m) {
@@ -212,4 +224,67 @@ func (c *Config) Severity(r *analysis.Rule) analysis.Severity {
 		return s
 	}
 	return r.Severity
+}
+
+// setStatsKeys applies stats, small-table and large-table of a
+// configuration file; a relative stats path is from the file's directory.
+func (c *Config) setStatsKeys(path string, fc fileConfig) error {
+	if fc.SmallTable != nil {
+		if err := c.SetSmallTable(*fc.SmallTable); err != nil {
+			return fmt.Errorf("%s: small-table: %v", path, err)
+		}
+	}
+	if fc.LargeTable != nil {
+		if err := c.SetLargeTable(*fc.LargeTable); err != nil {
+			return fmt.Errorf("%s: large-table: %v", path, err)
+		}
+	}
+	if fc.Stats != nil {
+		p := *fc.Stats
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(path), p)
+		}
+		if err := c.LoadStats(p); err != nil {
+			return fmt.Errorf("%s: stats: %v", path, err)
+		}
+	}
+	return nil
+}
+
+// LoadStats reads the stats file that sizes the findings.
+func (c *Config) LoadStats(path string) error {
+	f, err := stats.Load(path)
+	if err != nil {
+		return err
+	}
+	c.Stats = f
+	return nil
+}
+
+// SetSmallTable sets the estimated blocking time under which a lock finding
+// drops to notice, in PostgreSQL's units ("1s", "500ms").
+func (c *Config) SetSmallTable(s string) error {
+	d, err := threshold(s)
+	if err == nil {
+		c.SmallTable = d
+	}
+	return err
+}
+
+// SetLargeTable sets the estimated blocking time over which a lock finding
+// becomes an error, in PostgreSQL's units ("1min", "30s").
+func (c *Config) SetLargeTable(s string) error {
+	d, err := threshold(s)
+	if err == nil {
+		c.LargeTable = d
+	}
+	return err
+}
+
+func threshold(s string) (time.Duration, error) {
+	d, ok := rules.ParseTimeout(s)
+	if !ok || d <= 0 {
+		return 0, fmt.Errorf("%q is not a positive duration in PostgreSQL's units (e.g. \"1s\", \"1min\")", s)
+	}
+	return d, nil
 }

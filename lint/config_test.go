@@ -100,6 +100,8 @@ migration-lock = "ERROR"
 		},
 		Runner:         execution.Runner{Kind: execution.Prisma, Source: lint.ConfigFile},
 		MaxLockTimeout: 1500 * time.Millisecond,
+		SmallTable:     lint.DefaultSmallTable,
+		LargeTable:     lint.DefaultLargeTable,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("LoadConfig =\n%+v\nwant\n%+v", cfg, want)

@@ -31,6 +31,8 @@ type Finding struct {
 	Message   string            `json:"message"`
 	Help      string            `json:"help"`
 	Fix       string            `json:"fix"`
+	// Impact is set when a stats file knows the table the finding is about.
+	Impact *Impact `json:"impact,omitempty"`
 }
 
 // Result is the outcome of a lint run.
@@ -320,8 +322,15 @@ func (e *engine) finding(f *sqlfile.File, r *analysis.Rule, d analysis.Diagnosti
 		_, size := utf8.DecodeLastRuneInString(f.Src[:min(d.End, len(f.Src))])
 		end = f.Position(d.End - size)
 	}
-	return Finding{File: f.Path, Line: start.Line, Column: start.Col, EndLine: end.Line, EndColumn: end.Col,
+	fd := Finding{File: f.Path, Line: start.Line, Column: start.Col, EndLine: end.Line, EndColumn: end.Col,
 		Rule: r.ID, Severity: e.cfg.Severity(r), Message: d.Message, Help: d.Help, Fix: d.Fix}
+	if d.Impact != nil && e.cfg.Stats != nil {
+		e.sizeFinding(&fd, r, d.Impact)
+	}
+	if r == rules.RequireLockTimeout && e.cfg.Stats != nil {
+		fd.Message += roleTimeoutNote(e.cfg.Stats)
+	}
+	return fd
 }
 
 func (e *engine) add(f Finding) {
@@ -330,7 +339,7 @@ func (e *engine) add(f Finding) {
 			f.Severity = e.cfg.Severity(r)
 		}
 	}
-	if f.Severity == analysis.Off {
+	if f.Severity == analysis.Off || f.Rule == rules.RequireLockTimeout.ID && e.cfg.Stats != nil && roleHasLockTimeout(e.cfg.Stats) {
 		return
 	}
 	if r := rules.ByID(f.Rule); r != nil && r.OncePerRun {

@@ -69,6 +69,12 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations"`
+	// Properties carries the finding's production impact, when stats sized it.
+	Properties *sarifProperties `json:"properties,omitempty"`
+}
+
+type sarifProperties struct {
+	Impact *lint.Impact `json:"impact"`
 }
 
 type sarifLocation struct {
@@ -111,7 +117,11 @@ func SARIF(w io.Writer, res *lint.Result, version string) error {
 		if f.Help != "" {
 			msg += "\n\n" + f.Help
 		}
-		run.Results = append(run.Results, sarifResult{
+		var props *sarifProperties
+		if f.Impact != nil {
+			props = &sarifProperties{Impact: f.Impact}
+		}
+		run.Results = append(run.Results, sarifResult{Properties: props,
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: sarifLevel(f.Severity), Message: sarifText{Text: msg},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 				ArtifactLocation: sarifArtifact{URI: sarifURI(f.File), URIBaseID: "%SRCROOT%"},

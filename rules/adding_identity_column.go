@@ -36,7 +36,7 @@ func runAddingIdentityColumn(p *analysis.Pass) {
 		if k == nil {
 			continue
 		}
-		p.ReportSpan(c.Span,
+		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span,
 			rewriteMessage(p, fmt.Sprintf("adding identity column %s.%s gives every existing row its own value", c.Table,
 				ident(c.Def.Colname)), c.Table),
 			"Add the column as a plain nullable integer with a sequence default for new rows (no row is touched), number "+

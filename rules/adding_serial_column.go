@@ -36,7 +36,7 @@ func runAddingSerialColumn(p *analysis.Pass) {
 		if !catalog.IsSerial(c.Def.TypeName) {
 			continue
 		}
-		p.ReportSpan(c.Span,
+		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span,
 			rewriteMessage(p, fmt.Sprintf("adding serial column %s.%s gives every existing row its own number from a new sequence",
 				c.Table, ident(c.Def.Colname)), c.Table),
 			"Add the column as a plain nullable integer, create its sequence and set the default for new rows: no row is "+

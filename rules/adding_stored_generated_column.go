@@ -39,7 +39,7 @@ func runAddingStoredGeneratedColumn(p *analysis.Pass) {
 		if p.PGVersion >= 18 {
 			help += "On PostgreSQL 18, a VIRTUAL generated column (drop STORED) is computed when read and adds no data. "
 		}
-		p.ReportSpan(c.Span,
+		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span,
 			rewriteMessage(p, fmt.Sprintf("adding stored generated column %s.%s computes its value for every existing row",
 				c.Table, ident(c.Def.Colname)), c.Table),
 			help+prismaEdit,

@@ -55,7 +55,7 @@ func runColumnTypeRewrite(p *analysis.Pass) {
 			"migration with `prisma migrate dev --create-only`, replace its SQL with migration 1 below and apply it " +
 			"with `prisma migrate dev`; after the backfill, change the original field's type, delete the temporary " +
 			"field, and replace the next generated migration's SQL with migration 2."
-		p.ReportSpan(c.Span, msg, help, typeChangeFix(c.Table, c.Cmd.Name, d, usingExpr(c.Cmd.Name, d), p.PGVersion))
+		reportSized(p, typeChangeImpact(p, c.Table, c.Cmd.Name, d), c.Span, msg, help, typeChangeFix(c.Table, c.Cmd.Name, d, usingExpr(c.Cmd.Name, d), p.PGVersion))
 	}
 }
 
@@ -67,6 +67,21 @@ func usingExpr(col string, d *pg.ColumnDef) *pg.Node {
 		return nil
 	}
 	return d.RawDefault
+}
+
+// typeChangeImpact is what changing col's type costs: a rewrite, unless the
+// change keeps the rows and only rebuilds indexes (not sized: nil).
+func typeChangeImpact(p *analysis.Pass, table catalog.Name, col string, d *pg.ColumnDef) *analysis.Impact {
+	if usingExpr(col, d) == nil {
+		if t := p.Schema.Table(table); t != nil {
+			if c := t.Column(col); c != nil {
+				if e := typeChangeEffect(c.Type, p.Schema.TypeOf(d.TypeName)); e == keepsRows || e == keepsRowsOnly {
+					return nil
+				}
+			}
+		}
+	}
+	return impactOn(p, table, analysis.Rewrite)
 }
 
 // typeChangeMessage says what changing the column to d's type does to the

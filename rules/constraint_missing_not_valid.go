@@ -51,7 +51,7 @@ func runConstraintMissingNotValid(p *analysis.Pass) {
 	}
 	fix := notValidFix(p, found)
 	for _, u := range found {
-		p.ReportSpan(u.Span, u.message(p),
+		reportSized(p, constraintImpact(p, u.Table, u.k), u.Span, u.message(p),
 			"Add the constraint NOT VALID: it is enforced for new and updated rows at once, and its lock lasts a moment "+
 				"because no existing row is checked. Then, in a separate later migration, VALIDATE CONSTRAINT checks the "+
 				"existing rows under a SHARE UPDATE EXCLUSIVE lock, so reads and writes go on (in the same transaction it "+

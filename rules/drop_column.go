@@ -80,7 +80,7 @@ func reportDropColumn(p *analysis.Pass, c alterCmd, copied bool) {
 			"with a reason: `-- migrate-guard-ignore drop-column -- <reason>`. DROP COLUMN takes a brief ACCESS EXCLUSIVE "+
 			"lock that queues behind long queries and blocks every read and write queued after it, so set a short "+
 			"lock_timeout as below. "+prismaEdit,
-		lockTimeout+fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", c.Table, ident(c.Cmd.Name)))
+		setLockTimeout(p)+fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", c.Table, ident(c.Cmd.Name)))
 }
 
 // reportRecreated reports a column dropped and added again under the same

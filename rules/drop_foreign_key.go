@@ -57,7 +57,7 @@ func runDropForeignKey(p *analysis.Pass) {
 				"migration with a short lock_timeout, so the drop gives up instead of queueing every query of both tables "+
 				"behind a long one. If the key is being changed, add the new one in the same migration (NOT VALID, validated "+
 				"later) and this finding goes away. "+prismaEdit,
-			lockTimeout+fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))
+			setLockTimeout(p)+fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))
 	}
 }
 

@@ -73,7 +73,7 @@ func runDropPrimaryKey(p *analysis.Pass) {
 			"Build the new key's index first with CREATE UNIQUE INDEX CONCURRENTLY (a migration of its own: writes go on), "+
 				"then swap the constraint onto it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which locks the table only "+
 				"for a moment. Never leave a table without a primary key. "+prismaEdit,
-			primaryKeySwapFix(c.Table, c.Cmd.Name, next, refs))
+			primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs))
 	}
 }
 
@@ -140,7 +140,7 @@ func fkNames(refs []fkRef) []string {
 
 // primaryKeySwapFix builds the new key's index concurrently and swaps the
 // constraint onto it.
-func primaryKeySwapFix(t catalog.Name, name string, next *pg.Constraint, refs []fkRef) string {
+func primaryKeySwapFix(lockTimeout string, t catalog.Name, name string, next *pg.Constraint, refs []fkRef) string {
 	if next == nil || len(next.Keys) == 0 {
 		return "-- Keep a primary key: if the table needs another one, build its index first:\n" +
 			"-- CREATE UNIQUE INDEX CONCURRENTLY ... ; then ALTER TABLE ... ADD CONSTRAINT ... PRIMARY KEY USING INDEX ..."

@@ -49,13 +49,13 @@ func runDropSchema(p *analysis.Pass) {
 				"Drop what must go explicitly, one object at a time, each reviewed (see drop-table), and drop the emptied "+
 					"schema without CASCADE: an object you forgot then makes the migration fail (2BP01) instead of "+
 					"disappearing. "+prismaEdit,
-				dropSchemaFix(schema, tables))
+				dropSchemaFix(setLockTimeout(p), schema, tables))
 		case len(tables) > 0:
 			p.ReportStmt(fmt.Sprintf("DROP SCHEMA %s fails with 2BP01 (cannot drop schema because other objects depend "+
 				"on it): it still holds %s", ident(schema), joinNames(tables)),
 				"Drop or move the schema's objects in earlier statements first (each reviewed: dropping a table loses its "+
 					"data), then drop the empty schema. "+prismaEdit,
-				dropSchemaFix(schema, tables))
+				dropSchemaFix(setLockTimeout(p), schema, tables))
 		}
 	}
 }
@@ -71,7 +71,7 @@ func createdSchema(p *analysis.Pass, schema string) bool {
 	return false
 }
 
-func dropSchemaFix(schema string, tables []catalog.Name) string {
+func dropSchemaFix(lockTimeout, schema string, tables []catalog.Name) string {
 	fix := lockTimeout
 	for _, t := range tables {
 		fix += fmt.Sprintf("DROP TABLE %s; -- only once no code uses it: its rows are lost\n", t)

@@ -244,7 +244,7 @@ func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []stri
 			"with a batched data migration; check that none is left (query below). The replacement still rewrites the tables: "+
 			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as "+
 			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. "+prismaEdit,
-		enumSwapFix(sw, cols, removed))
+		enumSwapFix(setLockTimeout(p), sw, cols, removed))
 }
 
 // swapRewrite says what the block's rewrites do to tables. The lock rules
@@ -264,7 +264,7 @@ func swapRewrite(p *analysis.Pass, sw enumSwap, tables []string) string {
 	return msg
 }
 
-func enumSwapFix(sw enumSwap, cols []colKey, removed []string) string {
+func enumSwapFix(lockTimeout string, sw enumSwap, cols []colKey, removed []string) string {
 	var b strings.Builder
 	if len(removed) > 0 {
 		b.WriteString("-- Before deploying, each query must return 0 (move those rows first, in batches):\n")

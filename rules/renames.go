@@ -18,12 +18,14 @@ import (
 // statement copied loses nothing, and is only a problem for old code when
 // nothing takes the dropped name back.
 
-// lockTimeout is prepended to the quick but ACCESS EXCLUSIVE statements the
-// fixes suggest, so they give up instead of queueing behind a long query
+// setLockTimeout is prepended to the quick but ACCESS EXCLUSIVE statements
+// the fixes suggest, so they give up instead of queueing behind a long query
 // while every later read and write of the table queues behind them. A plain
 // SET works whether Prisma sends the file as one query or statement by
-// statement (SET LOCAL would not).
-const lockTimeout = "SET lock_timeout = '5s';\n"
+// statement (SET LOCAL would not); the value follows max-lock-timeout.
+func setLockTimeout(p *analysis.Pass) string {
+	return "SET lock_timeout = '" + suggestedLockTimeout(p) + "';\n"
+}
 
 // colKey names a column of a table.
 type colKey struct {

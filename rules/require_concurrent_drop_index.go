@@ -8,6 +8,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
@@ -53,12 +54,28 @@ func runRequireConcurrentDropIndex(p *analysis.Pass) {
 		return
 	}
 	tables := locks.Tables(own)
+	gs := governingLocks(p, own, tables)
+	if alreadyHeld(p, tables) {
+		return // the transaction holds the lock already: the drop waits for nothing and blocks no one more
+	}
 	p.ReportStmt(
 		fmt.Sprintf("DROP INDEX %s takes %s; while it waits for running queries on %s to finish, every new query there queues behind it",
-			strings.Join(names, ", "), describeLocks(p, governingLocks(p, own, tables)), joinNames(tables)),
+			strings.Join(names, ", "), describeLocks(p, gs), joinNames(tables)),
 		"Drop the index with DROP INDEX CONCURRENTLY, which waits for running queries without blocking reads or writes "+
 			"(it drops one index per statement). "+ownMigration+prismaEdit,
 		dropConcurrentlyFix(names))
+}
+
+// alreadyHeld reports whether an earlier statement of the transaction holds
+// ACCESS EXCLUSIVE on every table: a DROP INDEX there queues behind nothing.
+func alreadyHeld(p *analysis.Pass, tables []catalog.Name) bool {
+	held := heldBefore(p)
+	for _, t := range tables {
+		if h, ok := held[t]; !ok || h.Mode != locks.AccessExclusive {
+			return false
+		}
+	}
+	return len(tables) > 0
 }
 
 // dropConcurrentlyFix drops each index concurrently, one migration each.

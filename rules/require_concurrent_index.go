@@ -47,7 +47,7 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 	if s.Idxname != "" {
 		what += " " + ident(s.Idxname)
 	}
-	p.ReportStmt(
+	reportSized(p, impactOn(p, table, indexBuild(s)), p.StmtSpan(),
 		fmt.Sprintf("%s runs for the whole build under %s", what,
 			underSlow(p, table)),
 		"Build the index with CREATE INDEX CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock so writes go on "+

@@ -45,7 +45,9 @@ func runSetNotNull(p *analysis.Pass) {
 			help += fmt.Sprintf("On PostgreSQL %d SET NOT NULL scans anyway: keep the validated check instead, or set "+
 				"NOT NULL after upgrading. ", p.PGVersion)
 		}
-		p.ReportSpan(c.Span,
+		im := impactOn(p, c.Table, analysis.NotNullScan)
+		im.KeepSeverity = true // it also fails on a NULL left in the table
+		reportSized(p, im, c.Span,
 			fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
 				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
 				underSlow(p, c.Table)),

@@ -94,7 +94,9 @@ func reportKeyBuild(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.Column
 		cols = []string{d.Colname}
 	}
 	name := keyName(c.Table, k, cols)
-	p.ReportSpan(c.Span,
+	im := impactOn(p, c.Table, analysis.UniqueIndexBuild)
+	im.KeepSeverity = true // it also fails on duplicates
+	reportSized(p, im, c.Span,
 		fmt.Sprintf("%s %s builds its unique index by reading every row of %s, and until the build finishes the statement "+
 			"runs under %s; it fails with SQLSTATE 23505 if two rows share a value", verb, ident(name), c.Table, underSlow(p, c.Table)),
 		"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration of its own (reads and writes go "+

@@ -66,7 +66,11 @@ func runVacuumFullOrCluster(p *analysis.Pass) {
 	if len(existingTables) == 0 {
 		return
 	}
-	p.ReportStmt(fmt.Sprintf("%s writes a new copy of %s with all indexes, and until it finishes runs under %s", kind,
+	var im *analysis.Impact
+	if len(existingTables) == 1 {
+		im = impactOn(p, existingTables[0], analysis.Rewrite)
+	}
+	reportSized(p, im, p.StmtSpan(), fmt.Sprintf("%s writes a new copy of %s with all indexes, and until it finishes runs under %s", kind,
 		joinNames(existingTables), underSlow(p, existingTables...)),
 		vacuumHelp, repackFix(existingTables, note))
 }

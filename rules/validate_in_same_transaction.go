@@ -46,7 +46,7 @@ func runValidateInSameTransaction(p *analysis.Pass) {
 		if ref := catalog.RangeName(add.Pktable); add.Contype == pg.ConstrType_CONSTR_FOREIGN && ref != c.Table {
 			tables = append(tables, ref)
 		}
-		p.ReportSpan(c.Span,
+		reportSized(p, constraintImpact(p, c.Table, add), c.Span,
 			fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
 				"so its scan of every row runs under %s, and NOT VALID gains nothing", ident(c.Cmd.Name),
 				p.File.Position(at).Line, underSlow(p, tables...)),

@@ -59,7 +59,7 @@ func runVolatileDefault(p *analysis.Pass) {
 		default:
 			continue
 		}
-		p.ReportSpan(c.Span, rewriteMessage(p, what, c.Table),
+		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span, rewriteMessage(p, what, c.Table),
 			"Add the column without a default, which touches no row, then set the default with "+
 				"`ALTER COLUMN ... SET DEFAULT`, which applies to new rows only, and backfill the existing rows in batches; "+
 				"make the column NOT NULL afterwards through a validated CHECK constraint. "+prismaEdit,

@@ -123,6 +123,11 @@ func ParseForReplay(path string, src []byte) (*File, error) {
 	return f, nil
 }
 
+// NewText checks that src is SQL text and returns it as a File without
+// statements, for callers that split and parse it their own way (deploy
+// does so for very large files, to bound its memory).
+func NewText(path string, src []byte) (*File, error) { return newFile(path, src) }
+
 // newFile checks that src is SQL text and indexes its lines.
 func newFile(path string, src []byte) (*File, error) {
 	if len(src) > MaxSize {
