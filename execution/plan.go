@@ -71,7 +71,7 @@ func Build(f *sqlfile.File, r Runner, pgVersion int) *Plan {
 		p.Mode = Statements // goose NO TRANSACTION: whatever the runner, goose runs it
 	case r.Splits():
 		p.Mode = Statements
-		if len(f.Stmts) > 1 || len(f.Errors) > 0 {
+		if f.SentCount() > 1 || len(f.Errors) > 0 {
 			if p.Fallback = fallback(f); p.Fallback != nil {
 				p.Mode = Script
 			}
@@ -88,7 +88,8 @@ func Build(f *sqlfile.File, r Runner, pgVersion int) *Plan {
 // fallback finds the statement that makes Prisma's splitter give up.
 func fallback(f *sqlfile.File) *Fallback {
 	for _, s := range f.Stmts {
-		if what := Unsplittable(s.Node); what != "" {
+		n, _ := f.Sent(s)
+		if what := Unsplittable(n); what != "" {
 			return &Fallback{Stmt: s.Index, What: what}
 		}
 	}
@@ -149,9 +150,13 @@ func transactions(f *sqlfile.File, mode Mode) []Tx {
 		}
 		return out
 	}
-	implicit := mode == Script && len(f.Stmts) > 1
+	implicit := mode == Script && f.SentCount() > 1
 	open, id := false, 0
 	for i, s := range f.Stmts {
+		if _, first := f.Sent(s); !first {
+			out[i] = out[i-1] // the statements of a DO block run in its transaction
+			continue
+		}
 		if !open && !implicit && i > 0 {
 			id++ // a statement sent on its own is a transaction of its own
 		}
@@ -169,7 +174,8 @@ func transactions(f *sqlfile.File, mode Mode) []Tx {
 				id++
 			}
 		default:
-			out[i] = Tx{InTx: open || implicit, Explicit: open, ID: id}
+			// A DO block is a transaction of its own even when sent alone.
+			out[i] = Tx{InTx: open || implicit || s.Block != nil, Explicit: open, ID: id}
 		}
 	}
 	return out

@@ -32,6 +32,11 @@ func TestTransactions(t *testing.T) {
 		{"guard enum used later", "ALTER TYPE r ADD VALUE 'g'; UPDATE u SET r = 'g';", guard, "- -"},
 		{"guard enum not used", "ALTER TYPE r ADD VALUE 'g'; UPDATE u SET r = 'h';", guard, "0 0"},
 		{"guard own transactions", "BEGIN; SELECT 1; COMMIT; SELECT 2;", guard, "0e 0e 0e 1"},
+		// DO blocks, expanded into the statements of their body.
+		{"a DO block alone is one transaction", "DO $$ BEGIN ALTER TABLE t ADD b int; ALTER TABLE t ADD c int; END $$;", prisma6, "0 0"},
+		{"a DO block is one statement of the query", "DO $$ BEGIN ALTER TABLE t ADD b int; END $$; SELECT 1;", prisma6, "0 0"},
+		{"split falls back on an expanded DO", "CREATE TABLE a (id int); DO $$ BEGIN ALTER TABLE a ADD b int; END $$;", prisma78, "0 0"},
+		{"a DO block alone, split", "DO $$ BEGIN ALTER TABLE t ADD b int; ALTER TABLE t ADD c int; END $$;", prisma78, "0 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -39,6 +44,7 @@ func TestTransactions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			f.ExpandBlocks()
 			var got []string
 			for _, tx := range Build(f, c.runner, 15).Tx {
 				s := "-"

@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime"
 
@@ -80,22 +82,36 @@ func (a *ahead) close() { close(a.stop) }
 func readFile(path string, replayOnly bool) (*sqlfile.File, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, unreadable(path, err)
 	}
 	if info.Size() > sqlfile.MaxSize {
 		return nil, &sqlfile.InputError{Path: path, Msg: fmt.Sprintf("file is %d MiB; migrate-guard reads files up to %d MiB", info.Size()>>20, sqlfile.MaxSize>>20)}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, unreadable(path, err)
 	}
 	parse := sqlfile.Parse
 	if replayOnly {
 		parse = sqlfile.ParseForReplay
 	}
 	f, err := parse(path, data)
-	if err == nil && migrations.FlywayNoTransaction(path) {
+	if err != nil {
+		return nil, err
+	}
+	if migrations.FlywayNoTransaction(path) {
 		f.NoTransaction = true
 	}
-	return f, err
+	f.ExpandBlocks()
+	return f, nil
+}
+
+// unreadable describes a file the system cannot read, without repeating its
+// path.
+func unreadable(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &sqlfile.InputError{Path: path, Msg: "cannot read the file: " + err.Error()}
 }

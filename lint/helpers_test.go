@@ -22,6 +22,7 @@ var stable = map[string]bool{
 	"invalid-suppression":    true,
 	"unused-suppression":     true,
 	"migration-lock":         true,
+	"unreadable-file":        true,
 }
 
 // stableConfig is the default configuration with every rule outside stable

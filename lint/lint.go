@@ -4,6 +4,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -108,7 +109,7 @@ func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
 	e := newEngine(cfg)
 	var all []*migrations.Migration
 	for _, s := range sets {
-		all = append(all, s.Migrations...)
+		all = append(all, needed(s)...)
 	}
 	files := parseAhead(all)
 	defer files.close()
@@ -118,6 +119,18 @@ func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
 		}
 	}
 	return e.finish(), nil
+}
+
+// needed returns the migrations of a set up to the last one linted: those
+// after it are no context for it, so they are not even read.
+func needed(s *migrations.Set) []*migrations.Migration {
+	last := 0
+	for i, m := range s.Migrations {
+		if m.Lint {
+			last = i + 1
+		}
+	}
+	return s.Migrations[:last]
 }
 
 type engine struct {
@@ -150,8 +163,13 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 	}
 	cat := catalog.New()
 	cat.SetPending(pending(s))
-	for i, m := range s.Migrations {
+	for i, m := range needed(s) {
 		f, err := files.next()
+		var input *sqlfile.InputError
+		if errors.As(err, &input) {
+			e.unreadable(m, input)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -168,6 +186,19 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 		}
 	}
 	return nil
+}
+
+// unreadable reports a linted file that is not SQL text, so that the other
+// files are still linted; a context file that is not is skipped, and the
+// rule's documentation says what that costs.
+func (e *engine) unreadable(m *migrations.Migration, err *sqlfile.InputError) {
+	if !m.Lint {
+		return
+	}
+	e.res.Files++
+	line := max(err.Line, 1)
+	e.add(Finding{File: m.Path, Line: line, Column: 1, EndLine: line, EndColumn: 1, Rule: rules.UnreadableFile.ID, Message: err.Msg,
+		Help: "Save the file as UTF-8 text (for example `iconv -f LATIN1 -t UTF-8`); PostgreSQL rejects the whole query with SQLSTATE 22021 otherwise."})
 }
 
 // pending returns the files of a set the user named when they are only some

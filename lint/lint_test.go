@@ -162,8 +162,25 @@ func TestEmptyAndCommentOnlyFiles(t *testing.T) {
 	}
 }
 
+// TestUnreadableFile checks that a file that is not SQL text, or vanished,
+// is an error finding on that file while the others are still linted, and
+// that an unreadable file after the one linted is no context at all.
 func TestUnreadableFile(t *testing.T) {
-	dir, paths := writePrisma(t, postgresLock, prismaHistory, "SELECT 1;\n")
+	latin1 := "-- caf\xe9\nSELECT 1;\n"
+	dir, paths := writePrisma(t, postgresLock, prismaHistory, latin1, `ALTER TABLE "User" ADD COLUMN "age" INTEGER NOT NULL;`+"\n", "SELECT 2;\n")
+	got := brief(lintPaths(t, stableConfig(), dir).Findings)
+	want := "1:1-1:1 unreadable-file\n1:20-1:52 adding-required-column\n"
+	if got != want {
+		t.Errorf("the directory: got\n%swant\n%s", got, want)
+	}
+	if got := brief(lintPaths(t, stableConfig(), paths[2]).Findings); got != "1:20-1:52 adding-required-column\n" {
+		t.Errorf("a file after an unreadable one: got\n%s", got)
+	}
+	writeFile(t, paths[3], "\x00")
+	if got := brief(lintPaths(t, stableConfig(), paths[2]).Findings); got != "1:20-1:52 adding-required-column\n" {
+		t.Errorf("a file before an unreadable one: got\n%s", got)
+	}
+
 	sets, err := migrations.Discover([]string{dir})
 	if err != nil {
 		t.Fatal(err)
@@ -171,9 +188,12 @@ func TestUnreadableFile(t *testing.T) {
 	if err := os.Remove(paths[1]); err != nil {
 		t.Fatal(err)
 	}
-	_, err = lint.Run(sets, stableConfig())
-	if err == nil || !strings.Contains(err.Error(), paths[1]) {
-		t.Errorf("Run of a vanished file: %v", err)
+	res, err := lint.Run(sets, stableConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) == 0 || res.Findings[0].File != paths[1] || !strings.Contains(res.Findings[0].Message, "cannot read the file") || res.Files != 4 {
+		t.Errorf("a vanished file: %d files, findings:\n%s", res.Files, dump(res.Findings))
 	}
 }
 

@@ -160,5 +160,8 @@ func stmtAfter(f *sqlfile.File, off int) (sqlfile.Span, bool) {
 	if i == len(f.Stmts) {
 		return sqlfile.Span{}, false
 	}
+	if b := f.Stmts[i].Block; b != nil && off < b.Start { // above a DO block: all of it
+		return sqlfile.Span{Start: b.Start, End: b.End}, true
+	}
 	return sqlfile.Span{Start: f.Stmts[i].Start, End: f.Stmts[i].End}, true
 }

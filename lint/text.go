@@ -24,6 +24,7 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		f.ExpandBlocks()
 		cat.BeginFile(i + 1)
 		if err := replay(cat, f); err != nil {
 			return nil, err
@@ -33,6 +34,7 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.ExpandBlocks()
 	cat.BeginFile(len(history) + 1)
 	e.res.Files = 1
 	e.res.Runners = []DirRunner{{Runner: cfg.Runner}}

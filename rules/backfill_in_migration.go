@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -88,11 +89,16 @@ func heldOn(p *analysis.Pass, tables []catalog.Name) []governing {
 }
 
 func reportBackfill(p *analysis.Pass, target catalog.Name, msg string) {
-	p.ReportStmt(msg,
-		"Keep the schema change in this migration and run the data change after it has committed, as a separate data "+
-			"migration in batches that each commit (below): no DDL lock is held while rows change, and each batch's row "+
-			"locks last a moment. "+prismaBatches,
-		batchFix(p.Schema, p.Stmt.Node, target))
+	help := "Keep the schema change in this migration and run the data change after it has committed, as a separate data " +
+		"migration in batches that each commit (below): no DDL lock is held while rows change, and each batch's row " +
+		"locks last a moment. " + prismaBatches
+	fix := batchFix(p.Schema, p.Stmt.Node, target)
+	if lines := backfillDependents(p, target); len(lines) > 0 {
+		help = dependentsHelp(lines)
+		fix = strings.Replace(fix, "after this migration", "after the statements before it have committed", 1) +
+			fmt.Sprintf("\n-- Then, once no row is left to change, deploy %s and what follows as a migration of its own.", joinLines(lines))
+	}
+	p.ReportStmt(msg, help, fix)
 }
 
 // backfillTarget returns the table a backfill writes: an UPDATE or DELETE

@@ -47,6 +47,11 @@ func batchedStatement(cat *catalog.Catalog, n *pg.Node) string {
 }
 
 func batchedUpdate(cat *catalog.Catalog, u *pg.UpdateStmt) *pg.Node {
+	for _, f := range u.FromClause {
+		if differsPerRun(cat, f) {
+			return nil // values joined from a volatile source differ each run: no run would find the rows done
+		}
+	}
 	u = proto.Clone(u).(*pg.UpdateStmt)
 	rel := relRef(u.Relation)
 	var changed []*pg.Node
@@ -168,6 +173,11 @@ func boolExpr(op pg.BoolExprType, conds []*pg.Node) *pg.Node {
 func batchFix(cat *catalog.Catalog, n *pg.Node, table catalog.Name) string {
 	if sql := batchedStatement(cat, n); sql != "" {
 		return batchRepeat + sql
+	}
+	if n.GetInsertStmt() == nil {
+		return fmt.Sprintf("-- Run it after this migration, outside it, in batches of %d rows, each its own transaction: limit it to a "+
+			"key range\n-- (WHERE <key> > <last key done> AND <key> <= <last key done + %d>) and repeat over the keys of %s.",
+			batchRows, batchRows, table)
 	}
 	return fmt.Sprintf("-- Run it after this migration, outside it, in batches of %d rows, each its own transaction: add to the "+
 		"SELECT a key range\n-- (WHERE <key> > <last key copied> ORDER BY <key> LIMIT %d) and repeat until it copies no row into %s.",

@@ -203,6 +203,11 @@ var typeChanges = []typeChange{
 	{"text", "bpchar", unlimited, false},
 	{"varchar", "bpchar", unlimited, false},
 	{"bit", "varbit", unlimited, false},
+	// citext's binary-coercible casts; its operator class differs from text's.
+	{"text", "citext", anyMods, false},
+	{"varchar", "citext", anyMods, false},
+	{"citext", "text", anyMods, false},
+	{"citext", "varchar", unlimited, false},
 }
 
 func anyMods(_, _ []int32) bool { return true }

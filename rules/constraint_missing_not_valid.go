@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
@@ -23,8 +24,9 @@ var ConstraintMissingNotValid = register(&analysis.Rule{
 		"check; for a CHECK an ACCESS EXCLUSIVE lock, so reads and writes wait. Prisma generates such an " +
 		"AddForeignKey for every new relation on an existing model. Added NOT VALID, the constraint is enforced " +
 		"for new rows at once and takes its lock only for a moment; VALIDATE CONSTRAINT, in a later migration, then " +
-		"checks the existing rows while reads and writes go on. Constraints on tables created in the same " +
-		"migration are not flagged: those tables are empty.",
+		"checks the existing rows while reads and writes go on. ADD COLUMN ... DEFAULT x REFERENCES is checked the " +
+		"same way, every row now holding the default (without a DEFAULT PostgreSQL skips the check: every value is " +
+		"NULL). Constraints on tables created in the same migration are not flagged: those tables are empty.",
 	Bad: `-- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
 	Good: `-- AddForeignKey
@@ -43,6 +45,7 @@ func runConstraintMissingNotValid(p *analysis.Pass) {
 			found = append(found, unvalidated{c, k, constraintName(p, c.Table, k, found)})
 		}
 	}
+	reportReferencingDefaults(p)
 	if len(found) == 0 {
 		return
 	}
@@ -55,6 +58,75 @@ func runConstraintMissingNotValid(p *analysis.Pass) {
 				"would run under the ADD's lock). "+prismaEdit,
 			fix)
 	}
+}
+
+// reportReferencingDefaults flags ADD COLUMN ... DEFAULT x REFERENCES on an
+// existing table: with a non-NULL default PostgreSQL checks every row (each
+// now holding the default) against the referenced table; without one it
+// skips the check, every value being NULL.
+func reportReferencingDefaults(p *analysis.Pass) {
+	cmds := alterCmds(p)
+	for _, c := range cmds {
+		d := c.Cmd.Def.GetColumnDef()
+		if c.Cmd.Subtype != pg.AlterTableType_AT_AddColumn || d == nil || isNull(columnDefault(d)) || !existing(p, c.Table) {
+			continue
+		}
+		k := columnHas(d, pg.ConstrType_CONSTR_FOREIGN)
+		if k == nil || rewritesForDefault(p, d) && p.Enabled(VolatileDefault.ID) {
+			continue // volatile-default's fix adds the column without its default: no check
+		}
+		ref := catalog.RangeName(k.Pktable)
+		tables := []catalog.Name{c.Table}
+		if ref != c.Table {
+			tables = append(tables, ref)
+		}
+		name := k.Conname
+		if name == "" {
+			name = c.Table.Name + "_" + d.Colname + "_fkey"
+		}
+		fix := ""
+		if len(cmds) == 1 {
+			fix = referencingDefaultFix(c.Table, d, k, name)
+		}
+		p.ReportSpan(c.Span, fmt.Sprintf("adding %s.%s with a DEFAULT and REFERENCES %s checks every existing row of %s, each "+
+			"now holding the default, against %s, and until the check finishes runs under %s", c.Table, ident(d.Colname), ref,
+			c.Table, ref, underSlow(p, tables...)),
+			"Add the column with its default but without REFERENCES, then the foreign key as its own ADD CONSTRAINT ... NOT VALID: "+
+				"it is enforced for new and updated rows at once and no existing row is checked. Then, in a separate later "+
+				"migration, VALIDATE CONSTRAINT checks the existing rows while reads and writes go on. (Without a DEFAULT, "+
+				"PostgreSQL skips the check: every value is NULL.) "+prismaEdit,
+			fix)
+	}
+}
+
+// rewritesForDefault reports whether volatile-default reports the column.
+func rewritesForDefault(p *analysis.Pass, d *pg.ColumnDef) bool {
+	return p.PGVersion < 11 || volatileCall(p.Schema, columnDefault(d)) != ""
+}
+
+// referencingDefaultFix adds the column without its foreign key, then the
+// foreign key NOT VALID, and validates it in a later migration.
+func referencingDefaultFix(t catalog.Name, d *pg.ColumnDef, k *pg.Constraint, name string) string {
+	plain := proto.Clone(d).(*pg.ColumnDef)
+	plain.Constraints = slices.DeleteFunc(plain.Constraints, func(n *pg.Node) bool {
+		return n.GetConstraint().GetContype() == pg.ConstrType_CONSTR_FOREIGN
+	})
+	addColumn, ok := deparseAddColumn(t, plain)
+	fk := proto.Clone(k).(*pg.Constraint)
+	fk.Conname, fk.FkAttrs, fk.SkipValidation, fk.InitiallyValid = "c", []*pg.Node{pg.MakeStrNode(d.Colname)}, true, false
+	stmt, ok2 := deparseStmt(&pg.Node{Node: &pg.Node_AlterTableStmt{AlterTableStmt: &pg.AlterTableStmt{
+		Relation: pg.MakeSimpleRangeVar("t", -1), Objtype: pg.ObjectType_OBJECT_TABLE,
+		Cmds: []*pg.Node{{Node: &pg.Node_AlterTableCmd{AlterTableCmd: &pg.AlterTableCmd{
+			Subtype: pg.AlterTableType_AT_AddConstraint, Def: &pg.Node{Node: &pg.Node_Constraint{Constraint: fk}}}}}},
+	}}})
+	rest, found := strings.CutPrefix(stmt, "ALTER TABLE t ADD CONSTRAINT c ")
+	if !ok || !ok2 || !found {
+		return ""
+	}
+	return fmt.Sprintf("-- Migration 1: add the column with its default, then the foreign key for new rows only; no row is checked.\n"+
+		"%s;\nALTER TABLE %s ADD CONSTRAINT %s %s;\n"+
+		"-- Migration 2 (a separate, later migration): check existing rows while reads and writes go on.\n"+
+		"ALTER TABLE %s VALIDATE CONSTRAINT %s;", addColumn, t, ident(name), rest, t, ident(name))
 }
 
 // unvalidated is a foreign key or CHECK clause added without NOT VALID.

@@ -126,28 +126,21 @@ func objectNameNodes(obj *pg.Node) []*pg.Node {
 	return []*pg.Node{obj}
 }
 
-// columnDependents lists what the schema knows depends on a column: indexes
-// and constraints over it, and the foreign keys that reference the primary
-// key it belongs to.
+// columnDependents lists what the schema knows CASCADE drops with a column:
+// the foreign keys that reference the primary key it belongs to.
 func columnDependents(s *catalog.Catalog, table catalog.Name, col string) []string {
-	var out []string
-	for _, ix := range s.IndexesOn(table) {
-		if slices.Contains(ix.Columns, col) {
-			out = append(out, "index "+ix.Name.String())
-		}
-	}
+	// The column's own indexes and constraints go with it even without
+	// CASCADE (PostgreSQL drops them); what CASCADE adds is what other
+	// tables hang on them.
 	t := s.Table(table)
 	if t == nil {
-		return out
+		return nil
 	}
+	var out []string
 	for _, k := range t.Constraints {
-		if !slices.Contains(k.Columns, col) {
-			continue
+		if slices.Contains(k.Columns, col) {
+			out = append(out, constraintDependents(s, table, k.Name)...)
 		}
-		if s.Index(catalog.Name{Schema: table.Schema, Name: k.Name}) == nil {
-			out = append(out, "constraint "+ident(k.Name))
-		}
-		out = append(out, constraintDependents(s, table, k.Name)...)
 	}
 	return out
 }

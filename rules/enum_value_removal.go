@@ -23,8 +23,8 @@ var EnumValueRemoval = register(&analysis.Rule{
 		"indexes under an ACCESS EXCLUSIVE lock, so reads and writes of those tables wait until it is done. A row " +
 		"still holding a removed value makes the cast fail with `invalid input value for enum` (SQLSTATE 22P02) " +
 		"and the migration with it; once it has run, instances still running the old code fail the same way when " +
-		"they write a removed value. The rule reports the whole block once, at its CREATE TYPE, with the locks it " +
-		"holds until it commits; column-type-rewrite, long-access-exclusive and many-access-exclusive leave the block's " +
+		"they write a removed value. The rule reports the whole block once, at its first ALTER COLUMN ... TYPE of a table " +
+		"with rows (the statement that rewrites), with the locks it holds until it commits; column-type-rewrite, long-access-exclusive and many-access-exclusive leave the block's " +
 		"own statements and locks to it. Reordering values by hand with the same block is " +
 		"reported for the rewrite alone.",
 	Bad: `/*
@@ -56,6 +56,7 @@ type enumSwap struct {
 	First, Last int      // statement indexes of the CREATE TYPE and of the block's last statement
 	Values      []string // the new type's values
 	Columns     []colKey // the columns converted to New
+	ColumnAt    []int    // for each column, the index of the statement that converts it
 }
 
 // inEnumRemovalBlock reports whether the current statement belongs to an enum
@@ -130,7 +131,7 @@ func swapFrom(p *analysis.Pass, first int, newName catalog.Name) (enumSwap, bool
 		for _, name := range droppedTypes(n) {
 			vacated[name] = catalog.Name{}
 		}
-		sw.addConversions(p, n)
+		sw.addConversions(p, n, j)
 	}
 	return sw, false
 }
@@ -163,7 +164,7 @@ func droppedTypes(n *pg.Node) []catalog.Name {
 }
 
 // addConversions records the ALTER COLUMN ... TYPE New clauses of a statement.
-func (sw *enumSwap) addConversions(p *analysis.Pass, n *pg.Node) {
+func (sw *enumSwap) addConversions(p *analysis.Pass, n *pg.Node, at int) {
 	a := n.GetAlterTableStmt()
 	if a == nil || a.Relation == nil {
 		return
@@ -175,6 +176,7 @@ func (sw *enumSwap) addConversions(p *analysis.Pass, n *pg.Node) {
 		if cmd.GetSubtype() == pg.AlterTableType_AT_AlterColumnType && d != nil &&
 			catalog.QualifiedName(d.TypeName.GetNames()) == sw.New {
 			sw.Columns = append(sw.Columns, colKey{table, cmd.Name})
+			sw.ColumnAt = append(sw.ColumnAt, at)
 		}
 	}
 }
@@ -187,24 +189,27 @@ func enumValues(nodes []*pg.Node) []string {
 	return out
 }
 
+// runEnumValueRemoval reports a block at its first ALTER COLUMN ... TYPE of
+// a table that may hold rows: the statement that rewrites, which a reviewer
+// must change.
 func runEnumValueRemoval(p *analysis.Pass) {
-	if p.Stmt.Node.GetCreateEnumStmt() == nil {
+	if p.Stmt.Node.GetAlterTableStmt() == nil {
 		return
 	}
 	for _, sw := range enumSwaps(p) {
-		if sw.First != p.Stmt.Index {
-			continue
-		}
 		var rewritten []colKey
-		for _, c := range sw.Columns {
+		at := -1
+		for i, c := range sw.Columns {
 			if existing(p, c.Table) {
 				rewritten = append(rewritten, c)
+				if at < 0 {
+					at = sw.ColumnAt[i]
+				}
 			}
 		}
-		if len(rewritten) == 0 {
-			continue
+		if at == p.Stmt.Index {
+			reportEnumSwap(p, sw, rewritten, removedValues(p, sw))
 		}
-		reportEnumSwap(p, sw, rewritten, removedValues(p, sw))
 	}
 }
 

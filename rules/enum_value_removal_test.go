@@ -27,7 +27,7 @@ func TestEnumValueRemoval(t *testing.T) {
 	twoTables := append(append([]string(nil), exampleHistory...),
 		`ALTER TABLE "Post" ADD COLUMN "audience" "Role"[], ADD COLUMN "minRole" "Role";`)
 	runCases(t, "enum-value-removal", []ruleCase{
-		{name: "prisma removal block", history: exampleHistory, sql: roleRemoval, want: []string{"9:1"}},
+		{name: "prisma removal block", history: exampleHistory, sql: roleRemoval, want: []string{"11:1"}},
 		{name: "schema-qualified block without BEGIN, several tables and an array", history: twoTables,
 			sql: `-- AlterEnum
 CREATE TYPE "public"."Role_new" AS ENUM ('USER');
@@ -37,7 +37,7 @@ ALTER COLUMN "minRole" TYPE "public"."Role_new" USING ("minRole"::text::"public"
 ALTER TYPE "public"."Role" RENAME TO "Role_old";
 ALTER TYPE "public"."Role_new" RENAME TO "Role";
 DROP TYPE "public"."Role_old";
-`, want: []string{"2:1"}},
+`, want: []string{"3:1"}},
 		{name: "reordering by hand still rewrites", history: exampleHistory,
 			sql: `BEGIN;
 CREATE TYPE "Role_new" AS ENUM ('ADMIN', 'USER');
@@ -46,7 +46,7 @@ ALTER TYPE "Role" RENAME TO "Role_old";
 ALTER TYPE "Role_new" RENAME TO "Role";
 DROP TYPE "Role_old";
 COMMIT;
-`, want: []string{"2:1"}},
+`, want: []string{"3:1"}},
 		{name: "enum and table created in the same migration",
 			sql: `CREATE TYPE "Kind" AS ENUM ('A', 'B');
 CREATE TABLE "Item" ("id" TEXT NOT NULL, "kind" "Kind" NOT NULL);

@@ -72,3 +72,9 @@ ALTER TABLE %[1]s VALIDATE CONSTRAINT %[3]s;
 ALTER TABLE %[1]s ALTER COLUMN %[2]s SET NOT NULL;
 ALTER TABLE %[1]s DROP CONSTRAINT %[3]s;`, t, ident(col), check, first, first+1)
 }
+
+// unknownIndex reports whether the history, which knows some tables, never
+// created the index (an empty history knows nothing either way).
+func unknownIndex(p *analysis.Pass, name catalog.Name) bool {
+	return p.Schema.Tables() > 0 && p.Schema.Index(name) == nil
+}

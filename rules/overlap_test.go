@@ -21,7 +21,8 @@ var sharedOverlaps = map[string]string{
 	// Data loss and old code failing on the table vs. the dependent objects
 	// CASCADE drops without naming them: different damage, different fixes
 	// (ship the code first vs. drop the dependents explicitly).
-	"drop-cascade + drop-table": "different dangers",
+	"drop-cascade + drop-table":  "different dangers",
+	"drop-cascade + drop-column": "different dangers",
 	// many-access-exclusive speaks for the transaction, at the statement that
 	// takes its third ACCESS EXCLUSIVE lock: that statement has its own danger.
 	"drop-table + many-access-exclusive":                    "transaction-level finding",

@@ -4,6 +4,8 @@ package rules
 var (
 	VolatileBuiltins  = volatileBuiltins
 	VolatileElsewhere = volatileElsewhere
+	StableBuiltins    = stableBuiltins
+	StableElsewhere   = stableElsewhere
 )
 
 // TypeChangeEntries returns the entries of typeChanges as "from>to".

@@ -108,10 +108,18 @@ type typeCase struct {
 	using    string // a USING expression, or ""
 	index    bool   // index the column
 	tz       string // the session TimeZone; "" is a zone other than UTC
+	ext      string // an extension the types need, created in the history
 }
 
 var typeCases = []typeCase{
 	// Kept rows, one or more per typeChanges entry.
+	{from: "TEXT", to: "CITEXT", value: "'Abc'", ext: "citext"},
+	{from: "TEXT", to: "CITEXT", value: "'Abc'", index: true, ext: "citext"},
+	{from: "VARCHAR(10)", to: "CITEXT", value: "'Abc'", ext: "citext"},
+	{from: "CITEXT", to: "TEXT", value: "'Abc'", ext: "citext"},
+	{from: "CITEXT", to: "TEXT", value: "'Abc'", index: true, ext: "citext"},
+	{from: "CITEXT", to: "VARCHAR", value: "'Abc'", ext: "citext"},
+	{from: "CITEXT", to: "VARCHAR(2)", value: "'A'", ext: "citext"},
 	{from: "VARCHAR(10)", to: "VARCHAR(20)", value: "'abc'", index: true},
 	{from: "VARCHAR(10)", to: "character varying", value: "'abc'", index: true},
 	{from: "VARCHAR(10)", to: "TEXT", value: "'abc'", index: true},
@@ -226,6 +234,12 @@ func TestColumnTypeRewriteOnPostgres(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			table := fmt.Sprintf("Type%d", i)
 			history := fmt.Sprintf(`CREATE TABLE %[1]s ("id" SERIAL PRIMARY KEY, "c" %[2]s);`, ident(table), c.from)
+			if c.ext != "" {
+				if !db.strings(t, "SELECT name FROM pg_available_extensions")[c.ext] {
+					t.Skipf("the server lacks the %s extension", c.ext)
+				}
+				history = fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s;\n", c.ext) + history
+			}
 			if c.index {
 				history += fmt.Sprintf("\nCREATE INDEX %s ON %s (\"c\");", ident(table+"_c_idx"), ident(table))
 			}
@@ -292,6 +306,7 @@ func TestVolatileDefaultOnPostgres(t *testing.T) {
 	db.exec(t, `CREATE TYPE "Mood" AS ENUM ('happy', 'sad')`)
 	cases := []struct {
 		setup  string // run before the table is created, and part of the history
+		absent string // run before the table is created, but not in the history
 		column string // the ADD COLUMN definition after the name
 		ext    string // an extension the case needs
 		rule   string // the rule that owns the case; "" is volatile-default
@@ -313,6 +328,10 @@ func TestVolatileDefaultOnPostgres(t *testing.T) {
 			column: "TEXT DEFAULT tenant()"},
 		{setup: `CREATE FUNCTION "answer"() RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT 42 $$;`,
 			column: "INTEGER NOT NULL DEFAULT answer()"},
+		// Created outside the migrations (by hand, by an extension): assumed
+		// VOLATILE, PostgreSQL's default, which it is here. (A LANGUAGE sql
+		// body that PostgreSQL inlines would be judged by its body instead.)
+		{absent: `CREATE FUNCTION "make_slug"() RETURNS text LANGUAGE plpgsql AS $$ BEGIN RETURN 'x'; END $$;`, column: "TEXT DEFAULT make_slug()"},
 		{setup: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp";`, column: "UUID DEFAULT uuid_generate_v4()", ext: "uuid-ossp"},
 		{setup: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp";`, column: "UUID DEFAULT uuid_generate_v5(uuid_ns_url(), 'x')", ext: "uuid-ossp"},
 		{column: "TIMESTAMP(3) NOT NULL DEFAULT now()"},
@@ -346,7 +365,7 @@ func TestVolatileDefaultOnPostgres(t *testing.T) {
 				t.Errorf("rules other than %s report the column:\n%s", rule, dump(fs))
 			}
 
-			db.exec(t, history)
+			db.exec(t, c.absent+history)
 			db.exec(t, fmt.Sprintf(`INSERT INTO %s ("n") SELECT g FROM generate_series(1, 100) g`, ident(table)))
 			before := db.filenodes(t, table)
 			db.exec(t, add)
@@ -381,7 +400,22 @@ func TestVolatileBuiltinsOnPostgres(t *testing.T) {
 			t.Logf("%s does not exist on PostgreSQL %d", name, db.major)
 		}
 	}
+	stable := db.strings(t, `SELECT proname::text FROM pg_proc
+		WHERE provolatile <> 'v' AND pronamespace = 'pg_catalog'::regnamespace`)
+	if !sort.StringsAreSorted(rules.StableBuiltins) {
+		t.Error("stableBuiltins is not sorted: sort.SearchStrings would miss names")
+	}
+	for _, name := range rules.StableBuiltins {
+		if !stable[name] && (exists[name] || db.major == generatedFrom) {
+			t.Errorf("%s is not an immutable or stable pg_catalog function on PostgreSQL %d", name, db.major)
+		}
+	}
 	if db.major == generatedFrom {
+		for name := range stable {
+			if !slices.Contains(rules.StableBuiltins, name) {
+				t.Errorf("stable function %s is missing from stableBuiltins", name)
+			}
+		}
 		for name := range volatile {
 			if !slices.Contains(rules.VolatileBuiltins, name) {
 				t.Errorf("volatile function %s is missing from volatileBuiltins", name)
@@ -407,6 +441,26 @@ func TestVolatileBuiltinsOnPostgres(t *testing.T) {
 			}
 			if !slices.Contains(rules.VolatileElsewhere, name) {
 				t.Errorf("%s (from %s) is missing from volatileElsewhere", name, ext)
+			}
+		}
+	}
+	for ext, names := range map[string][]string{
+		"uuid-ossp": {"uuid_nil", "uuid_ns_dns", "uuid_ns_oid", "uuid_ns_url", "uuid_ns_x500", "uuid_generate_v3", "uuid_generate_v5"},
+		"pgcrypto":  {"armor", "crypt", "dearmor", "decrypt", "digest", "encrypt", "hmac"},
+		"citext":    {"citext"},
+	} {
+		if !available[ext] {
+			continue
+		}
+		db.exec(t, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s", ident(ext)))
+		got := db.strings(t, "SELECT proname::text FROM pg_proc WHERE provolatile <> 'v' AND proname = ANY('{"+
+			strings.Join(names, ",")+"}')")
+		for _, name := range names {
+			if !got[name] {
+				t.Errorf("%s (from %s) is volatile", name, ext)
+			}
+			if !slices.Contains(rules.StableElsewhere, name) {
+				t.Errorf("%s (from %s) is missing from stableElsewhere", name, ext)
 			}
 		}
 	}

@@ -22,8 +22,9 @@ var VolatileDefault = register(&analysis.Rule{
 	Summary:  "column added to an existing table with a default computed for every row",
 	Doc: "Since PostgreSQL 11, ADD COLUMN with a constant or stable default (a literal, a cast, now(), " +
 		"CURRENT_TIMESTAMP) only records the default in the catalog; existing rows are left alone. A volatile " +
-		"default (gen_random_uuid(), uuid_generate_v4(), random(), clock_timestamp(), nextval(), or a function " +
-		"created without IMMUTABLE or STABLE) must give every row its own value: PostgreSQL rewrites the whole " +
+		"default (gen_random_uuid(), uuid_generate_v4(), random(), clock_timestamp(), nextval(), a function " +
+		"created without IMMUTABLE or STABLE, or one the migrations do not create, which is assumed VOLATILE as " +
+		"PostgreSQL makes a function by default) must give every row its own value: PostgreSQL rewrites the whole " +
 		"table and rebuilds its indexes under an ACCESS EXCLUSIVE lock, and every read and write of the table " +
 		"waits until it is done. Before PostgreSQL 11, any non-NULL default " +
 		"rewrites the table. Prisma writes such defaults for `@default(uuid())` only in the client, but for " +
@@ -49,8 +50,12 @@ func runVolatileDefault(p *analysis.Pass) {
 			what = fmt.Sprintf("on PostgreSQL %d, adding %s with a non-NULL DEFAULT stores the default in every existing row",
 				p.PGVersion, target)
 		case fn != "":
-			what = fmt.Sprintf("adding %s with a DEFAULT that calls %s(), a volatile function, gives every existing row its own value",
-				target, fn)
+			kind := "a volatile function"
+			if _, known := volatility(p.Schema, strings.Split(fn, ".")); !known {
+				kind = "a function the migrations do not create, so VOLATILE (PostgreSQL's default volatility) is assumed"
+			}
+			what = fmt.Sprintf("adding %s with a DEFAULT that calls %s(), %s, gives every existing row its own value",
+				target, fn, kind)
 		default:
 			continue
 		}
@@ -102,26 +107,51 @@ func volatileCall(s *catalog.Catalog, expr *pg.Node) string {
 
 // isVolatile tells whether a function called by its (possibly qualified)
 // name is volatile. pg_catalog comes first on the search path, so an
-// unqualified name of a volatile builtin is that builtin. A function neither built in nor
-// created by the migrations is taken as not volatile unless it is a known
-// extension function: quiet beats guessing.
+// unqualified name of a builtin is that builtin. A function neither built in
+// nor created by the migrations is assumed volatile, as PostgreSQL makes a
+// function created without IMMUTABLE or STABLE, unless it is a known
+// extension function.
 func isVolatile(s *catalog.Catalog, parts []string) bool {
+	v, _ := volatility(s, parts)
+	return v
+}
+
+// volatility tells whether a function is volatile and whether that is known
+// (a builtin, an extension function, or one the migrations create) rather
+// than assumed.
+func volatility(s *catalog.Catalog, parts []string) (volatile, known bool) {
 	name, schema := parts[len(parts)-1], ""
 	if len(parts) > 1 {
 		schema = parts[len(parts)-2]
 	}
 	if schema == "" || schema == "pg_catalog" {
-		if i := sort.SearchStrings(volatileBuiltins, name); i < len(volatileBuiltins) && volatileBuiltins[i] == name {
-			return true
+		if contains(volatileBuiltins, name) {
+			return true, true
 		}
-		if schema == "pg_catalog" {
-			return slices.Contains(volatileElsewhere, name)
+		if contains(stableBuiltins, name) {
+			return false, true
 		}
 	}
 	if v, ok := s.FunctionVolatility(name); ok {
-		return v == catalog.Volatile
+		return v == catalog.Volatile, true
 	}
-	return slices.Contains(volatileElsewhere, name)
+	if slices.Contains(volatileElsewhere, name) || slices.Contains(stableElsewhere, name) {
+		return slices.Contains(volatileElsewhere, name), true
+	}
+	return true, false
+}
+
+// contains looks name up in a sorted list.
+func contains(sorted []string, name string) bool {
+	i := sort.SearchStrings(sorted, name)
+	return i < len(sorted) && sorted[i] == name
+}
+
+// stableElsewhere are immutable or stable functions of common extensions
+// (uuid-ossp's constants, citext, pgcrypto's digests): not assumed volatile.
+var stableElsewhere = []string{
+	"armor", "citext", "crypt", "dearmor", "decrypt", "digest", "encrypt", "hmac",
+	"uuid_nil", "uuid_ns_dns", "uuid_ns_oid", "uuid_ns_url", "uuid_ns_x500", "uuid_generate_v3", "uuid_generate_v5",
 }
 
 // volatileElsewhere are volatile functions missing from volatileBuiltins:

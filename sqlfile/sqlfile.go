@@ -47,6 +47,9 @@ type Stmt struct {
 	Start    int       // first byte of the statement proper, after leading comments
 	End      int       // one past its last byte, before the terminating ';'
 	Comments []Comment // the comments between the previous statement and this one
+	// Block is the DO statement the statement runs in, when ExpandBlocks
+	// put the statements of its body in its place; nil at top level.
+	Block *Block
 }
 
 // Comment is a `--` or `/* */` comment.
@@ -285,23 +288,7 @@ func blockDepth(depth int, t pg.Token) int {
 // as they do after a whole-file parse. Unset fields are included: a location
 // of 0 is the piece's first byte.
 func shiftLocations(m protoreflect.Message, base int32) {
-	for _, fd := range locationFields(m.Descriptor()) {
-		if loc := int32(m.Get(fd).Int()); loc >= 0 {
-			m.Set(fd, protoreflect.ValueOfInt32(loc+base))
-		}
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.Kind() != protoreflect.MessageKind || fd.IsMap():
-		case fd.IsList():
-			for l, i := v.List(), 0; i < l.Len(); i++ {
-				shiftLocations(l.Get(i).Message(), base)
-			}
-		default:
-			shiftLocations(v.Message(), base)
-		}
-		return true
-	})
+	mapLocations(m, func(loc int32) int32 { return loc + base })
 }
 
 // locations maps each node type's descriptor to its location fields, found
