@@ -25,6 +25,11 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	failOn := fs.String("fail-on", "", "lowest severity that fails the run: error, warning, notice or never (default warning)")
 	deployedBy := fs.String("deployed-by", "", "what deploys the migrations: migrate-guard, prisma or other (default migrate-guard)")
 	maxLockTimeout := fs.String("max-lock-timeout", "", "longest lock_timeout a migration may set, in PostgreSQL's units (default 10s)")
+	var rel lint.ReleaseOptions
+	fs.StringVar(&rel.BaseSchema, "base-schema", "", "schema.prisma (file or folder) of the release running in production: check that it survives the migrations")
+	fs.StringVar(&rel.BaseRef, "base-ref", "", "git commit whose schema.prisma is the running release's (like --base-schema)")
+	fs.StringVar(&rel.Schema, "schema", "", "the pull request's schema.prisma (default: found beside the migrations; read with --base-schema or --base-ref)")
+	deployOrder := fs.String("deploy-order", "", "migrate-first (the migrations run before the new release) or code-first (default migrate-first)")
 	var ruleFlags multiFlag
 	fs.Var(&ruleFlags, "rule", "set a rule's severity, as id=error|warning|notice|off (repeatable)")
 	paths, code := parseFlags(fs, args)
@@ -37,6 +42,11 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		err = applyTimeoutFlags(cfg, *deployedBy, *maxLockTimeout)
+	}
+	if err == nil && *deployOrder != "" {
+		if err = cfg.SetDeployOrder(*deployOrder); err != nil {
+			err = fmt.Errorf("--deploy-order: %v", err)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
@@ -54,6 +64,13 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	sets, err := migrations.Discover(paths)
+	if err == nil {
+		rel.Migrations = paths
+		cfg.Release, err = lint.LoadRelease(rel)
+	}
+	if err == nil && cfg.DeployOrder == lint.DeployCodeFirst && cfg.Release != nil && cfg.Release.Head == nil {
+		err = fmt.Errorf("deploy-order = %q checks the pull request's schema.prisma, and none was found beside the migrations: name it with --schema", lint.DeployCodeFirst)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
 		return ExitUsage

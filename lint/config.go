@@ -47,12 +47,17 @@ type Config struct {
 	DeployedBy string
 	// MaxLockTimeout is the longest lock_timeout a migration may set.
 	MaxLockTimeout time.Duration
+	// DeployOrder is DeployMigrateFirst or DeployCodeFirst (deploy-order).
+	DeployOrder string
+	// Release holds the schema.prisma of the running release and of the
+	// pull request (LoadRelease); nil when no base schema is given.
+	Release *analysis.Release
 }
 
 // DefaultConfig returns the configuration used without a file.
 func DefaultConfig() *Config {
 	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{},
-		DeployedBy: DeployedByMigrateGuard, MaxLockTimeout: DefaultMaxLockTimeout}
+		DeployedBy: DeployedByMigrateGuard, MaxLockTimeout: DefaultMaxLockTimeout, DeployOrder: DeployMigrateFirst}
 }
 
 // fileConfig is the TOML layout of migrate-guard.toml.
@@ -62,6 +67,7 @@ type fileConfig struct {
 	Migrations []string          `toml:"migrations"`
 	DeployedBy *string           `toml:"deployed-by"`
 	MaxLock    *string           `toml:"max-lock-timeout"`
+	DeployOrd  *string           `toml:"deploy-order"`
 	Rules      map[string]string `toml:"rules"`
 }
 
@@ -110,7 +116,7 @@ func LoadConfig(path string) (*Config, error) {
 		for i, k := range undec {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, [rules])", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, deploy-order, [rules])", path, strings.Join(keys, ", "))
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
@@ -130,6 +136,11 @@ func LoadConfig(path string) (*Config, error) {
 	if fc.MaxLock != nil {
 		if err := cfg.SetMaxLockTimeout(*fc.MaxLock); err != nil {
 			return nil, fmt.Errorf("%s: max-lock-timeout: %v", path, err)
+		}
+	}
+	if fc.DeployOrd != nil {
+		if err := cfg.SetDeployOrder(*fc.DeployOrd); err != nil {
+			return nil, fmt.Errorf("%s: deploy-order: %v", path, err)
 		}
 	}
 	for _, m := range fc.Migrations {

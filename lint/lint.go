@@ -111,6 +111,9 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 			return err
 		}
 	}
+	if anyLinted(s) {
+		e.checkHead(cat)
+	}
 	return nil
 }
 
@@ -179,7 +182,7 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
 	var found []Finding
 	before := cat.Clone()
 	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
-		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled}
+		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled, Release: e.release()}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {

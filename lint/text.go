@@ -38,6 +38,7 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 	if err := e.lintFile(f, cat); err != nil {
 		return nil, err
 	}
+	e.checkHead(cat)
 	return e.res, nil
 }
 

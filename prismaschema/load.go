@@ -20,17 +20,24 @@ type Source interface {
 	ReadDir(name string) ([]string, error)
 }
 
-// DirSource reads files under a directory of the file system.
+// DirSource reads files under a directory of the file system; absolute
+// paths are read as they are.
 type DirSource string
 
-// ReadFile reads a file under the directory.
-func (d DirSource) ReadFile(name string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(string(d), filepath.FromSlash(name)))
+func (d DirSource) path(name string) string {
+	if p := filepath.FromSlash(name); !filepath.IsAbs(p) {
+		return filepath.Join(string(d), p)
+	} else {
+		return p
+	}
 }
+
+// ReadFile reads a file under the directory.
+func (d DirSource) ReadFile(name string) ([]byte, error) { return os.ReadFile(d.path(name)) }
 
 // ReadDir lists a directory under the directory.
 func (d DirSource) ReadDir(name string) ([]string, error) {
-	ents, err := os.ReadDir(filepath.Join(string(d), filepath.FromSlash(name)))
+	ents, err := os.ReadDir(d.path(name))
 	if err != nil {
 		return nil, err
 	}
@@ -45,15 +52,15 @@ func (d DirSource) ReadDir(name string) ([]string, error) {
 }
 
 // Load reads the schema at p: a .prisma file, or a folder whose .prisma
-// files (in subfolders too, sorted by path) make one schema. Errors name
-// files as prefix joined with their path.
+// files (in subfolders too, sorted by path) make one schema. Errors and
+// declarations name files as prefix followed by their path.
 func Load(src Source, p, prefix string) (*Schema, error) {
 	files, err := schemaFiles(src, p)
 	if err != nil {
 		return nil, err
 	}
 	for i := range files {
-		files[i].Path = path.Join(prefix, files[i].Path)
+		files[i].Path = prefix + files[i].Path
 	}
 	return Parse(files...)
 }
@@ -180,4 +187,31 @@ func tsStringProperty(src, key string) string {
 		}
 	}
 	return ""
+}
+
+// FindNear finds the schema that a migrations directory (or a migration in
+// it) at dir belongs to, looking in dir and then each parent up to the
+// source's root: a schema.prisma, a folder of .prisma files (a multi-file
+// schema keeps its migrations beside them), or what Locate finds there.
+func FindNear(src Source, dir string) (string, error) {
+	for d := path.Clean(dir); ; d = path.Dir(d) {
+		if ents, err := src.ReadDir(d); err == nil {
+			folder := false
+			for _, e := range ents {
+				if e == "schema.prisma" {
+					return path.Join(d, e), nil
+				}
+				folder = folder || strings.HasSuffix(e, ".prisma")
+			}
+			if folder {
+				return d, nil
+			}
+		}
+		if p, err := Locate(src, d); err == nil {
+			return p, nil
+		}
+		if d == "." || d == "/" || path.Base(d) == ".." {
+			return "", fmt.Errorf("%s: no Prisma schema found beside the migrations or in a parent directory", dir)
+		}
+	}
 }
