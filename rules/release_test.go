@@ -141,7 +141,7 @@ func TestReleaseColumnRemoved(t *testing.T) {
 		{name: "no base schema: not checked", sql: `ALTER TABLE "User" DROP COLUMN "name";`},
 		{name: "code-first: the new release reads a column only this migration adds", base: base, codeFirst: true,
 			head: strings.Replace(base, "  views     Int     @default(0)\n", "  views     Int     @default(0)\n  slug      String?\n", 1),
-			sql: `ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`, want: []string{"1:20"}},
+			sql:  `ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`, want: []string{"1:20"}},
 		{name: "code-first: a drop the new release does not need is fine", base: base, head: base, codeFirst: true,
 			sql: `ALTER TABLE "Post" DROP COLUMN "content";`},
 	})
@@ -167,7 +167,7 @@ func TestReleaseColumnRequired(t *testing.T) {
 		{name: "a rename already breaks the inserts", base: base, sql: `ALTER TABLE "Post" RENAME COLUMN "title" TO "heading";`},
 		{name: "code-first: a NOT NULL column the new release stops writing", base: base, codeFirst: true,
 			head: strings.Replace(base, "  title     String  @db.VarChar(255)\n", "", 1),
-			sql: `ALTER TABLE "Post" DROP COLUMN "title";`, want: []string{"1:20"}},
+			sql:  `ALTER TABLE "Post" DROP COLUMN "title";`, want: []string{"1:20"}},
 	})
 }
 
