@@ -9,8 +9,12 @@ import (
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
-// expandContractDoc is the documentation page the release rules link to.
-const expandContractDoc = "See docs/expand-contract.md for the release sequence."
+// expandContractDoc links the release rules' pages to the page on the
+// release sequence; expandContractHelp names it in findings.
+const (
+	expandContractDoc  = "See [Expand-contract with Prisma](../expand-contract.md) for the release sequence and what each check enforces."
+	expandContractHelp = "The release sequence is in migrate-guard's docs/expand-contract.md."
+)
 
 // releaseProblem is a problem of a release's client that a statement of
 // the file causes (migrate-first) or that the new release meets until the
@@ -69,12 +73,21 @@ func releaseProblems(p *analysis.Pass) []releaseProblem {
 	}).([]releaseProblem)
 }
 
-// dropSecondary leaves out the required columns of a table whose queries
-// the same statement already breaks (a column renamed to a NOT NULL name the
-// client does not know fails its inserts with 42703 before 23502).
+// dropSecondary leaves out the consequences of a problem the same statement
+// causes: the required columns of a table whose queries already fail (a
+// column renamed to a NOT NULL name the client does not know fails its
+// inserts with 42703 before 23502), and the columns of an enum type renamed
+// away.
 func dropSecondary(ps []releaseProblem) []releaseProblem {
 	broken := map[int]map[catalog.Name]bool{}
+	gone := map[int]map[string]bool{} // enum types missing after the statement
 	for _, rp := range ps {
+		if rp.Kind == compat.MissingEnum {
+			if gone[rp.Stmt] == nil {
+				gone[rp.Stmt] = map[string]bool{}
+			}
+			gone[rp.Stmt][rp.Table.String()] = true
+		}
 		if rp.Kind == compat.MissingColumn || rp.Kind == compat.MissingTable {
 			if broken[rp.Stmt] == nil {
 				broken[rp.Stmt] = map[catalog.Name]bool{}
@@ -84,7 +97,10 @@ func dropSecondary(ps []releaseProblem) []releaseProblem {
 	}
 	out := ps[:0]
 	for _, rp := range ps {
-		if rp.Kind != compat.Required || !broken[rp.Stmt][rp.Table] {
+		switch {
+		case rp.Kind == compat.Required && broken[rp.Stmt][rp.Table]:
+		case rp.Kind == compat.TypeMismatch && gone[rp.Stmt][rp.Want]: // the columns of a renamed enum type
+		default:
 			out = append(out, rp)
 		}
 	}

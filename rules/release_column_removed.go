@@ -43,7 +43,7 @@ func runReleaseColumnRemoved(p *analysis.Pass) {
 				fmt.Sprintf("%s reads %s, which only this statement creates: until it runs, every query of model %s fails with %s",
 					releaseName(rp), what, rp.Model, code),
 				"Deploy the migration before the code that uses it (deploy-order = \"migrate-first\"), or ship the migration "+
-					"one release ahead of the code that maps the new column. "+expandContractDoc,
+					"one release ahead of the code that maps the new column. "+expandContractHelp,
 				"")
 			continue
 		}
@@ -57,7 +57,7 @@ func runReleaseColumnRemoved(p *analysis.Pass) {
 			fmt.Sprintf("Expand-contract: first deploy a release whose schema.prisma no longer has %s (remove it, or mark it "+
 				"`@ignore`) and delete this statement from the migration; drop it in a later migration once that release "+
 				"runs everywhere. For a rename, keep the column and map the renamed field to it with `@map(\"%s\")`. %s",
-				fieldName(rp.Problem), rp.Column, expandContractDoc),
+				fieldName(rp.Problem), rp.Column, expandContractHelp),
 			fmt.Sprintf("-- Release 1: schema.prisma without %s; no migration.\n-- Release 2 (the contract step), once release 1 runs everywhere:\n%s%s",
 				fieldName(rp.Problem), lockTimeout, contractSQL(rp.Problem)))
 	}

@@ -40,7 +40,7 @@ func runReleaseColumnRequired(p *analysis.Pass) {
 					"of model %s fails with 23502 \"null value violates not-null constraint\" until the migration runs",
 					releaseName(rp), col, rp.Model),
 				"Deploy the migration first (deploy-order = \"migrate-first\"), or give the column a DEFAULT one release "+
-					"before the code stops writing it. "+expandContractDoc,
+					"before the code stops writing it. "+expandContractHelp,
 				fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", rp.Table, ident(rp.Column)))
 			continue
 		}
@@ -53,7 +53,7 @@ func runReleaseColumnRequired(p *analysis.Pass) {
 				"fails with 23502 \"null value violates not-null constraint\" until all its instances are replaced",
 				col, releaseName(rp), why, rp.Model),
 			"Expand-contract: add the column nullable (or keep its default) now, deploy the release that writes it on "+
-				"every insert, then require it in a later migration. "+expandContractDoc,
+				"every insert, then require it in a later migration. "+expandContractHelp,
 			requiredFix(p, rp.Problem))
 	}
 }
