@@ -72,3 +72,10 @@ func (g GitSource) Prefix() (string, error) {
 	}
 	return strings.TrimSuffix(strings.TrimSpace(string(out)), "/"), nil
 }
+
+// Exists reports whether the repository has the commit (a shallow checkout
+// may not).
+func (g GitSource) Exists() bool {
+	_, err := g.git("cat-file", "-e", g.Ref+"^{commit}")
+	return err == nil
+}
