@@ -98,6 +98,7 @@ migration-lock = "ERROR"
 		},
 		DeployedBy:     lint.DeployedByPrisma,
 		MaxLockTimeout: 1500 * time.Millisecond,
+		DeployOrder:    lint.DeployMigrateFirst,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("LoadConfig =\n%+v\nwant\n%+v", cfg, want)

@@ -223,7 +223,7 @@ func TestMultiFileErrorNamesFile(t *testing.T) {
 		"schema/a.prisma": ds,
 		"schema/b.prisma": "model A {\n  id Int @id\n  x Nope\n}\n",
 	}))
-	_, err := Load(src, "schema", "app")
+	_, err := Load(src, "schema", "app/")
 	if err == nil || err.Error() != "app/schema/b.prisma:3: type Nope of field A.x is neither a built-in type nor a model, enum or type of the schema" {
 		t.Errorf("error %v", err)
 	}
