@@ -53,10 +53,10 @@ type runner struct {
 	sets    []*migrations.Set
 
 	anns     []annotation
-	lintDirs []report.LintDir
+	lintDirs []lintDir
 	lintRes  *lint.Result // every directory's findings together
-	deploys  []report.DeployRun
-	statuses []report.StatusRun
+	deploys  []deployRun
+	statuses []statusRun
 	applied  int
 	pending  int
 	code     int
@@ -143,12 +143,17 @@ func (r *runner) loadConfig() (*lint.Config, error) {
 	}
 	if r.in.pgVersion != 0 {
 		if err := cfg.SetPGVersion(r.in.pgVersion); err != nil {
-			return nil, fmt.Errorf("input pg-version: %v", err)
+			return nil, fmt.Errorf("input pg-version: %w", err)
 		}
 	}
 	if r.in.failOn != "" {
 		if err := cfg.SetFailOn(r.in.failOn); err != nil {
-			return nil, fmt.Errorf("input fail-on: %v", err)
+			return nil, fmt.Errorf("input fail-on: %w", err)
+		}
+	}
+	if r.in.deployedBy != "" {
+		if err := cfg.SetDeployedBy(r.in.deployedBy, "input deployed-by"); err != nil {
+			return nil, fmt.Errorf("input deployed-by: %w", err)
 		}
 	}
 	return cfg, nil
@@ -245,8 +250,8 @@ func (r *runner) finish() {
 	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
 	defer cancel()
 	r.stickyComments(ctx)
-	summary := report.Markdown(&report.MarkdownReport{
-		Title: "migrate-guard", Limit: report.SummaryLimit - 1, FileURL: r.fileURL,
+	summary := renderMarkdown(&markdownReport{
+		Title: "migrate-guard", Limit: summaryLimit - 1, FileURL: r.fileURL,
 		Lint: r.lintDirs, Deploys: r.deploys, Status: r.statuses,
 	})
 	if err := addSummary(r.a, summary); err != nil {

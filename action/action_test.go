@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/migrate-guard/migrate-guard/internal/linttest"
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
 	"github.com/migrate-guard/migrate-guard/internal/testbin"
 	"github.com/migrate-guard/migrate-guard/rules"
@@ -246,23 +247,7 @@ func parseOutputs(t *testing.T, raw string) map[string]string {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./action -update` to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run `go test ./action -update` after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	linttest.Golden(t, filepath.Join("testdata", name), []byte(got), *update)
 }
 
 func wantOutputs(t *testing.T, r result, want map[string]string) {
@@ -680,12 +665,39 @@ func TestInputErrors(t *testing.T) {
 		{map[string]string{"lock-timeout": "5"}, `input lock-timeout: "5" is not a duration`},
 		{map[string]string{"fail-on": "sometimes"}, "input fail-on:"},
 		{map[string]string{"pg-version": "9"}, "input pg-version:"},
+		{map[string]string{"deployed-by": "flyway"}, `input deployed-by: "flyway" is not a deploy tool`},
 		{map[string]string{"migrations-dir": "db/nowhere"}, "db/nowhere: no such file or directory"},
 		{map[string]string{"config": "nope.toml"}, "nope.toml: no such file"},
 	} {
 		r := run(t, ghEnv{repo: repo, event: "push", inputs: c.inputs})
 		if r.code != 2 || !strings.HasPrefix(r.annotations(), "::error::migrate-guard: ") || !strings.Contains(r.annotations(), c.want) {
 			t.Errorf("%v: exit %d, annotations:\n%s\nwant exit 2 and an error with %q", c.inputs, r.code, r.annotations(), c.want)
+		}
+	}
+}
+
+// TestRunnerFromPackageJSON: the action models each file for the Prisma
+// version the repository's package.json names, and the deployed-by input
+// overrides it.
+func TestRunnerFromPackageJSON(t *testing.T) {
+	const mixed = "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nCREATE INDEX CONCURRENTLY \"User_email_idx\" ON \"User\"(\"email\");\n"
+	for _, c := range []struct {
+		pkg, input string
+		want25001  bool
+	}{
+		{`{"devDependencies": {"prisma": "7.8.0"}}`, "", false},
+		{`{"devDependencies": {"prisma": "^6.19.0"}}`, "", true},
+		{`{"devDependencies": {"prisma": "7.8.0"}}`, "prisma@6.19.0", true},
+	} {
+		repo := newRepo(t, map[string]string{initDir: initSQL, "20240301000000_tag": mixed}, "non-transactional-in-transaction = \"error\"\n")
+		write(t, filepath.Join(repo, "package.json"), c.pkg)
+		inputs := map[string]string{"fail-on": "never"}
+		if c.input != "" {
+			inputs["deployed-by"] = c.input
+		}
+		r := run(t, ghEnv{repo: repo, event: "push", inputs: inputs})
+		if got := strings.Contains(r.annotations(), "non-transactional-in-transaction"); got != c.want25001 || r.code != 0 {
+			t.Errorf("package.json %s, input %q: exit %d, 25001 finding %v, want %v:\n%s", c.pkg, c.input, r.code, got, c.want25001, r.annotations())
 		}
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/migrate-guard/migrate-guard/report"
 )
 
 // marker is the hidden first line that finds a directory's comment again.
@@ -31,9 +29,9 @@ func (r *runner) stickyComments(ctx context.Context) {
 		return
 	}
 	for _, d := range r.lintDirs {
-		body := report.Markdown(&report.MarkdownReport{
-			Marker: marker(d.Dir), Title: "migrate-guard", Limit: report.CommentLimit,
-			MoreURL: r.runURL(), FileURL: r.fileURL, Lint: []report.LintDir{d},
+		body := renderMarkdown(&markdownReport{
+			Marker: marker(d.Dir), Title: "migrate-guard", Limit: commentLimit,
+			MoreURL: r.runURL(), FileURL: r.fileURL, Lint: []lintDir{d},
 		})
 		var old *issueComment
 		for i, c := range existing {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/deploy"
-	"github.com/migrate-guard/migrate-guard/report"
 )
 
 // deployOptions are the deploy inputs for the one migrations directory.
@@ -35,7 +34,7 @@ func signalContext() (context.Context, context.CancelFunc) {
 // migrations modified or missing on disk) become warnings on their files.
 func (r *runner) deploy() {
 	o := r.deployOptions()
-	run := report.DeployRun{Dir: r.repoPath(o.Dir)}
+	run := deployRun{Dir: r.repoPath(o.Dir)}
 	o.Warn = func(path, msg string) {
 		run.Warnings = append(run.Warnings, msg)
 		r.anns = append(r.anns, annotation{sev: analysis.Warning, file: r.repoPath(path), title: "migrate-guard deploy", msg: msg})
@@ -83,7 +82,7 @@ func (r *runner) failDeploy(err error) {
 // not applied fails the step.
 func (r *runner) status() {
 	o := r.deployOptions()
-	run := report.StatusRun{Dir: r.repoPath(o.Dir)}
+	run := statusRun{Dir: r.repoPath(o.Dir)}
 	ctx, stop := signalContext()
 	defer stop()
 	r.group("Status "+run.Dir, func(w io.Writer) {

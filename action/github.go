@@ -87,7 +87,7 @@ func (c *client) do(ctx context.Context, method, url string, body, out any) (nex
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return "", fmt.Errorf("GitHub API %s %s: %v", method, c.path(url), err)
+			return "", fmt.Errorf("GitHub API %s %s: %w", method, c.path(url), err)
 		}
 	}
 	return nextLink(resp.Header.Get("Link")), nil

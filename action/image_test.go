@@ -151,7 +151,7 @@ func TestActionYML(t *testing.T) {
 	}
 	text := string(data)
 	defaults := actionDefaults(t)
-	inputs := []string{"command", "migrations-dir", "database-url", "config", "pg-version", "fail-on", "only-changed",
+	inputs := []string{"command", "migrations-dir", "database-url", "config", "pg-version", "deployed-by", "fail-on", "only-changed",
 		"comment", "github-token", "sarif-file", "lock-timeout", "statement-timeout", "lock-wait", "retries"}
 	if len(defaults) != len(inputs) {
 		t.Errorf("action.yml declares %d inputs with defaults, want %d: %v", len(defaults), len(inputs), defaults)

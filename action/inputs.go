@@ -23,6 +23,7 @@ type inputs struct {
 	config           string
 	pgVersion        int
 	failOn           string
+	deployedBy       string
 	onlyChanged      bool
 	comment          bool
 	token            string
@@ -40,6 +41,7 @@ func readInputs(a *gha.Action) (*inputs, error) {
 	mask(a, in.databaseURL, in.token)
 	in.config = a.GetInput("config")
 	in.failOn = a.GetInput("fail-on")
+	in.deployedBy = a.GetInput("deployed-by")
 	in.sarifFile = a.GetInput("sarif-file")
 	in.dirs = list(a.GetInput("migrations-dir"))
 	if len(in.dirs) == 0 {

@@ -55,7 +55,7 @@ func (r *runner) prChanges() *changes {
 }
 
 // lintSet lints one directory; ok is false when the run must stop.
-func (r *runner) lintSet(s *migrations.Set, ch *changes) (d report.LintDir, ok bool) {
+func (r *runner) lintSet(s *migrations.Set, ch *changes) (d lintDir, ok bool) {
 	d.Dir = r.repoPath(s.Dir)
 	res := &lint.Result{Sources: map[string]*sqlfile.File{}}
 	selected := len(s.Migrations)
@@ -91,7 +91,7 @@ func (r *runner) lintSet(s *migrations.Set, ch *changes) (d report.LintDir, ok b
 // releaseConfig returns the configuration with the release schemas of the
 // pull request, and says in the directory's note whether release
 // compatibility was checked.
-func (r *runner) releaseConfig(s *migrations.Set, d *report.LintDir) *lint.Config {
+func (r *runner) releaseConfig(s *migrations.Set, d *lintDir) *lint.Config {
 	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
 	defer cancel()
 	rel, why := r.release(ctx, s)

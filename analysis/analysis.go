@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -57,6 +58,14 @@ type Rule struct {
 	// Doc explains what happens in production and why; it is the body of
 	// the rule's documentation.
 	Doc string
+	// OncePerRun makes the engine keep only the first finding of the rule
+	// in a run, counting the others in its message: for dangers that belong
+	// to the deploy rather than to one migration.
+	OncePerRun bool
+	// ExampleRunner is the deployed-by setting its examples are linted
+	// under, for a rule that speaks only for some runners ("" for the
+	// default).
+	ExampleRunner string
 	// Bad and Good are example migrations: tests assert Bad is flagged and
 	// Good is clean, so the documentation cannot drift from the code.
 	Bad, Good string
@@ -81,8 +90,12 @@ type Diagnostic struct {
 type Pass struct {
 	File *sqlfile.File
 	Stmt *sqlfile.Stmt
-	// Tx tells, for every statement of the file, the transaction it runs in.
-	Tx []Tx
+	// Plan is how the file runs under the configured runner (its mode and,
+	// for Prisma 7.4+, why it falls back to one query).
+	Plan *execution.Plan
+	// Tx is Plan.Tx: for every statement of the file, the transaction it
+	// runs in.
+	Tx []execution.Tx
 	// Schema is the replayed schema just before Stmt runs, including the
 	// file's earlier statements. Rules must not change it.
 	Schema *catalog.Catalog

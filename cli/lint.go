@@ -23,7 +23,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("config", "", "configuration file (default: "+lint.ConfigFile+" found from the current directory upward)")
 	pgVersion := fs.Int("pg-version", 0, "target PostgreSQL major version (default 15)")
 	failOn := fs.String("fail-on", "", "lowest severity that fails the run: error, warning, notice or never (default warning)")
-	deployedBy := fs.String("deployed-by", "", "what deploys the migrations: migrate-guard, prisma or other (default migrate-guard)")
+	deployedBy := fs.String("deployed-by", "", "what deploys the migrations: migrate-guard, prisma, prisma@<version> or other (default: the Prisma version in package.json)")
 	maxLockTimeout := fs.String("max-lock-timeout", "", "longest lock_timeout a migration may set, in PostgreSQL's units (default 10s)")
 	var rel lint.ReleaseOptions
 	fs.StringVar(&rel.BaseSchema, "base-schema", "", "schema.prisma (file or folder) of the release running in production: check that it survives the migrations")
@@ -114,12 +114,12 @@ func loadConfig(path string) (*lint.Config, error) {
 func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []string) error {
 	if pgVersion != 0 {
 		if err := cfg.SetPGVersion(pgVersion); err != nil {
-			return fmt.Errorf("--pg-version: %v", err)
+			return fmt.Errorf("--pg-version: %w", err)
 		}
 	}
 	if failOn != "" {
 		if err := cfg.SetFailOn(failOn); err != nil {
-			return fmt.Errorf("--fail-on: %v", err)
+			return fmt.Errorf("--fail-on: %w", err)
 		}
 	}
 	for _, r := range ruleFlags {
@@ -128,7 +128,7 @@ func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []
 			return fmt.Errorf("--rule %q: want id=severity", r)
 		}
 		if err := cfg.SetRule(id, sev); err != nil {
-			return fmt.Errorf("--rule %s: %v", id, err)
+			return fmt.Errorf("--rule %s: %w", id, err)
 		}
 	}
 	return nil
@@ -138,13 +138,13 @@ func applyLintFlags(cfg *lint.Config, pgVersion int, failOn string, ruleFlags []
 // configuration file.
 func applyTimeoutFlags(cfg *lint.Config, deployedBy, maxLockTimeout string) error {
 	if deployedBy != "" {
-		if err := cfg.SetDeployedBy(deployedBy); err != nil {
-			return fmt.Errorf("--deployed-by: %v", err)
+		if err := cfg.SetDeployedBy(deployedBy, "--deployed-by"); err != nil {
+			return fmt.Errorf("--deployed-by: %w", err)
 		}
 	}
 	if maxLockTimeout != "" {
 		if err := cfg.SetMaxLockTimeout(maxLockTimeout); err != nil {
-			return fmt.Errorf("--max-lock-timeout: %v", err)
+			return fmt.Errorf("--max-lock-timeout: %w", err)
 		}
 	}
 	return nil

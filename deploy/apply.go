@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -26,8 +26,10 @@ const (
 	// modeScript sends the file as one query, as Prisma does, because the
 	// file manages its own transactions (BEGIN/COMMIT).
 	modeScript
-	// modeStatements runs each statement on its own because one cannot run
-	// in a transaction (CREATE INDEX CONCURRENTLY and the like).
+	// modeStatements runs each statement on its own because the file cannot
+	// run in one transaction: a statement refuses a transaction block
+	// (CREATE INDEX CONCURRENTLY and the like), or a new enum value is used
+	// after the statement that adds it (55P04 until that commits).
 	modeStatements
 	// modeEmpty records a migration with no statements.
 	modeEmpty
@@ -52,30 +54,22 @@ func readMigration(name, path string, pgVersion int) (*migration, error) {
 		return nil, err
 	}
 	m := &migration{Name: name, Path: path, Data: data, File: f}
-	if len(f.Errors) > 0 {
-		// Send it as Prisma would and let the server judge: the parser may
-		// lag behind the server's grammar. The server's error has a position.
-		m.mode = modeScript
-		return m, nil
-	}
 	m.mode = modeOf(f, pgVersion)
 	return m, nil
 }
 
+// modeOf is how the execution model says migrate-guard runs the file.
 func modeOf(f *sqlfile.File, pgVersion int) execMode {
-	if len(f.Stmts) == 0 {
+	if len(f.Stmts) == 0 && len(f.Errors) == 0 {
 		return modeEmpty
 	}
-	mode := modeTx
-	for _, s := range f.Stmts {
-		if _, ok := analysis.TxKind(s.Node); ok {
-			return modeScript
-		}
-		if analysis.NonTransactional(s.Node, pgVersion) != "" {
-			mode = modeStatements
-		}
+	switch execution.Build(f, execution.Runner{Kind: execution.MigrateGuard}, pgVersion).Mode {
+	case execution.Atomic:
+		return modeTx
+	case execution.Statements:
+		return modeStatements
 	}
-	return mode
+	return modeScript
 }
 
 // applier runs migrations on one connection that holds the advisory lock.
@@ -219,7 +213,7 @@ func (a *applier) applyStatements(ctx context.Context, m *migration) error {
 // runStatement runs one statement outside a transaction, retrying lock
 // timeouts for statements that leave nothing behind when they fail.
 func (a *applier) runStatement(ctx context.Context, m *migration, s *sqlfile.Stmt) error {
-	retriable := analysis.NonTransactional(s.Node, 99) == ""
+	retriable := execution.NonTransactional(s.Node, 99) == ""
 	for attempt := 0; ; attempt++ {
 		_, err := a.run(ctx, m.File.Text(s))
 		if err == nil || !isLockTimeout(err) || !retriable || attempt >= a.opts.Retries {

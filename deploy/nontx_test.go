@@ -129,3 +129,27 @@ func validIndex(t *testing.T, conn *pgx.Conn, name string) bool {
 	}
 	return ok
 }
+
+// TestEnumValueUsedLater applies what Prisma 7.4+ applies: a new enum value
+// used by a later statement of the same file, which fails with 55P04 in one
+// transaction; the execution model commits the ADD VALUE first.
+func TestEnumValueUsedLater(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDatabase(t)
+	conn := pgtest.Connect(t, db)
+	const name = "20240102000000_guest_role"
+	sql := "-- AlterEnum\nALTER TYPE \"Role\" ADD VALUE 'GUEST';\n\n-- AlterTable\nALTER TABLE \"User\" ALTER COLUMN \"role\" SET DEFAULT 'GUEST';\n"
+	dir := writeDir(t, map[string]string{initName: initSQL, name: sql})
+	sum := mustDeploy(t, testOpts(t, dir, db, nil))
+	if want := []string{initName, name}; !slices.Equal(appliedNames(sum), want) {
+		t.Fatalf("applied %v, want %v", appliedNames(sum), want)
+	}
+	var def string
+	if err := conn.QueryRow(context.Background(), `SELECT column_default FROM information_schema.columns
+		WHERE table_name = 'User' AND column_name = 'role'`).Scan(&def); err != nil {
+		t.Fatal(err)
+	}
+	if def != `'GUEST'::"Role"` {
+		t.Errorf("default %q, want 'GUEST'", def)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
@@ -124,7 +125,7 @@ func BenchmarkRules(b *testing.B) {
 	for b.Loop() {
 		e := newEngine(DefaultConfig())
 		for i, f := range files {
-			if err := e.lintFile(f, before[i].Clone()); err != nil {
+			if err := e.lintFile(f, before[i].Clone(), execution.Runner{}); err != nil {
 				b.Fatal(err)
 			}
 		}

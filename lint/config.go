@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -22,15 +23,6 @@ const ConfigFile = "migrate-guard.toml"
 
 // DefaultPGVersion is the PostgreSQL major version assumed when none is set.
 const DefaultPGVersion = 15
-
-// What deploys the migrations (deployed-by). It decides whether a
-// migration must set its own lock_timeout: `migrate-guard deploy` runs each
-// one under a lock_timeout, `prisma migrate deploy` does not.
-const (
-	DeployedByMigrateGuard = "migrate-guard"
-	DeployedByPrisma       = "prisma"
-	DeployedByOther        = "other"
-)
 
 // DefaultMaxLockTimeout is the longest lock_timeout accepted when
 // max-lock-timeout is not set.
@@ -43,8 +35,9 @@ type Config struct {
 	FailOn     analysis.Severity // Off means never fail
 	Migrations []string          // directories linted when no path is given, relative to the file's directory
 	Rules      map[string]analysis.Severity
-	// DeployedBy is one of the DeployedBy constants.
-	DeployedBy string
+	// Runner is what deploys the migrations (deployed-by); Unset when
+	// nothing said, and then each Prisma directory's package.json decides.
+	Runner execution.Runner
 	// MaxLockTimeout is the longest lock_timeout a migration may set.
 	MaxLockTimeout time.Duration
 	// DeployOrder is DeployMigrateFirst or DeployCodeFirst (deploy-order).
@@ -57,7 +50,7 @@ type Config struct {
 // DefaultConfig returns the configuration used without a file.
 func DefaultConfig() *Config {
 	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{},
-		DeployedBy: DeployedByMigrateGuard, MaxLockTimeout: DefaultMaxLockTimeout, DeployOrder: DeployMigrateFirst}
+		MaxLockTimeout: DefaultMaxLockTimeout, DeployOrder: DeployMigrateFirst}
 }
 
 // fileConfig is the TOML layout of migrate-guard.toml.
@@ -100,7 +93,7 @@ func LoadConfig(path string) (*Config, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such file", path)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var fc fileConfig
 	md, err := toml.Decode(string(data), &fc)
@@ -109,7 +102,7 @@ func LoadConfig(path string) (*Config, error) {
 		if errors.As(err, &pe) {
 			return nil, fmt.Errorf("%s:%d: %s", path, pe.Position.Line, pe.Message)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if undec := md.Undecoded(); len(undec) > 0 {
 		keys := make([]string, len(undec))
@@ -120,22 +113,22 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
-			return nil, fmt.Errorf("%s: pg-version: %v", path, err)
+			return nil, fmt.Errorf("%s: pg-version: %w", path, err)
 		}
 	}
 	if fc.FailOn != nil {
 		if err := cfg.SetFailOn(*fc.FailOn); err != nil {
-			return nil, fmt.Errorf("%s: fail-on: %v", path, err)
+			return nil, fmt.Errorf("%s: fail-on: %w", path, err)
 		}
 	}
 	if fc.DeployedBy != nil {
-		if err := cfg.SetDeployedBy(*fc.DeployedBy); err != nil {
-			return nil, fmt.Errorf("%s: deployed-by: %v", path, err)
+		if err := cfg.SetDeployedBy(*fc.DeployedBy, filepath.Base(path)); err != nil {
+			return nil, fmt.Errorf("%s: deployed-by: %w", path, err)
 		}
 	}
 	if fc.MaxLock != nil {
 		if err := cfg.SetMaxLockTimeout(*fc.MaxLock); err != nil {
-			return nil, fmt.Errorf("%s: max-lock-timeout: %v", path, err)
+			return nil, fmt.Errorf("%s: max-lock-timeout: %w", path, err)
 		}
 	}
 	if fc.DeployOrd != nil {
@@ -156,7 +149,7 @@ func LoadConfig(path string) (*Config, error) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if err := cfg.SetRule(id, fc.Rules[id]); err != nil {
-			return nil, fmt.Errorf("%s: rules.%s: %v", path, id, err)
+			return nil, fmt.Errorf("%s: rules.%s: %w", path, id, err)
 		}
 	}
 	return cfg, nil
@@ -186,15 +179,17 @@ func (c *Config) SetFailOn(s string) error {
 	return nil
 }
 
-// SetDeployedBy says what deploys the migrations: migrate-guard, prisma or
-// other.
-func (c *Config) SetDeployedBy(s string) error {
-	switch s {
-	case DeployedByMigrateGuard, DeployedByPrisma, DeployedByOther:
-		c.DeployedBy = s
-		return nil
+// SetDeployedBy says what deploys the migrations: migrate-guard, prisma,
+// prisma@<version> or other. source says where the setting was read, for
+// the report ("migrate-guard.toml", "--deployed-by").
+func (c *Config) SetDeployedBy(s, source string) error {
+	r, err := execution.ParseRunner(s)
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("%q is not a deploy tool (want %s, %s or %s)", s, DeployedByMigrateGuard, DeployedByPrisma, DeployedByOther)
+	r.Source = source
+	c.Runner = r
+	return nil
 }
 
 // SetMaxLockTimeout sets the longest lock_timeout a migration may set,
@@ -222,16 +217,10 @@ func (c *Config) SetRule(id, severity string) error {
 	return nil
 }
 
-// Severity returns the configured severity of a rule. require-lock-timeout
-// is off by default only when migrate-guard deploys the migrations, since
-// its deploy sets lock_timeout itself; with another deploy tool it is a
-// warning unless [rules] says otherwise.
+// Severity returns the configured severity of a rule.
 func (c *Config) Severity(r *analysis.Rule) analysis.Severity {
 	if s, ok := c.Rules[r.ID]; ok {
 		return s
-	}
-	if r == rules.RequireLockTimeout && (c.DeployedBy == DeployedByPrisma || c.DeployedBy == DeployedByOther) {
-		return analysis.Warning
 	}
 	return r.Severity
 }

@@ -1,6 +1,8 @@
 package lint_test
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,8 +11,8 @@ import (
 	"time"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/lint"
-	"github.com/migrate-guard/migrate-guard/rules"
 )
 
 func TestFindConfig(t *testing.T) {
@@ -96,7 +98,7 @@ migration-lock = "ERROR"
 			"unused-suppression":     analysis.Off,
 			"migration-lock":         analysis.Error,
 		},
-		DeployedBy:     lint.DeployedByPrisma,
+		Runner:         execution.Runner{Kind: execution.Prisma, Source: lint.ConfigFile},
 		MaxLockTimeout: 1500 * time.Millisecond,
 		DeployOrder:    lint.DeployMigrateFirst,
 	}
@@ -114,7 +116,7 @@ func TestLoadConfigEmpty(t *testing.T) {
 	}
 	def := lint.DefaultConfig()
 	if cfg.PGVersion != def.PGVersion || cfg.FailOn != def.FailOn || len(cfg.Rules) != 0 || len(cfg.Migrations) != 0 ||
-		cfg.DeployedBy != lint.DeployedByMigrateGuard || cfg.MaxLockTimeout != 10*time.Second {
+		cfg.Runner != (execution.Runner{}) || cfg.MaxLockTimeout != 10*time.Second {
 		t.Errorf("empty file gives %+v, want the defaults %+v", cfg, def)
 	}
 }
@@ -285,53 +287,25 @@ func TestTimeoutSettings(t *testing.T) {
 			t.Errorf("SetMaxLockTimeout(%q) accepted", s)
 		}
 	}
-	for _, s := range []string{"migrate-guard", "prisma", "other"} {
-		if err := cfg.SetDeployedBy(s); err != nil || cfg.DeployedBy != s {
-			t.Errorf("SetDeployedBy(%q): %v, DeployedBy %q", s, err, cfg.DeployedBy)
+	for _, s := range []string{"migrate-guard", "prisma", "prisma@7.8.0", "prisma@6", "other"} {
+		if err := cfg.SetDeployedBy(s, "--deployed-by"); err != nil || cfg.Runner.String() != strings.Replace(s, "@6", "@6.0.0", 1) ||
+			cfg.Runner.Source != "--deployed-by" {
+			t.Errorf("SetDeployedBy(%q): %v, runner %+v", s, err, cfg.Runner)
 		}
 	}
-	if err := cfg.SetDeployedBy("atlas"); err == nil || !strings.Contains(err.Error(), "atlas") {
-		t.Errorf("SetDeployedBy of an unknown tool: %v", err)
+	for _, s := range []string{"atlas", "prisma@seven", "other@1.0", "prisma@"} {
+		if err := cfg.SetDeployedBy(s, "--deployed-by"); err == nil || !strings.Contains(err.Error(), s) {
+			t.Errorf("SetDeployedBy(%q): %v", s, err)
+		}
 	}
 }
 
-// TestRequireLockTimeoutSeverity checks that deployed-by decides the
-// default severity of require-lock-timeout, that [rules] overrides it, and
-// that no other rule's severity depends on deployed-by.
-func TestRequireLockTimeoutSeverity(t *testing.T) {
-	cases := []struct {
-		deployedBy string
-		rule       string // severity under [rules], or ""
-		want       analysis.Severity
-	}{
-		{lint.DeployedByMigrateGuard, "", analysis.Off},
-		{lint.DeployedByPrisma, "", analysis.Warning},
-		{lint.DeployedByOther, "", analysis.Warning},
-		{lint.DeployedByPrisma, "notice", analysis.Notice},
-		{lint.DeployedByPrisma, "off", analysis.Off},
-		{lint.DeployedByMigrateGuard, "error", analysis.Error},
-	}
-	for _, c := range cases {
-		cfg := lint.DefaultConfig()
-		if err := cfg.SetDeployedBy(c.deployedBy); err != nil {
-			t.Fatal(err)
-		}
-		if c.rule != "" {
-			if err := cfg.SetRule(rules.RequireLockTimeout.ID, c.rule); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if got := cfg.Severity(rules.RequireLockTimeout); got != c.want {
-			t.Errorf("deployed-by %s, [rules] %q: severity %v, want %v", c.deployedBy, c.rule, got, c.want)
-		}
-	}
-	prisma := lint.DefaultConfig()
-	if err := prisma.SetDeployedBy(lint.DeployedByPrisma); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rules.All() {
-		if r != rules.RequireLockTimeout && prisma.Severity(r) != r.Severity {
-			t.Errorf("deployed-by changes the severity of %s", r.ID)
-		}
+// TestLoadConfigKeepsCause checks that a configuration file that cannot be
+// read fails with an error that keeps the operating system's cause.
+func TestLoadConfigKeepsCause(t *testing.T) {
+	_, err := lint.LoadConfig(t.TempDir()) // a directory: reading it fails
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		t.Fatalf("LoadConfig(dir) = %v, want an error wrapping *fs.PathError", err)
 	}
 }

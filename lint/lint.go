@@ -5,10 +5,13 @@ package lint
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/rules"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
@@ -36,6 +39,48 @@ type Result struct {
 	// Sources holds the text of every file with findings, for reports that
 	// quote the offending lines (text only: see sqlfile.File.TextOnly).
 	Sources map[string]*sqlfile.File
+	// Runners holds, for every directory with linted files, the runner its
+	// files were modelled for.
+	Runners []DirRunner
+}
+
+// DirRunner is the runner that deploys one migrations directory.
+type DirRunner struct {
+	Dir    string
+	Runner execution.Runner
+}
+
+// Runner describes the runners the linted files were modelled for, for the
+// report's summary line: "prisma@7.8.0 (from package.json, \"^7.8.0\")".
+func (r *Result) Runner() string {
+	var out []string
+	for _, d := range r.Runners {
+		s := d.Runner.Describe()
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) > 1 {
+		out = out[:0]
+		for _, d := range r.Runners {
+			out = append(out, d.Dir+": "+d.Runner.Describe())
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// RunnerName is the runner as deployed-by spells it ("prisma@7.8.0"), for
+// JSON: "" when nothing said which runner deploys, "mixed" when the linted
+// directories disagree.
+func (r *Result) RunnerName() string {
+	name := ""
+	for i, d := range r.Runners {
+		if i > 0 && d.Runner.String() != name {
+			return "mixed"
+		}
+		name = d.Runner.String()
+	}
+	return name
 }
 
 // Count returns how many findings are at or above a severity.
@@ -70,13 +115,15 @@ func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
 			return nil, err
 		}
 	}
-	return e.res, nil
+	return e.finish(), nil
 }
 
 type engine struct {
 	cfg   *Config
 	rules []*analysis.Rule
 	res   *Result
+	once  map[string]int // a once-per-run rule's kept finding, by rule id
+	more  map[string]int // how many findings of that rule were left out
 }
 
 // enabled reports whether a rule is on in this run.
@@ -91,6 +138,13 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 		e.add(Finding{File: s.Lock.Path, Line: max(s.Lock.Line, 1), Column: 1, EndLine: max(s.Lock.Line, 1), EndColumn: 1,
 			Rule: rules.MigrationLock.ID, Message: s.Lock.Problem,
 			Help: "Keep the migration_lock.toml that `prisma migrate dev` writes, with provider = \"postgresql\", committed beside the migrations."})
+	}
+	runner, err := e.runnerFor(s)
+	if err != nil {
+		return err
+	}
+	if anyLinted(s) {
+		e.res.Runners = append(e.res.Runners, DirRunner{Dir: s.Dir, Runner: runner})
 	}
 	cat := catalog.New()
 	cat.SetPending(pending(s))
@@ -107,7 +161,7 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 			continue
 		}
 		e.res.Files++
-		if err := e.lintFile(f, cat); err != nil {
+		if err := e.lintFile(f, cat, runner); err != nil {
 			return err
 		}
 	}
@@ -132,6 +186,24 @@ func pending(s *migrations.Set) map[int]bool {
 		return nil
 	}
 	return out
+}
+
+// runnerFor is the runner of a set: deployed-by when it names one, else,
+// for a Prisma directory, the Prisma version its package.json gives
+// (deployed-by = "prisma" without a version is completed the same way).
+func (e *engine) runnerFor(s *migrations.Set) (execution.Runner, error) {
+	r := e.cfg.Runner
+	if !s.Prisma || r.Kind != execution.Unset && (r.Kind != execution.Prisma || r.HasVersion) {
+		return r, nil
+	}
+	found, err := execution.Detect(s.Dir)
+	if err != nil {
+		return r, fmt.Errorf("reading the Prisma version for %s: %w", s.Dir, err)
+	}
+	if found.Kind == execution.Unset || r.Kind == execution.Prisma && !found.HasVersion {
+		return r, nil
+	}
+	return found, nil
 }
 
 func anyLinted(s *migrations.Set) bool {
@@ -178,10 +250,11 @@ func runRule(r *analysis.Rule, pass *analysis.Pass) (err error) {
 
 // lintFile runs the rules over each statement with the schema as it is just
 // before that statement, then replays the statement.
-func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog) error {
+func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner execution.Runner) error {
 	var found []Finding
 	before := cat.Clone()
-	pass := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
+	plan := execution.Build(f, runner, e.cfg.PGVersion)
+	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
 		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled, Release: e.release()}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
@@ -229,7 +302,34 @@ func (e *engine) add(f Finding) {
 			f.Severity = e.cfg.Severity(r)
 		}
 	}
-	if f.Severity != analysis.Off {
-		e.res.Findings = append(e.res.Findings, f)
+	if f.Severity == analysis.Off {
+		return
 	}
+	if r := rules.ByID(f.Rule); r != nil && r.OncePerRun {
+		if _, seen := e.once[f.Rule]; seen {
+			e.more[f.Rule]++
+			return
+		}
+		e.once[f.Rule] = len(e.res.Findings)
+	}
+	e.res.Findings = append(e.res.Findings, f)
+}
+
+// finish counts, in the one finding a once-per-run rule keeps, the places
+// it left out.
+func (e *engine) finish() *Result {
+	for id, i := range e.once {
+		if n := e.more[id]; n > 0 {
+			e.res.Findings[i].Message += fmt.Sprintf(" (the same holds for the first such statement of %s in this run; "+
+				"this finding stands for all of them)", plural(n, "more migration"))
+		}
+	}
+	return e.res
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/migrations"
 )
 
@@ -39,7 +40,7 @@ func runSequential(t *testing.T, sets []*migrations.Set, cfg *Config) *Result {
 				continue
 			}
 			e.res.Files++
-			if err := e.lintFile(f, cat); err != nil {
+			if err := e.lintFile(f, cat, execution.Runner{}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -35,16 +35,17 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 	}
 	cat.BeginFile(len(history) + 1)
 	e.res.Files = 1
-	if err := e.lintFile(f, cat); err != nil {
+	e.res.Runners = []DirRunner{{Runner: cfg.Runner}}
+	if err := e.lintFile(f, cat, cfg.Runner); err != nil {
 		return nil, err
 	}
 	e.checkHead(cat)
-	return e.res, nil
+	return e.finish(), nil
 }
 
 // newEngine selects the enabled rules.
 func newEngine(cfg *Config) *engine {
-	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}}
+	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}, once: map[string]int{}, more: map[string]int{}}
 	for _, r := range rules.All() {
 		if r.Run != nil && cfg.Severity(r) != analysis.Off {
 			e.rules = append(e.rules, r)

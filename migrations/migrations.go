@@ -45,9 +45,19 @@ type Migration struct {
 type Error struct {
 	Path string
 	Msg  string
+	// Err is the cause when the file system reported it (Msg then says it
+	// without the path), so errors.Is(err, fs.ErrNotExist) and errors.As
+	// with *fs.PathError see through; nil for problems migrate-guard finds.
+	Err error
 }
 
 func (e *Error) Error() string { return e.Path + ": " + e.Msg }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// fsError is the Error for a file system failure on path.
+func fsError(path string, err error) *Error { return &Error{Path: path, Msg: describe(err), Err: err} }
 
 // Discover resolves the paths a user gave into migration sets. A directory is
 // linted whole; a file is linted with the earlier migrations of its
@@ -70,7 +80,7 @@ type discoverer struct {
 func (d *discoverer) add(p string) error {
 	info, err := os.Stat(p)
 	if err != nil {
-		return &Error{p, describe(err)}
+		return fsError(p, err)
 	}
 	if !info.IsDir() {
 		return d.addFile(p)
@@ -108,7 +118,7 @@ func (d *discoverer) addFile(p string) error {
 		return selectFile(s, p, err)
 	}
 	if !strings.EqualFold(filepath.Ext(p), ".sql") {
-		return &Error{p, "not a .sql file or a migrations directory"}
+		return &Error{Path: p, Msg: "not a .sql file or a migrations directory"}
 	}
 	s, err := d.set(dir)
 	return selectFile(s, p, err)
@@ -124,7 +134,7 @@ func selectFile(s *Set, p string, err error) error {
 			return nil
 		}
 	}
-	return &Error{p, "not found among the migrations of " + s.Dir}
+	return &Error{Path: p, Msg: "not found among the migrations of " + s.Dir}
 }
 
 // addNested finds migrations directories below root (monorepo layouts such as
@@ -143,7 +153,7 @@ func (d *discoverer) addNested(root string) error {
 			if p != start { // an unreadable directory (a database volume, say) holds no migrations of ours
 				return filepath.SkipDir
 			}
-			return &Error{root, describe(err)}
+			return fsError(root, err)
 		}
 		if !e.IsDir() || p == start {
 			return nil
@@ -168,7 +178,7 @@ func (d *discoverer) addNested(root string) error {
 		return err
 	}
 	if found == 0 {
-		return &Error{root, "no migrations here: expected Prisma migration folders (<name>/migration.sql), .sql files, or directories holding them"}
+		return &Error{Path: root, Msg: "no migrations here: expected Prisma migration folders (<name>/migration.sql), .sql files, or directories holding them"}
 	}
 	return nil
 }
@@ -194,7 +204,7 @@ func isPrismaDir(dir string) bool {
 func load(dir string) (*Set, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, &Error{dir, describe(err)}
+		return nil, fsError(dir, err)
 	}
 	if isPrismaDir(dir) {
 		return loadPrisma(dir, entries)
@@ -230,10 +240,10 @@ func loadPrisma(dir string, entries []os.DirEntry) (*Set, error) {
 		p := filepath.Join(dir, e.Name(), "migration.sql")
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, &Error{filepath.Join(dir, e.Name()), "migration folder without migration.sql; Prisma cannot apply it (add the file or delete the folder)"}
+			return nil, &Error{Path: filepath.Join(dir, e.Name()), Msg: "migration folder without migration.sql; Prisma cannot apply it (add the file or delete the folder)"}
 		}
 		if !info.Mode().IsRegular() {
-			return nil, &Error{p, "not a regular file"}
+			return nil, &Error{Path: p, Msg: "not a regular file"}
 		}
 		s.Migrations = append(s.Migrations, &Migration{Name: e.Name(), Path: p})
 	}

@@ -2,6 +2,7 @@ package migrations_test
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -306,6 +307,7 @@ func TestDiscoverErrors(t *testing.T) {
 		args  []string
 		path  string // the path the *Error names, relative to the tree
 		msg   string // a fragment of its message
+		cause error  // what errors.Is must find through it, if anything
 	}{
 		{
 			name:  "migration folder without migration.sql",
@@ -334,6 +336,7 @@ func TestDiscoverErrors(t *testing.T) {
 			args:  []string{"prisma/migrations"},
 			path:  "prisma/migrations",
 			msg:   "no such file or directory",
+			cause: fs.ErrNotExist,
 		},
 		{
 			name:  "nonexistent file in an existing directory",
@@ -341,6 +344,7 @@ func TestDiscoverErrors(t *testing.T) {
 			args:  []string{"prisma/migrations/20990101000000_nope/migration.sql"},
 			path:  "prisma/migrations/20990101000000_nope/migration.sql",
 			msg:   "no such file or directory",
+			cause: fs.ErrNotExist,
 		},
 		{
 			name:  "empty directory",
@@ -376,6 +380,7 @@ func TestDiscoverErrors(t *testing.T) {
 			args:  []string{"prisma/migrations", "missing.sql"},
 			path:  "missing.sql",
 			msg:   "no such file or directory",
+			cause: fs.ErrNotExist,
 		},
 	}
 	for _, c := range cases {
@@ -395,6 +400,12 @@ func TestDiscoverErrors(t *testing.T) {
 			}
 			if !strings.Contains(me.Msg, c.msg) || me.Error() != me.Path+": "+me.Msg {
 				t.Errorf("error %q, want a message with %q", me.Error(), c.msg)
+			}
+			if c.cause != nil && !errors.Is(err, c.cause) {
+				t.Errorf("errors.Is(%v, %v) = false: the cause is lost", err, c.cause)
+			}
+			if c.cause == nil && me.Err != nil {
+				t.Errorf("Error.Err = %v for a problem of the input itself", me.Err)
 			}
 			if sets != nil {
 				t.Errorf("got sets alongside the error")

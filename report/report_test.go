@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/linttest"
 	"github.com/migrate-guard/migrate-guard/lint"
 	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/report"
@@ -55,20 +56,7 @@ func fixture(t *testing.T) *lint.Result {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run `go test ./report -update` to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run `go test ./report -update` after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	linttest.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestTextGolden(t *testing.T) {
@@ -138,7 +126,7 @@ func TestJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
 		t.Fatalf("not one JSON object: %v\n%s", err, b.String())
 	}
-	if got := keys(doc); !reflect.DeepEqual(got, []string{"files", "findings", "version"}) {
+	if got := keys(doc); !reflect.DeepEqual(got, []string{"files", "findings", "runner", "version"}) {
 		t.Fatalf("top-level keys %v", got)
 	}
 	var version, files int
@@ -193,7 +181,7 @@ func TestJSONEmpty(t *testing.T) {
 		if err := json.Compact(&compact, b.Bytes()); err != nil {
 			t.Fatal(err)
 		}
-		if got := compact.String(); got != `{"version":1,"files":2,"findings":[]}` {
+		if got := compact.String(); got != `{"version":1,"files":2,"runner":"","findings":[]}` {
 			t.Errorf("empty report %s", got)
 		}
 		if !strings.HasSuffix(b.String(), "}\n") {
@@ -328,5 +316,12 @@ func TestWriteErrors(t *testing.T) {
 	}
 	if err := report.JSON(failWriter{}, res); err == nil {
 		t.Error("JSON ignored a write error")
+	}
+}
+
+// TestRuleURL checks the documentation links point at pages that exist.
+func TestRuleURL(t *testing.T) {
+	if got := report.RuleURL("drop-column"); got != "https://github.com/migrate-guard/migrate-guard/blob/main/docs/rules/drop-column.md" {
+		t.Errorf("RuleURL = %s", got)
 	}
 }

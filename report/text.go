@@ -137,6 +137,9 @@ func (p *printer) summary(res *lint.Result) {
 		counts[f.Severity]++
 	}
 	files := plural(res.Files, "file")
+	if runner := res.Runner(); runner != "" {
+		files += " (" + runner + ")"
+	}
 	if len(res.Findings) == 0 {
 		p.printf("%s no findings in %s\n", p.paint(bold, "migrate-guard:"), files)
 		return

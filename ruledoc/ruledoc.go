@@ -14,8 +14,10 @@ import (
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
-// Sections are the headings every page has, in order.
-var Sections = []string{"What it flags", "Why it hurts", "Example", "Safe alternative", "With Prisma", "Suppressing it"}
+// Sections are the headings every page has, in order. What to do, and how
+// with Prisma, comes before the safe SQL, as in the terminal report: its
+// words point at "the SQL below".
+var Sections = []string{"What it flags", "Why it hurts", "Example", "With Prisma", "Safe alternative", "Suppressing it"}
 
 // History is the schema examples run against: a small Prisma app whose
 // tables already hold production data.
@@ -61,6 +63,11 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 func Example(id, sql string) ([]lint.Finding, error) {
 	cfg := lint.DefaultConfig()
 	cfg.Rules[id] = analysis.Notice
+	if r := rules.ByID(id); r != nil && r.ExampleRunner != "" {
+		if err := cfg.SetDeployedBy(r.ExampleRunner, "the rule's example"); err != nil {
+			return nil, err
+		}
+	}
 	if r := rules.ByID(id); r != nil && r.BaseSchema != "" {
 		base, err := prismaschema.ParseFile("base.prisma", []byte(r.BaseSchema))
 		if err != nil {
@@ -117,6 +124,15 @@ func Page(r *analysis.Rule) (string, error) {
 	} else {
 		b.WriteString("\n## Example\n\nThis finding is about the migrations directory itself, not about a statement.\n")
 	}
+	b.WriteString("\n## With Prisma\n\n")
+	switch {
+	case f != nil && f.Help != "":
+		fmt.Fprintf(&b, "%s\n", f.Help)
+	case AboutHistory(r):
+		b.WriteString("Nothing in migration.sql needs editing: change the migrations directory as described above.\n")
+	default:
+		b.WriteString("Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with `prisma migrate dev`.\n")
+	}
 	b.WriteString("\n## Safe alternative\n\n")
 	if f != nil && f.Fix != "" {
 		fmt.Fprintf(&b, "```sql\n%s\n```\n", strings.TrimSpace(f.Fix))
@@ -126,15 +142,6 @@ func Page(r *analysis.Rule) (string, error) {
 	}
 	if r.Good != "" {
 		fmt.Fprintf(&b, "\nThis passes cleanly:\n\n```sql\n%s\n```\n", strings.TrimSpace(r.Good))
-	}
-	b.WriteString("\n## With Prisma\n\n")
-	switch {
-	case f != nil && f.Help != "":
-		fmt.Fprintf(&b, "%s\n", f.Help)
-	case AboutHistory(r):
-		b.WriteString("Nothing in migration.sql needs editing: change the migrations directory as described above.\n")
-	default:
-		b.WriteString("Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with `prisma migrate dev`.\n")
 	}
 	b.WriteString(suppressing(r))
 	return b.String(), nil

@@ -75,11 +75,7 @@ func TestPages(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", r.ID, err)
 		}
-		for _, s := range ruledoc.Sections {
-			if !strings.Contains(page, "\n## "+s+"\n") {
-				t.Errorf("%s: page lacks section %q", r.ID, s)
-			}
-		}
+		checkSections(t, r.ID, page)
 		if r.Run != nil && !strings.Contains(page, "migrate-guard reports") {
 			t.Errorf("%s: the bad example draws no finding", r.ID)
 		}
@@ -91,6 +87,37 @@ func TestPages(t *testing.T) {
 			if err != nil || len(f.Errors) > 0 {
 				t.Errorf("%s: SQL block %d does not parse:\n%s", r.ID, i, block)
 			}
+		}
+	}
+}
+
+// checkSections checks a page has every section, in order, and that where
+// its words send the reader to the SQL "below", an SQL block does follow
+// (before the suppression section, whose SQL is a comment).
+func checkSections(t *testing.T, id, page string) {
+	t.Helper()
+	last := -1
+	for _, s := range ruledoc.Sections {
+		at := strings.Index(page, "\n## "+s+"\n")
+		if at < 0 {
+			t.Errorf("%s: page lacks section %q", id, s)
+			continue
+		}
+		if at < last {
+			t.Errorf("%s: section %q is out of order", id, s)
+		}
+		last = at
+	}
+	body, _, _ := strings.Cut(page, "\n## Suppressing it\n")
+	for at := 0; ; at++ {
+		n := strings.Index(body[at:], " below")
+		if n < 0 {
+			break
+		}
+		at += n
+		if !strings.Contains(body[at:], "```sql\n") {
+			t.Errorf("%s: %q points below, but no SQL follows it", id, body[max(0, at-60):min(len(body), at+20)])
+			break
 		}
 	}
 }

@@ -18,14 +18,14 @@ var BackfillInMigration = register(&analysis.Rule{
 	ID:       "backfill-in-migration",
 	Severity: analysis.Warning,
 	Summary:  "backfill in the same transaction as DDL on its table",
-	Doc: "Prisma runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +
+	Doc: "Prisma before 7.4 runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +
 		"transaction ends. An UPDATE, DELETE or INSERT ... SELECT after an ALTER TABLE (or CREATE INDEX, ...) on the " +
 		"same table therefore runs under that statement's lock: with ALTER TABLE's ACCESS EXCLUSIVE lock every read and " +
 		"write of the table waits for the whole backfill. Before the DDL, the backfill's row locks are kept until the " +
 		"DDL is done and the migration commits, and a lock timeout of the DDL throws the whole backfill away. Run " +
 		"backfills as separate data migrations, in batches that each commit. Statements that pin a unique key to " +
 		"constants (a few rows) are not reported; UPDATE and DELETE without WHERE are reported by " +
-		"update-or-delete-without-where instead.",
+		"update-or-delete-without-where instead. How a file runs follows deployed-by, or the Prisma version in package.json: Prisma before 7.4 sends a migration.sql as one query, one transaction; Prisma 7.4 and later send each statement on its own, each committed alone (unless the file holds a statement its SQL parser cannot read), so there the statements do not share a transaction and the rule is silent; `migrate-guard deploy` runs a file in one transaction whenever PostgreSQL allows it.",
 	Bad: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -30,7 +31,8 @@ func statementsWhere(t *testing.T, history []string, sql string, pred func(*anal
 	}
 	cat.BeginFile(len(history) + 1)
 	before := cat.Clone()
-	p := &analysis.Pass{File: f, Tx: analysis.Transactions(f), Schema: cat, Before: before, PGVersion: 15,
+	plan := execution.Build(f, execution.Runner{}, 15)
+	p := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Schema: cat, Before: before, PGVersion: 15,
 		Facts: analysis.NewFileFacts(f, before)}
 	var out []int
 	for _, s := range f.Stmts {

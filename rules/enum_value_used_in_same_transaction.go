@@ -18,9 +18,12 @@ var EnumValueUsedInSameTransaction = register(&analysis.Rule{
 	Summary:  "new enum value used in the transaction that added it",
 	Doc: "A value added with ALTER TYPE ... ADD VALUE cannot be used until the transaction that added it commits: " +
 		"a column default, an UPDATE, an INSERT or a comparison that uses it fails with `unsafe use of new value` " +
-		"(SQLSTATE 55P04). Prisma runs a migration.sql holding several statements as one transaction, and it " +
+		"(SQLSTATE 55P04). Prisma before 7.4 runs a migration.sql holding several statements as one transaction, and it " +
 		"generates exactly this when an enum gains a value that also becomes a field's @default: the deploy fails " +
-		"and Prisma records the migration as failed. Move the statements that use the value into a later migration.",
+		"and Prisma records the migration as failed. Move the statements that use the value into a later migration. " +
+		"Prisma 7.4 and later send each statement on its own, so the ADD VALUE commits before the next statement and " +
+		"the same file applies; `migrate-guard deploy` runs such a file statement by statement too. The rule follows " +
+		"deployed-by, or the Prisma version in package.json.",
 	Bad: `-- AlterEnum
 ALTER TYPE "Role" ADD VALUE 'GUEST';
 

@@ -57,7 +57,7 @@ func runExclusionConstraint(p *analysis.Pass) {
 				ident(name), c.Table, underSlow(p, c.Table)),
 			"There is no online way to add an exclusion constraint to a table that holds rows: PostgreSQL has no "+
 				"EXCLUDE ... USING INDEX. Check first that no rows conflict, then add it when traffic is low, in a migration "+
-				"of its own. "+lockTimeoutHelp+prismaEdit,
+				"of its own. "+lockTimeoutHelp(p)+prismaEdit,
 			lockTimeoutFix(p))
 	}
 }

@@ -6,39 +6,12 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/migrate-guard/migrate-guard/pgast"
 )
 
-// walkNodes calls f on n and on every node below it, depth first. It walks
-// the protobuf structure itself, so no node type is ever missed.
-func walkNodes(n *pg.Node, f func(*pg.Node)) {
-	if n == nil {
-		return
-	}
-	f(n)
-	walkMessage(n.ProtoReflect(), f)
-}
-
-func walkMessage(m protoreflect.Message, f func(*pg.Node)) {
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		visit := func(sub protoreflect.Message) {
-			if n, ok := sub.Interface().(*pg.Node); ok {
-				f(n)
-			}
-			walkMessage(sub, f)
-		}
-		switch {
-		case fd.Kind() != protoreflect.MessageKind || fd.IsMap():
-		case fd.IsList():
-			for l, i := v.List(), 0; i < l.Len(); i++ {
-				visit(l.Get(i).Message())
-			}
-		default:
-			visit(v.Message())
-		}
-		return true
-	})
-}
+// walkNodes calls f on n and on every node below it, depth first.
+func walkNodes(n *pg.Node, f func(*pg.Node)) { pgast.Walk(n, f) }
 
 // parseTreeVersion is the version stamp Deparse demands on a parse tree.
 var parseTreeVersion = sync.OnceValue(func() int32 {

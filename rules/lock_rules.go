@@ -66,12 +66,32 @@ func rewriteMessage(p *analysis.Pass, what string, table catalog.Name) string {
 func lockTimeoutFix(p *analysis.Pass) string {
 	return "-- No online form exists: run it when traffic is low, with a lock timeout so that it fails (and can be\n" +
 		"-- retried) instead of queueing every query on the table behind it while it waits for the lock:\n" +
-		"SET LOCAL lock_timeout = '5s';\n" + p.File.Text(p.Stmt) + terminator(p.File, p.Stmt)
+		withLockTimeout(p)
 }
 
-// lockTimeoutHelp explains lockTimeoutFix.
-const lockTimeoutHelp = "SET LOCAL lock_timeout bounds the wait for the lock (SET LOCAL lasts until the migration's " +
-	"transaction ends); it does not shorten the time the lock is then held. "
+// withLockTimeout is the current statement under a lock_timeout that holds
+// the way the runner sends the file: SET LOCAL inside a transaction; outside
+// one (Prisma 7.4+ sends each statement on its own) SET LOCAL would end with
+// its own statement, so a plain SET, reset after the statement.
+func withLockTimeout(p *analysis.Pass) string {
+	stmt := p.File.Text(p.Stmt) + terminator(p.File, p.Stmt)
+	timeout := suggestedLockTimeout(p)
+	if p.InTx() || len(p.File.Stmts) == 1 && !p.Plan.Runner.Splits() {
+		return "SET LOCAL lock_timeout = '" + timeout + "';\n" + stmt
+	}
+	return "SET lock_timeout = '" + timeout + "';\n" + stmt + "\nRESET lock_timeout;"
+}
+
+// lockTimeoutHelp explains withLockTimeout.
+func lockTimeoutHelp(p *analysis.Pass) string {
+	if strings.HasPrefix(withLockTimeout(p), "SET LOCAL") {
+		return "SET LOCAL lock_timeout bounds the wait for the lock (SET LOCAL lasts until the migration's " +
+			"transaction ends); it does not shorten the time the lock is then held. "
+	}
+	return "SET lock_timeout bounds the wait for the lock; it is a plain SET because " + p.Plan.Runner.Name() +
+		" runs this statement in a transaction of its own, where SET LOCAL would end before it; it does not " +
+		"shorten the time the lock is then held. "
+}
 
 // parenSpan returns the span inside the first parenthesized group that
 // starts at or after from, within sp.

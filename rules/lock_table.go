@@ -51,7 +51,7 @@ func runLockTable(p *analysis.Pass) {
 	}
 	p.ReportStmt(msg,
 		"Remove the LOCK TABLE: every statement takes the lock it needs itself. If the explicit lock is deliberate "+
-			"(to keep writers out between statements), keep the migration short and bound the wait. "+lockTimeoutHelp+prismaEdit,
+			"(to keep writers out between statements), keep the migration short and bound the wait. "+lockTimeoutHelp(p)+prismaEdit,
 		"-- Usually: delete the LOCK TABLE statement. If the lock is needed, bound the wait for it:\n"+
-			"SET LOCAL lock_timeout = '5s';\n"+p.File.Text(p.Stmt)+terminator(p.File, p.Stmt))
+			withLockTimeout(p))
 }

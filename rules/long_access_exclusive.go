@@ -9,6 +9,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
@@ -306,7 +307,7 @@ func txStatements(p *analysis.Pass, from int) []*sqlfile.Stmt {
 		if p.Tx[s.Index].ID != tx {
 			break
 		}
-		if _, isTx := analysis.TxKind(s.Node); !isTx {
+		if _, isTx := execution.TxKind(s.Node); !isTx {
 			out = append(out, s)
 		}
 	}

@@ -26,6 +26,22 @@ func TestNonTransactionalInTransaction(t *testing.T) {
 			sql: "-- CreateIndex\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n"},
 		{name: "lone drop index concurrently", history: exampleHistory,
 			sql: "-- DropIndex\nDROP INDEX CONCURRENTLY IF EXISTS \"Post_authorId_idx\";\n"},
+		{name: "prisma 6 runs the file as one transaction", history: exampleHistory, runner: "prisma@6.19.0",
+			sql:  "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n",
+			want: []string{"2:1"}},
+		{name: "prisma 7.8 sends each statement on its own", history: exampleHistory, runner: "prisma@7.8.0",
+			sql: "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n"},
+		{name: "prisma 7.8 falls back to one query on DROP INDEX CONCURRENTLY", history: exampleHistory, runner: "prisma@7.8.0",
+			sql:  "DROP INDEX CONCURRENTLY \"Post_authorId_idx\";\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n",
+			want: []string{"1:1", "2:1"}},
+		{name: "prisma 7.8 falls back to one query on a DO block", history: exampleHistory, runner: "prisma@7.8.0",
+			sql:  "DO $$ BEGIN RAISE NOTICE 'x'; END $$;\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n",
+			want: []string{"2:1"}},
+		{name: "prisma 7.3 does not split", history: exampleHistory, runner: "prisma@7.3.0",
+			sql:  "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n",
+			want: []string{"2:1"}},
+		{name: "migrate-guard runs it statement by statement", history: exampleHistory, runner: "migrate-guard",
+			sql: "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n"},
 		{name: "ANALYZE runs in a transaction", history: exampleHistory,
 			sql: "-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN     \"slug\" TEXT;\nANALYZE \"Post\";\n"},
 	})
@@ -39,4 +55,12 @@ func TestNonTransactionalInTransactionMessage(t *testing.T) {
 	if !strings.HasSuffix(f.Fix, "\nVACUUM \"Post\";") {
 		t.Errorf("fix does not hold the statement alone: %s", f.Fix)
 	}
+}
+
+func TestNonTransactionalInTransactionFallbackMessage(t *testing.T) {
+	fs := lintRunner(t, exampleHistory, "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nDROP INDEX CONCURRENTLY \"Post_authorId_idx\";\n", 0, "prisma@7.8.0")
+	assertFinding(t, fs, "non-transactional-in-transaction", "Prisma 7.8.0 splits a file into statements",
+		"cannot read the DROP INDEX CONCURRENTLY on line 2", "prisma-engines #5847")
+	fs = lintRunner(t, exampleHistory, "CREATE TABLE \"Tag\" (\"id\" TEXT NOT NULL);\nCREATE INDEX CONCURRENTLY \"Post_title_idx\" ON \"Post\"(\"title\");\n", 0, "prisma@6.19.0")
+	assertFinding(t, fs, "non-transactional-in-transaction", "which Prisma 6.19.0 sends as one query")
 }

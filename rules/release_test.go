@@ -74,7 +74,7 @@ func runReleaseCases(t *testing.T, rule string, cases []releaseCase) {
 func lintExample(t *testing.T, r *analysis.Rule, sql string) []lint.Finding {
 	t.Helper()
 	if r.BaseSchema == "" {
-		return lintSQL(t, exampleHistory, sql, 0)
+		return lintRunner(t, exampleHistory, sql, 0, r.ExampleRunner)
 	}
 	return lintConfigured(t, exampleHistory, sql, func(cfg *lint.Config) error {
 		for _, o := range rules.All() {

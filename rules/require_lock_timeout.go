@@ -8,33 +8,37 @@ import (
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
-// RequireLockTimeout flags the first statement of a file that queues for a
+// RequireLockTimeout flags the first statement of a run that queues for a
 // lock blocking reads or writes on an existing table with no lock_timeout
-// set. It is off by default because `migrate-guard deploy` sets
-// lock_timeout itself; the lint configuration turns it on (as a warning)
-// when deployed-by says another tool runs the migrations.
+// set, when the runner sets none itself (Prisma, plain SQL runners). The
+// danger belongs to the deploy rather than to one migration, so the engine
+// reports it once per run, counting the others.
 var RequireLockTimeout = register(&analysis.Rule{
-	ID:       "require-lock-timeout",
-	Severity: analysis.Off,
-	Summary:  "statement that locks an existing table runs with no lock_timeout",
+	ID:         "require-lock-timeout",
+	Severity:   analysis.Warning,
+	OncePerRun: true,
+	Summary:    "statement that locks an existing table runs with no lock_timeout (runners that set none)",
 	Doc: "A lock request waits in a queue behind the locks already held, and every later request that " +
 		"conflicts with it waits behind it. An ALTER TABLE that needs ACCESS EXCLUSIVE on a busy table " +
 		"therefore waits for the longest running query or open transaction on it, and for all that time every " +
 		"SELECT, INSERT, UPDATE and DELETE on the table queues behind the ALTER: one slow report or one " +
-		"idle-in-transaction session turns a millisecond migration into an outage. `SET lock_timeout` makes " +
-		"the statement give up instead (SQLSTATE 55P03) and the migration fail cleanly, to be retried. " +
-		"`prisma migrate deploy` sets no lock_timeout. The rule flags the first statement of a file that takes " +
-		"a lock blocking reads or writes on a table that existed before the file, when no SET lock_timeout " +
-		"(or SET LOCAL lock_timeout in the same transaction) precedes it. It is off by default because " +
-		"`migrate-guard deploy` runs every migration under its own lock_timeout; with `deployed-by = \"prisma\"` " +
-		"or `\"other\"` in migrate-guard.toml it is on, as a warning.",
+		"idle-in-transaction session turns a millisecond migration into an outage. A lock_timeout makes " +
+		"the statement give up instead (SQLSTATE 55P03), to be retried. `prisma migrate deploy` and plain SQL " +
+		"runners set no lock_timeout; `migrate-guard deploy` runs every migration under one and retries, so the " +
+		"rule is silent when it deploys (and when nothing says which runner deploys). The danger belongs to the " +
+		"deploy, not to one migration, so the rule reports once per run: on the first statement that waits with " +
+		"no lock_timeout, with the count of the others. The fixes, best first: deploy with `migrate-guard deploy`; " +
+		"set a lock_timeout once for the role that deploys (`ALTER ROLE ... SET lock_timeout`); or start each " +
+		"migration with `SET lock_timeout`, which also holds when Prisma 7.4+ sends the statements one by one " +
+		"on its one session.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
 	Good: `SET lock_timeout = '5s';
 
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
-	Run: runRequireLockTimeout,
+	ExampleRunner: "prisma",
+	Run:           runRequireLockTimeout,
 })
 
 // unboundedWait is the statement of a file that first waits for a blocking
@@ -45,25 +49,35 @@ type unboundedWait struct {
 }
 
 func runRequireLockTimeout(p *analysis.Pass) {
+	if p.Plan.Runner.SetsLockTimeout() {
+		return
+	}
 	w := firstUnboundedWait(p)
 	if w.Index != p.Stmt.Index {
 		return
 	}
 	timeout := suggestedLockTimeout(p)
 	table := joinNames([]catalog.Name{w.Lock.Table})
+	outcome := "the migration then fails as a whole and can be deployed again when the long query is gone"
+	if !p.Plan.Atomic() {
+		outcome = "the deploy then stops at this statement; statements of the file before it stay applied"
+	}
 	p.ReportStmt(
-		fmt.Sprintf("the statement waits for %s lock on %s (%s) with no lock_timeout set: behind a long-running query "+
-			"or an open transaction on the table it waits as long as they last, and while it waits in the lock queue "+
-			"it already %s",
-			withArticle(w.Lock.Mode), table, w.Lock.Why, w.Lock.Mode.Blocks().On(table)),
-		"Set lock_timeout at the top of the migration, so that the statement gives up after "+timeout+" (SQLSTATE 55P03) "+
-			"instead of stalling the table; the migration then fails as a whole and can be deployed again when the "+
-			"long query is gone. A plain SET lasts for the session; SET LOCAL lasts until the transaction ends and "+
-			"does nothing outside one. With Prisma: create the migration with `prisma migrate dev --create-only`, add "+
-			"the SET line at the top of migration.sql, and apply it with `prisma migrate dev`; after a lock timeout in "+
-			"production, run `prisma migrate resolve --rolled-back <migration>` and deploy again. `migrate-guard deploy` "+
-			"sets lock_timeout and retries by itself (then set deployed-by = \"migrate-guard\").",
-		fmt.Sprintf("SET lock_timeout = '%s';\n%s%s", timeout, p.File.Text(p.Stmt), terminator(p.File, p.Stmt)))
+		fmt.Sprintf("the statement waits for %s lock on %s (%s) with no lock_timeout set, and %s sets none: behind a "+
+			"long-running query or an open transaction on the table it waits as long as they last, and while it waits "+
+			"in the lock queue it already %s",
+			withArticle(w.Lock.Mode), table, w.Lock.Why, p.Plan.Runner.Name(), w.Lock.Mode.Blocks().On(table)),
+		"Bound every lock wait of the deploy, best first: (1) deploy with `migrate-guard deploy`, which runs each "+
+			"migration under a lock_timeout and retries on timeout (then set deployed-by = \"migrate-guard\"); (2) set "+
+			"one lock_timeout for the role that deploys, once: `ALTER ROLE <deployer> SET lock_timeout = '"+timeout+"'` "+
+			"(every new session of that role gets it, so give the application a role of its own); (3) start each "+
+			"migration with `SET lock_timeout = '"+timeout+"';` — a plain SET lasts for the session, so it also holds "+
+			"when Prisma 7.4+ sends the statements one by one; SET LOCAL would end with the first statement's "+
+			"transaction. On a timeout (SQLSTATE 55P03) "+outcome+"; with Prisma, run "+
+			"`prisma migrate resolve --rolled-back <migration>` and deploy again.",
+		fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = '%s';\n"+
+			"-- Or at the top of the migration:\nSET lock_timeout = '%s';\n%s%s",
+			timeout, timeout, p.File.Text(p.Stmt), terminator(p.File, p.Stmt)))
 }
 
 // firstUnboundedWait finds, once per file, the first statement that takes

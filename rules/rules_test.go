@@ -19,14 +19,27 @@ type ruleCase struct {
 	history []string
 	sql     string
 	want    []string
-	pg      int // target PostgreSQL major version; 0 means the default
+	pg      int    // target PostgreSQL major version; 0 means the default
+	runner  string // deployed-by; "" means the default
 }
 
 // lintSQL lints sql after history, with the opt-in rules on as notices,
 // and returns all findings.
 func lintSQL(t *testing.T, history []string, sql string, pg int) []lint.Finding {
 	t.Helper()
+	return lintRunner(t, history, sql, pg, "")
+}
+
+// lintRunner is lintSQL with deployed-by set to runner ("" keeps the
+// default).
+func lintRunner(t *testing.T, history []string, sql string, pg int, runner string) []lint.Finding {
+	t.Helper()
 	return lintConfigured(t, history, sql, func(cfg *lint.Config) error {
+		if runner != "" {
+			if err := cfg.SetDeployedBy(runner, "test"); err != nil {
+				return err
+			}
+		}
 		for _, r := range rules.All() { // opt-in rules are tested too
 			if r.Severity == analysis.Off {
 				cfg.Rules[r.ID] = analysis.Notice
@@ -71,7 +84,7 @@ func runCases(t *testing.T, rule string, cases []ruleCase) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fs := lintSQL(t, c.history, c.sql, c.pg)
+			fs := lintRunner(t, c.history, c.sql, c.pg, c.runner)
 			got := positions(fs, rule)
 			if strings.Join(got, " ") != strings.Join(c.want, " ") {
 				t.Errorf("%s fired at %v, want %v; all findings:\n%s", rule, got, c.want, dump(fs))

@@ -21,8 +21,9 @@ var SetLocalOutsideTransaction = register(&analysis.Rule{
 		"setting keeps its old value. A `SET LOCAL lock_timeout` meant to protect the statements after it then " +
 		"protects nothing, and they wait for their locks without limit. This happens in a file that runs without a " +
 		"transaction (goose's `-- +goose NO TRANSACTION`, which CREATE INDEX CONCURRENTLY needs) and in a file " +
-		"holding a single statement. A Prisma migration.sql holding several statements runs as one transaction, " +
-		"where SET LOCAL works.",
+		"holding a single statement, and in every statement Prisma 7.4 and later send on its own (outside BEGIN ... " +
+		"COMMIT). A migration.sql holding several statements runs as one transaction under Prisma before 7.4, where " +
+		"SET LOCAL works.",
 	Bad: `-- +goose Up
 -- +goose NO TRANSACTION
 SET LOCAL lock_timeout = '5s';
@@ -65,10 +66,9 @@ func runSetLocalOutsideTransaction(p *analysis.Pass) {
 			"(\"SET LOCAL can only be used in transaction blocks\") and %s keeps its previous value for the statements "+
 			"after it; %s", name, why),
 		"Use a plain SET, which lasts for the session, and RESET it after the statements it is for, since the "+
-			"connection may be reused; or run the statements in a transaction. With Prisma, a migration.sql holding "+
-			"several statements runs as one transaction, so SET LOCAL works when it sits in the same file as the "+
-			"statements it is for: create the migration with `prisma migrate dev --create-only`, edit migration.sql, "+
-			"then apply it with `prisma migrate dev`.",
+			"connection may be reused; or run the statements in a transaction (BEGIN ... COMMIT around them). "+
+			"Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with "+
+			"`prisma migrate dev`.",
 		fix)
 }
 

@@ -40,7 +40,7 @@ func runSetLoggedUnlogged(p *analysis.Pass) {
 		p.ReportSpan(c.Span, rewriteMessage(p, what, c.Table),
 			"There is no online form. Set the persistence when the table is created (CREATE UNLOGGED TABLE, or SET LOGGED "+
 				"in the migration that creates it, while it is empty), or run this when traffic is low, in a migration of "+
-				"its own. "+lockTimeoutHelp+prismaEdit,
+				"its own. "+lockTimeoutHelp(p)+prismaEdit,
 			lockTimeoutFix(p))
 	}
 }

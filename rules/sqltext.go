@@ -45,9 +45,10 @@ func withInsertions(f *sqlfile.File, sp sqlfile.Span, ins []insertion) string {
 
 // ownMigration explains why a CONCURRENTLY statement needs a migration file
 // to itself.
-const ownMigration = "Put it alone in a migration of its own: Prisma runs a migration.sql holding several statements " +
-	"as one transaction, and CONCURRENTLY fails there with SQLSTATE 25001 (one statement per file works with " +
-	"every Prisma version and with `migrate-guard deploy`). "
+const ownMigration = "Put it alone in a migration of its own: Prisma before 7.4 runs a migration.sql holding several " +
+	"statements as one transaction, and so does Prisma 7.4+ when the file holds a statement its SQL parser cannot read " +
+	"(DROP INDEX CONCURRENTLY, a DO block); CONCURRENTLY fails there with SQLSTATE 25001 (one statement per file " +
+	"works with every Prisma version and with `migrate-guard deploy`). "
 
 // terminator is what ends s in a fix: ";", or ";" on a line of its own when
 // the statement ends in a `--` comment that would swallow it.

@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -15,15 +16,17 @@ var TransactionNesting = register(&analysis.Rule{
 	ID:       "transaction-nesting",
 	Severity: analysis.Error,
 	Summary:  "BEGIN, COMMIT or ROLLBACK that breaks the migration's transaction",
-	Doc: "Prisma sends a migration.sql as one query. PostgreSQL runs its statements in one implicit transaction, and " +
+	Doc: "Prisma before 7.4 sends a migration.sql as one query. PostgreSQL runs its statements in one implicit transaction, and " +
 		"a BEGIN turns it into an explicit one that includes the statements before it. So: a BEGIN inside an open " +
 		"BEGIN is ignored (there are no nested transactions) and the first COMMIT ends both, leaving the statements " +
 		"after it outside the transaction they were written in; a COMMIT without BEGIN in the middle of the file " +
 		"commits the statements before it, so a later failure leaves them applied while Prisma records the migration " +
 		"as failed, and deploying it again fails on them; a ROLLBACK silently undoes the statements before it while the " +
 		"migration is recorded as applied; a BEGIN never committed leaves the transaction open when the file ends, and " +
-		"it is rolled back when the connection closes. Prisma already runs a file of several statements as one " +
-		"transaction: most migrations need no BEGIN or COMMIT at all.",
+		"it is rolled back when the connection closes. Prisma before 7.4 already runs a file of several statements as one " +
+		"transaction: most migrations need no BEGIN or COMMIT at all. Prisma 7.4 and later send each statement on its " +
+		"own, where a BEGIN ... COMMIT block is how a file is made all or nothing (see non-atomic-migration); the " +
+		"rule follows deployed-by, or the Prisma version in package.json.",
 	Bad: `BEGIN;
 -- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
@@ -44,14 +47,15 @@ type txState struct {
 	first   *sqlfile.Stmt // the first pending statement
 }
 
-// txStateAt replays the file's transaction control up to statement i.
-func txStateAt(f *sqlfile.File, i int) txState {
+// txStateAt replays the file's transaction control up to statement i, as
+// the execution plan runs the file.
+func txStateAt(p *analysis.Pass, i int) txState {
 	var st txState
-	for _, s := range f.Stmts[:i] {
-		kind, ok := analysis.TxKind(s.Node)
+	for _, s := range p.File.Stmts[:i] {
+		kind, ok := execution.TxKind(s.Node)
 		switch {
 		case !ok:
-			if st.open == nil && f.NoTransaction {
+			if st.open == nil && !p.Tx[s.Index].InTx {
 				continue // committed on its own
 			}
 			if st.pending == 0 {
@@ -78,26 +82,25 @@ func isEnd(k pg.TransactionStmtKind) bool {
 }
 
 func runTransactionNesting(p *analysis.Pass) {
-	kind, ok := analysis.TxKind(p.Stmt.Node)
+	kind, ok := execution.TxKind(p.Stmt.Node)
 	if !ok {
 		return
 	}
-	st := txStateAt(p.File, p.Stmt.Index)
+	st := txStateAt(p, p.Stmt.Index)
 	line := func(s *sqlfile.Stmt) int { return p.File.Position(s.Start).Line }
 	switch {
 	case isBegin(kind) && st.open != nil:
 		p.ReportStmt(fmt.Sprintf("this BEGIN is ignored (WARNING: there is already a transaction in progress): the transaction "+
 			"that BEGIN on line %d opened is still open, PostgreSQL has no nested transactions, and the next COMMIT ends it, "+
 			"so the statements after that COMMIT run outside the transaction they were written in", line(st.open)),
-			"Use one BEGIN ... COMMIT, or none: Prisma already runs a file of several statements as one transaction. To "+
+			"Use one BEGIN ... COMMIT, or none: "+oneTransactionNote(p)+" To "+
 				"commit part of the work separately, put it in a migration of its own. "+prismaEdit,
 			"-- Delete this BEGIN and the COMMIT that was meant to close it.")
 	case isBegin(kind) && !committedLater(p):
 		p.ReportStmt("this BEGIN is never committed: the transaction is still open when the file ends, so nothing in it is "+
 			"committed by the migration, and it is rolled back when the connection closes (or absorbs whatever the same "+
 			"connection runs next)",
-			"End the transaction with COMMIT at the end of the file, or remove the BEGIN: Prisma already runs a file of "+
-				"several statements as one transaction. "+prismaEdit,
+			"End the transaction with COMMIT at the end of the file, or remove the BEGIN: "+oneTransactionNote(p)+" "+prismaEdit,
 			"-- At the end of the file:\nCOMMIT;")
 	case kind == pg.TransactionStmtKind_TRANS_STMT_COMMIT && st.open == nil && st.pending > 0 && laterWork(p):
 		p.ReportStmt(fmt.Sprintf("COMMIT without BEGIN commits the %d statement(s) from line %d on their own (WARNING: there "+
@@ -118,7 +121,7 @@ func runTransactionNesting(p *analysis.Pass) {
 // statement.
 func committedLater(p *analysis.Pass) bool {
 	for _, s := range p.File.Stmts[p.Stmt.Index+1:] {
-		if k, ok := analysis.TxKind(s.Node); ok && isEnd(k) {
+		if k, ok := execution.TxKind(s.Node); ok && isEnd(k) {
 			return true
 		}
 	}
@@ -129,9 +132,18 @@ func committedLater(p *analysis.Pass) bool {
 // follows the current one.
 func laterWork(p *analysis.Pass) bool {
 	for _, s := range p.File.Stmts[p.Stmt.Index+1:] {
-		if _, ok := analysis.TxKind(s.Node); !ok {
+		if _, ok := execution.TxKind(s.Node); !ok {
 			return true
 		}
 	}
 	return false
+}
+
+// oneTransactionNote says whether the runner already makes the file one
+// transaction without BEGIN ... COMMIT.
+func oneTransactionNote(p *analysis.Pass) string {
+	if p.Plan.Runner.Splits() {
+		return p.Plan.Runner.Name() + " sends each statement on its own, so one BEGIN ... COMMIT around the whole file is what makes it all or nothing."
+	}
+	return "Prisma before 7.4 already runs a file of several statements as one transaction."
 }

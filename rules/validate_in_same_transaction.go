@@ -19,9 +19,9 @@ var ValidateInSameTransaction = register(&analysis.Rule{
 		"lock, but only if the two run in different transactions. ADD CONSTRAINT takes an ACCESS EXCLUSIVE lock " +
 		"(CHECK) or SHARE ROW EXCLUSIVE locks on both tables (FOREIGN KEY), and a lock is held until the transaction " +
 		"ends: validated in the same transaction, every existing row is checked while that lock still blocks reads " +
-		"and writes (CHECK) or writes (FOREIGN KEY), exactly as without NOT VALID. Prisma runs a migration.sql " +
+		"and writes (CHECK) or writes (FOREIGN KEY), exactly as without NOT VALID. Prisma before 7.4 runs a migration.sql " +
 		"holding several statements as one transaction, so both statements in one file share it. Tables created " +
-		"in the same migration are not flagged: they are empty.",
+		"in the same migration are not flagged: they are empty. How a file runs follows deployed-by, or the Prisma version in package.json: Prisma before 7.4 sends a migration.sql as one query, one transaction; Prisma 7.4 and later send each statement on its own, each committed alone (unless the file holds a statement its SQL parser cannot read), so there the statements do not share a transaction and the rule is silent; `migrate-guard deploy` runs a file in one transaction whenever PostgreSQL allows it.",
 	Bad: `-- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") NOT VALID;
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_user_fkey";`,

@@ -294,3 +294,28 @@ func run(cred *syscall.Credential, dir, name string, args ...string) ([]byte, er
 	}
 	return cmd.CombinedOutput()
 }
+
+// CloneDatabase creates a database as a copy of the one templateURL names
+// (no session may be connected to it) and returns its URL. The copy is
+// dropped when the test ends.
+func CloneDatabase(t testing.TB, templateURL string) string {
+	t.Helper()
+	s := theServer(t)
+	cfg, err := pgx.ParseConfig(templateURL)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	name := fmt.Sprintf("pgtest_%d_%d", os.Getpid(), seq.Add(1))
+	ctx := ctxFor(t)
+	admin, err := pgx.Connect(ctx, s.url)
+	if err != nil {
+		t.Fatalf("pgtest: connecting to %s: %v", s.desc, err)
+	}
+	_, err = admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{cfg.Database}.Sanitize())
+	admin.Close(ctx)
+	if err != nil {
+		t.Fatalf("pgtest: copying database %s: %v", cfg.Database, err)
+	}
+	t.Cleanup(func() { dropDatabase(t, s.url, name) })
+	return withDatabase(s.url, name)
+}
