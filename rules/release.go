@@ -53,6 +53,15 @@ func releaseProblems(p *analysis.Pass) []releaseProblem {
 				sets[i][pr] = true
 			}
 		}
+		// A table or enum type the client already lacked before the file is
+		// drift, not this migration's doing: what the file creates under
+		// that name is not compared with the client either.
+		absent := map[catalog.Name]bool{}
+		for _, pr := range lists[0] {
+			if pr.Kind == compat.MissingTable || pr.Kind == compat.MissingEnum {
+				absent[pr.Table] = true
+			}
+		}
 		var out []releaseProblem
 		for i := 0; i < n; i++ {
 			if rel.CodeFirst {
@@ -64,7 +73,7 @@ func releaseProblems(p *analysis.Pass) []releaseProblem {
 				continue
 			}
 			for _, pr := range lists[i+1] {
-				if !sets[i][pr] && sets[n][pr] && !sets[0][pr] {
+				if !sets[i][pr] && sets[n][pr] && !sets[0][pr] && !absent[pr.Table] {
 					out = append(out, releaseProblem{pr, i, false})
 				}
 			}

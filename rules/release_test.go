@@ -139,6 +139,8 @@ func TestReleaseColumnRemoved(t *testing.T) {
 		{name: "@@schema: another schema's table of that name is not it", history: append([]string{`CREATE TABLE "users" ("id" INT, "email_address" TEXT);`}, mappedHistory...),
 			base: mappedBase, sql: `ALTER TABLE "users" DROP COLUMN "email_address";`},
 		{name: "no base schema: not checked", sql: `ALTER TABLE "User" DROP COLUMN "name";`},
+		{name: "a table the history lacked before the file is drift, not compared", base: base,
+			history: []string{`CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');`}, sql: `CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "email" INTEGER);`},
 		{name: "code-first: the new release reads a column only this migration adds", base: base, codeFirst: true,
 			head: strings.Replace(base, "  views     Int     @default(0)\n", "  views     Int     @default(0)\n  slug      String?\n", 1),
 			sql:  `ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`, want: []string{"1:20"}},
