@@ -203,6 +203,7 @@ func pullRequestOf(gh *gha.GitHubContext) *pullRequest {
 		if ref, ok := base["ref"].(string); ok && ref != "" {
 			pr.baseRef = ref
 		}
+		pr.baseSHA, _ = base["sha"].(string)
 	}
 	if head, ok := p["head"].(map[string]any); ok {
 		pr.headSHA, _ = head["sha"].(string)

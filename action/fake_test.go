@@ -1,10 +1,12 @@
 package action_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,7 +29,13 @@ type fakeGitHub struct {
 	// one of these prefixes, as GitHub does for a fork's read-only token.
 	forbid   []string
 	requests []string
+	// contents are the files of the base commit (baseSHA) that the
+	// contents API serves, by path.
+	contents map[string]string
 }
+
+// baseSHA is the base commit of pull request 7.
+const baseSHA = "1111111111111111111111111111111111111111"
 
 type fakeComment struct {
 	ID   int64  `json:"id"`
@@ -96,6 +104,8 @@ func (g *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		g.comments = append(g.comments, c)
 		w.WriteHeader(http.StatusCreated)
 		json.NewEncoder(w).Encode(c)
+	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, repoPath+"/contents/"):
+		g.serveContents(w, r, strings.TrimPrefix(r.URL.Path, repoPath+"/contents/"))
 	case r.Method == "PATCH" && strings.HasPrefix(r.URL.Path, repoPath+"/issues/comments/"):
 		id, _ := strconv.ParseInt(strings.TrimPrefix(r.URL.Path, repoPath+"/issues/comments/"), 10, 64)
 		var c fakeComment
@@ -131,4 +141,40 @@ func (g *fakeGitHub) page(w http.ResponseWriter, r *http.Request, n int, item fu
 		w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="next", <%s>; rel="last"`, link(p+1), link(last)))
 	}
 	json.NewEncoder(w).Encode(items)
+}
+
+// serveContents answers the contents API at the base commit: a file's
+// content in base64, or a directory's entries.
+func (g *fakeGitHub) serveContents(w http.ResponseWriter, r *http.Request, p string) {
+	if r.URL.Query().Get("ref") != baseSHA {
+		http.NotFound(w, r)
+		return
+	}
+	if text, ok := g.contents[p]; ok {
+		json.NewEncoder(w).Encode(map[string]string{"type": "file", "name": path.Base(p), "encoding": "base64",
+			"content": base64.StdEncoding.EncodeToString([]byte(text))})
+		return
+	}
+	seen := map[string]bool{}
+	var ents []map[string]string
+	for f := range g.contents {
+		rest, ok := strings.CutPrefix(f, p+"/")
+		if !ok {
+			continue
+		}
+		name, _, isDir := strings.Cut(rest, "/")
+		if !seen[name] {
+			seen[name] = true
+			typ := "file"
+			if isDir {
+				typ = "dir"
+			}
+			ents = append(ents, map[string]string{"name": name, "type": typ})
+		}
+	}
+	if ents == nil {
+		http.NotFound(w, r)
+		return
+	}
+	json.NewEncoder(w).Encode(ents)
 }

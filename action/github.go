@@ -147,6 +147,7 @@ type pullRequest struct {
 	owner, repo string
 	number      int
 	baseRef     string
+	baseSHA     string
 	headSHA     string
 }
 

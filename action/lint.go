@@ -73,7 +73,7 @@ func (r *runner) lintSet(s *migrations.Set, ch *changes) (d lintDir, ok bool) {
 	}
 	if selected > 0 {
 		var err error
-		if res, err = lint.Run([]*migrations.Set{s}, r.cfg); err != nil {
+		if res, err = lint.Run([]*migrations.Set{s}, r.releaseConfig(s, &d)); err != nil {
 			r.anns = append(r.anns, annotation{sev: analysis.Error, msg: "migrate-guard: " + err.Error()})
 			r.code = exitUsage
 			return d, false
@@ -86,6 +86,23 @@ func (r *runner) lintSet(s *migrations.Set, ch *changes) (d lintDir, ok bool) {
 	}
 	d.Result = res
 	return d, true
+}
+
+// releaseConfig returns the configuration with the release schemas of the
+// pull request, and says in the directory's note whether release
+// compatibility was checked.
+func (r *runner) releaseConfig(s *migrations.Set, d *lintDir) *lint.Config {
+	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
+	defer cancel()
+	rel, why := r.release(ctx, s)
+	if rel == nil {
+		d.Note += " Release compatibility was not checked: " + why + "."
+		return r.cfg
+	}
+	d.Note += fmt.Sprintf(" Release compatibility was checked against the schema.prisma of the base commit %.7s.", r.pr.baseSHA)
+	cfg := *r.cfg
+	cfg.Release = rel
+	return &cfg
 }
 
 func count(n int, word string) string {

@@ -69,6 +69,9 @@ type Rule struct {
 	// Bad and Good are example migrations: tests assert Bad is flagged and
 	// Good is clean, so the documentation cannot drift from the code.
 	Bad, Good string
+	// BaseSchema is the running release's schema.prisma that Bad and Good
+	// are checked against, for the rules that compare with it.
+	BaseSchema string
 	// Run inspects pass.Stmt. It is nil for findings the engine itself
 	// produces (syntax errors, suppression problems).
 	Run func(*Pass)
@@ -109,6 +112,10 @@ type Pass struct {
 	// Enabled reports whether a rule is on in this run, for a rule that
 	// leaves a statement to another rule only when that rule will report it.
 	Enabled func(ruleID string) bool
+	// Release holds the schema.prisma of the running release and of the
+	// pull request; nil when no base schema was given (release
+	// compatibility is then not checked).
+	Release *Release
 	// Facts holds what the engine keeps for the whole file (SchemaAt, Memo).
 	Facts *FileFacts
 	// Report records a finding against the rule being run.

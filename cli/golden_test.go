@@ -22,7 +22,8 @@ const exampleMigration = "prisma/migrations/20240201000000_example/migration.sql
 // pages' example app and whose next migration is the example, byte for byte,
 // in testdata/golden/<rule-id>.{bad,good}.{txt,json}. The configuration is the
 // default one, with an opt-in rule turned on as a notice as its page says,
-// and deployed-by set to the rule's ExampleRunner when it has one; every
+// deployed-by set to the rule's ExampleRunner when it has one, and
+// --base-schema its BaseSchema for the release rules; every
 // finding of every rule shows, so noise a change adds shows too.
 func TestRuleExamplesGolden(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "golden"))
@@ -45,6 +46,10 @@ func TestRuleExamplesGolden(t *testing.T) {
 					args = append(args, "--deployed-by", r.ExampleRunner)
 				}
 				exampleProject(t, ex.sql)
+				if r.BaseSchema != "" { // the running release's schema the example is checked against
+					write(t, "base.prisma", r.BaseSchema)
+					args = append(args, "--base-schema", "base.prisma")
+				}
 				for _, f := range []struct{ format, ext string }{{"text", "txt"}, {"json", "json"}} {
 					code, stdout, stderr := run(append(args, "--format", f.format, exampleMigration)...)
 					if code == 2 || stderr != "" {

@@ -28,6 +28,11 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	statsPath := fs.String("stats", "", "stats file from `migrate-guard stats`: size lock findings and estimate blocking time")
 	smallTable := fs.String("small-table", "", "with --stats, estimated blocking time under which a lock finding is a notice (default 1s)")
 	largeTable := fs.String("large-table", "", "with --stats, estimated blocking time over which a lock finding is an error (default 1min)")
+	var rel lint.ReleaseOptions
+	fs.StringVar(&rel.BaseSchema, "base-schema", "", "schema.prisma (file or folder) of the release running in production: check that it survives the migrations")
+	fs.StringVar(&rel.BaseRef, "base-ref", "", "git commit whose schema.prisma is the running release's (like --base-schema)")
+	fs.StringVar(&rel.Schema, "schema", "", "the pull request's schema.prisma (default: found beside the migrations; read with --base-schema or --base-ref)")
+	deployOrder := fs.String("deploy-order", "", "migrate-first (the migrations run before the new release) or code-first (default migrate-first)")
 	var ruleFlags multiFlag
 	fs.Var(&ruleFlags, "rule", "set a rule's severity, as id=error|warning|notice|off (repeatable)")
 	paths, code := parseFlags(fs, args)
@@ -43,6 +48,11 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil {
 		err = applyStatsFlags(cfg, *statsPath, *smallTable, *largeTable)
+	}
+	if err == nil && *deployOrder != "" {
+		if err = cfg.SetDeployOrder(*deployOrder); err != nil {
+			err = fmt.Errorf("--deploy-order: %v", err)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
@@ -60,6 +70,13 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	sets, err := migrations.Discover(paths)
+	if err == nil {
+		rel.Migrations = paths
+		cfg.Release, err = lint.LoadRelease(rel)
+	}
+	if err == nil && cfg.DeployOrder == lint.DeployCodeFirst && cfg.Release != nil && cfg.Release.Head == nil {
+		err = fmt.Errorf("deploy-order = %q checks the pull request's schema.prisma, and none was found beside the migrations: name it with --schema", lint.DeployCodeFirst)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
 		return ExitUsage

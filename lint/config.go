@@ -46,6 +46,11 @@ type Config struct {
 	// which a finding drops to notice and over which it becomes an error.
 	Stats                  *stats.File
 	SmallTable, LargeTable time.Duration
+	// DeployOrder is DeployMigrateFirst or DeployCodeFirst (deploy-order).
+	DeployOrder string
+	// Release holds the schema.prisma of the running release and of the
+	// pull request (LoadRelease); nil when no base schema is given.
+	Release *analysis.Release
 	// Drift is the [drift] table, read by `migrate-guard drift`.
 	Drift DriftConfig
 }
@@ -59,7 +64,8 @@ type DriftConfig struct {
 // DefaultConfig returns the configuration used without a file.
 func DefaultConfig() *Config {
 	return &Config{PGVersion: DefaultPGVersion, FailOn: analysis.Warning, Rules: map[string]analysis.Severity{},
-		MaxLockTimeout: DefaultMaxLockTimeout, SmallTable: DefaultSmallTable, LargeTable: DefaultLargeTable}
+		MaxLockTimeout: DefaultMaxLockTimeout, SmallTable: DefaultSmallTable, LargeTable: DefaultLargeTable,
+		DeployOrder: DeployMigrateFirst}
 }
 
 // fileConfig is the TOML layout of migrate-guard.toml.
@@ -72,6 +78,7 @@ type fileConfig struct {
 	Stats      *string           `toml:"stats"`
 	SmallTable *string           `toml:"small-table"`
 	LargeTable *string           `toml:"large-table"`
+	DeployOrd  *string           `toml:"deploy-order"`
 	Rules      map[string]string `toml:"rules"`
 	Drift      DriftConfig       `toml:"drift"`
 }
@@ -121,7 +128,7 @@ func LoadConfig(path string) (*Config, error) {
 		for i, k := range undec {
 			keys[i] = k.String()
 		}
-		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, stats, small-table, large-table, [rules], [drift])", path, strings.Join(keys, ", "))
+		return nil, fmt.Errorf("%s: unknown key %s (known: pg-version, fail-on, migrations, deployed-by, max-lock-timeout, stats, small-table, large-table, deploy-order, [rules], [drift])", path, strings.Join(keys, ", "))
 	}
 	if fc.PGVersion != nil {
 		if err := cfg.SetPGVersion(*fc.PGVersion); err != nil {
@@ -146,6 +153,11 @@ func LoadConfig(path string) (*Config, error) {
 	cfg.Drift = fc.Drift
 	if err := cfg.setStatsKeys(path, fc); err != nil {
 		return nil, err
+	}
+	if fc.DeployOrd != nil {
+		if err := cfg.SetDeployOrder(*fc.DeployOrd); err != nil {
+			return nil, fmt.Errorf("%s: deploy-order: %v", path, err)
+		}
 	}
 	for _, m := range fc.Migrations {
 		if !filepath.IsAbs(m) {

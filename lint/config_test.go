@@ -102,6 +102,7 @@ migration-lock = "ERROR"
 		MaxLockTimeout: 1500 * time.Millisecond,
 		SmallTable:     lint.DefaultSmallTable,
 		LargeTable:     lint.DefaultLargeTable,
+		DeployOrder:    lint.DeployMigrateFirst,
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("LoadConfig =\n%+v\nwant\n%+v", cfg, want)

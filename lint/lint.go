@@ -185,6 +185,9 @@ func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 			return err
 		}
 	}
+	if anyLinted(s) {
+		e.checkHead(cat)
+	}
 	return nil
 }
 
@@ -285,7 +288,7 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 	before := cat.Clone()
 	plan := execution.Build(f, runner, e.cfg.PGVersion)
 	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
-		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled}
+		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled, Release: e.release()}
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {

@@ -41,6 +41,7 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 	if err := e.lintFile(f, cat, cfg.Runner); err != nil {
 		return nil, err
 	}
+	e.checkHead(cat)
 	return e.finish(), nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/lint"
+	"github.com/migrate-guard/migrate-guard/prismaschema"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -57,7 +58,8 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 `
 
 // Example lints sql after History with every rule enabled at least as a
-// notice, and returns the findings of rule id.
+// notice, and returns the findings of rule id. A rule that compares with the
+// running release's schema.prisma gets its BaseSchema as that schema.
 func Example(id, sql string) ([]lint.Finding, error) {
 	cfg := lint.DefaultConfig()
 	cfg.Rules[id] = analysis.Notice
@@ -65,6 +67,13 @@ func Example(id, sql string) ([]lint.Finding, error) {
 		if err := cfg.SetDeployedBy(r.ExampleRunner, "the rule's example"); err != nil {
 			return nil, err
 		}
+	}
+	if r := rules.ByID(id); r != nil && r.BaseSchema != "" {
+		base, err := prismaschema.ParseFile("base.prisma", []byte(r.BaseSchema))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Release = &analysis.Release{Base: base}
 	}
 	res, err := lint.RunText([]lint.Text{{Path: "history.sql", SQL: []byte(History)}}, lint.Text{Path: "migration.sql", SQL: []byte(sql)}, cfg)
 	if err != nil {
@@ -103,7 +112,12 @@ func Page(r *analysis.Rule) (string, error) {
 		if len(found) > 0 {
 			f = &found[0]
 		}
-		fmt.Fprintf(&b, "\n## Example\n\n```sql\n%s\n```\n", strings.TrimSpace(r.Bad))
+		if r.BaseSchema != "" {
+			fmt.Fprintf(&b, "\n## Example\n\nThe running release's schema.prisma (`--base-schema`):\n\n```prisma\n%s\n```\n\nThe migration:\n\n```sql\n%s\n```\n",
+				strings.TrimSpace(r.BaseSchema), strings.TrimSpace(r.Bad))
+		} else {
+			fmt.Fprintf(&b, "\n## Example\n\n```sql\n%s\n```\n", strings.TrimSpace(r.Bad))
+		}
 		if f != nil {
 			fmt.Fprintf(&b, "\nmigrate-guard reports, at line %d, column %d:\n\n> %s\n", f.Line, f.Column, f.Message)
 		}

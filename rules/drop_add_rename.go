@@ -42,12 +42,12 @@ func runDropAddRename(p *analysis.Pass) {
 	}
 	r := fileRenames(p)
 	for _, c := range r.cols {
-		if c.Stmt == p.Stmt.Index {
+		if maps, known := baseMaps(p, c.Table, c.Col); c.Stmt == p.Stmt.Index && (!known || maps) { // known && !maps: contract step
 			reportColumnRename(p, c)
 		}
 	}
 	for _, t := range r.tables {
-		if t.Stmt == p.Stmt.Index {
+		if maps, known := baseMaps(p, t.Name, ""); t.Stmt == p.Stmt.Index && (!known || maps) { // known && !maps: contract step
 			reportTableRename(p, t)
 		}
 	}

@@ -46,6 +46,9 @@ func runDropColumn(p *analysis.Pass) {
 		if !dropsData(p, c) {
 			continue
 		}
+		if maps, known := baseMaps(p, c.Table, c.Cmd.Name); known && !maps {
+			continue // contract step: the running release no longer maps the column (release-column-removed)
+		}
 		if r == nil {
 			found := fileRenames(p)
 			r = &found

@@ -121,10 +121,10 @@ func TestExamples(t *testing.T) {
 			if r.Doc == "" || r.Summary == "" {
 				t.Fatal("rule has no Doc or Summary")
 			}
-			if got := positions(lintRunner(t, exampleHistory, r.Bad, 0, r.ExampleRunner), r.ID); len(got) == 0 {
+			if got := positions(lintExample(t, r, r.Bad), r.ID); len(got) == 0 {
 				t.Errorf("Bad example is not flagged:\n%s", r.Bad)
 			}
-			if fs := exceptOtherOptIns(lintRunner(t, exampleHistory, r.Good, 0, r.ExampleRunner), r.ID); len(fs) > 0 {
+			if fs := exceptOtherOptIns(lintExample(t, r, r.Good), r.ID); len(fs) > 0 {
 				t.Errorf("Good example draws findings:\n%s\n%s", r.Good, dump(fs))
 			}
 		})
