@@ -14,7 +14,9 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("trace", "trace [flags] [migrations-dir | migration.sql ...]", stdout, stderr)
 	shadowURL := fs.String("shadow-url", "", "PostgreSQL server to create the temporary shadow database on (default $"+shadow.EnvURL+
 		"; without either, a throwaway cluster from the installed server binaries)")
-	rows := fs.Int("rows", trace.DefaultRows, "synthetic rows per table")
+	rows := fs.Int("rows", trace.DefaultRows, "synthetic rows per table (for tables the stats file does not know)")
+	statsPath := fs.String("stats", "", "stats file from `migrate-guard stats`: each table it knows gets production's row count (default: the config's stats)")
+	maxRows := fs.Int("max-rows", trace.DefaultMaxRows, "with stats, the most rows a table gets")
 	maxLockMS := fs.Int("max-lock-ms", int(trace.DefaultMaxLock/time.Millisecond), "longest a lock blocking reads or writes may be held on a table with rows, in milliseconds")
 	keepGoing := fs.Bool("keep-going", false, "after a migration fails, empty the tables, replay it and trace the later ones too")
 	format := fs.String("format", "text", "output format: text or json")
@@ -35,6 +37,11 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		err = applyTimeoutFlags(cfg, *deployedBy, "")
 	}
+	if err == nil && *statsPath != "" {
+		if err = cfg.LoadStats(*statsPath); err != nil {
+			err = fmt.Errorf("--stats: %v", err)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "migrate-guard:", err)
 		return ExitUsage
@@ -43,8 +50,8 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "migrate-guard: --format %q: want text or json\n", *format)
 		return ExitUsage
 	}
-	if *rows <= 0 || *maxLockMS <= 0 {
-		fmt.Fprintln(stderr, "migrate-guard: --rows and --max-lock-ms must be positive")
+	if *rows <= 0 || *maxLockMS <= 0 || *maxRows <= 0 {
+		fmt.Fprintln(stderr, "migrate-guard: --rows, --max-rows and --max-lock-ms must be positive")
 		return ExitUsage
 	}
 	if len(paths) == 0 {
@@ -67,7 +74,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	res, err := trace.Run(ctx, sets, trace.Options{URL: db.URL(), Rows: *rows, MaxLock: time.Duration(*maxLockMS) * time.Millisecond,
-		Config: cfg, KeepGoing: *keepGoing})
+		Config: cfg, KeepGoing: *keepGoing, Stats: cfg.Stats, MaxRows: *maxRows})
 	if cerr := db.Close(); cerr != nil && err == nil {
 		err = cerr
 	}

@@ -8,6 +8,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/stats"
 )
 
 // Unfilled is a table the trace could not give rows, and why: a statement on
@@ -49,9 +52,26 @@ type foreignKey struct {
 type filler struct {
 	conn *pgx.Conn
 	rows int
+	// stats, when set, sizes the tables it knows (at most maxRows).
+	stats   *stats.File
+	maxRows int
 	// counts holds the rows of every table seen, filled or found full.
 	counts map[int64]int64
 	idents map[int64]string // every table's quoted name, by oid
+}
+
+// rowsFor is how many rows a table gets: what the stats file says
+// production holds, at most maxRows, or the default.
+func (f *filler) rowsFor(t *table) int {
+	if f.stats == nil {
+		return f.rows
+	}
+	schema, name, _ := strings.Cut(t.name, ".")
+	st := f.stats.Table(catalog.Name{Schema: schema, Name: name})
+	if st == nil {
+		return f.rows
+	}
+	return int(min(max(st.Rows, 0), int64(f.maxRows)))
 }
 
 // fill gives every empty table rows, parents before children, and returns
@@ -128,7 +148,7 @@ func (f *filler) fillTable(ctx context.Context, t *table) (string, error) {
 		}
 		err := f.inSavepoint(ctx, sql)
 		if err == nil {
-			f.counts[t.oid] = int64(f.rows)
+			f.counts[t.oid] = int64(f.rowsFor(t))
 			return "", nil
 		}
 		var pe *pgconn.PgError
@@ -212,14 +232,14 @@ func (f *filler) insertSQL(t *table, try fillTry) (sql, reason string) {
 		values = append(values, v)
 	}
 	if len(names) == 0 { // every column from its default
-		return fmt.Sprintf("INSERT INTO %s SELECT FROM generate_series(1, %d) g", t.ident, f.rows), ""
+		return fmt.Sprintf("INSERT INTO %s SELECT FROM generate_series(1, %d) g", t.ident, f.rowsFor(t)), ""
 	}
 	with := ""
 	if len(ctes) > 0 {
 		with = "WITH " + strings.Join(ctes, ", ") + " "
 	}
 	return fmt.Sprintf("INSERT INTO %s (%s) %sSELECT %s FROM generate_series(1, %d) g %s", t.ident, strings.Join(names, ", "),
-		with, strings.Join(values, ", "), f.rows, strings.Join(joins, " ")), ""
+		with, strings.Join(values, ", "), f.rowsFor(t), strings.Join(joins, " ")), ""
 }
 
 func (t *table) nullable(cols []string) bool {

@@ -60,8 +60,8 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 		}
 		if st.Error != nil {
 			out = append(out, finding(res, st, RuleFailed, analysis.Error,
-				fmt.Sprintf("failed on PostgreSQL %s with %s synthetic rows per table: ERROR %s: %s.%s",
-					res.ServerVersion, thousands(int64(res.RowsPerTable)), st.Error.Code, st.Error.Message, by),
+				fmt.Sprintf("failed on PostgreSQL %s with %s: ERROR %s: %s.%s",
+					res.ServerVersion, rowsWords(res), st.Error.Code, st.Error.Message, by),
 				failedHelp(st.Error), fix))
 			continue
 		}

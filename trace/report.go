@@ -22,8 +22,7 @@ func JSON(w io.Writer, res *Result) error {
 // prints them.
 func Text(w io.Writer, res *Result, color bool) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Observed on PostgreSQL %s (runner %s, %s synthetic rows per table)\n", res.ServerVersion, res.Runner,
-		thousands(int64(res.RowsPerTable)))
+	fmt.Fprintf(&b, "Observed on PostgreSQL %s (runner %s, %s)\n", res.ServerVersion, res.Runner, rowsWords(res))
 	for _, st := range notable(res) {
 		fmt.Fprintf(&b, "  %s:%d  %s  %s\n", st.File, st.Line, duration(msDuration(st.DurationMS)), summary(st))
 	}
@@ -43,8 +42,8 @@ func Markdown(res *Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Observed on PostgreSQL %s\n\n", res.ServerVersion)
 	rows := notable(res)
-	fmt.Fprintf(&b, "Traced %d statements on a shadow database with %s synthetic rows per table (runner %s).\n\n",
-		len(res.Statements), thousands(int64(res.RowsPerTable)), res.Runner)
+	fmt.Fprintf(&b, "Traced %d statements on a shadow database with %s (runner %s).\n\n",
+		len(res.Statements), rowsWords(res), res.Runner)
 	if len(rows) > 0 {
 		b.WriteString("| Statement | Took | Observed |\n| --- | --- | --- |\n")
 		for _, st := range rows {
@@ -121,4 +120,13 @@ func summary(st *Statement) string {
 		parts = append(parts, "rewrote "+strings.Join(names, ", "))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// rowsWords says how many synthetic rows the tables got.
+func rowsWords(res *Result) string {
+	if res.RowsFrom == "stats" {
+		return fmt.Sprintf("synthetic rows per table as many as the stats file says production holds (at most %s; %s for tables it does not know)",
+			thousands(int64(res.MaxRows)), thousands(int64(res.RowsPerTable)))
+	}
+	return thousands(int64(res.RowsPerTable)) + " synthetic rows per table"
 }

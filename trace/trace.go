@@ -22,10 +22,15 @@ import (
 	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/migrations"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
+	"github.com/migrate-guard/migrate-guard/stats"
 )
 
 // DefaultRows is how many synthetic rows each table gets.
 const DefaultRows = 10000
+
+// DefaultMaxRows caps the rows a table gets from a stats file, so that a
+// trace of a large production stays minutes long.
+const DefaultMaxRows = 100000
 
 // DefaultMaxLock is the default --max-lock-ms: how long a statement may
 // hold a lock that blocks reads or writes on a table with rows before it is
@@ -55,6 +60,10 @@ type Options struct {
 	// Config is the lint configuration: the static rules compared with the
 	// trace, the runner (deployed-by), the fail threshold.
 	Config *lint.Config
+	// Stats, when set, gives each table it knows as many rows as production
+	// has, capped by MaxRows (default DefaultMaxRows); other tables get Rows.
+	Stats   *stats.File
+	MaxRows int
 	// KeepGoing traces on after a migration fails: its tables are emptied
 	// and it is replayed, so later migrations are traced too (each on
 	// tables filled again). Without it a failure ends the trace, as it
@@ -69,6 +78,10 @@ type Result struct {
 	Runner        string         `json:"runner"`
 	ServerVersion string         `json:"server_version"`
 	RowsPerTable  int            `json:"rows_per_table"`
+	// RowsFrom is "stats" when the tables the stats file knows got its row
+	// counts, capped at MaxRows; RowsPerTable is then for the others.
+	RowsFrom string `json:"rows_from,omitempty"`
+	MaxRows  int    `json:"max_rows,omitempty"`
 	Statements    []*Statement   `json:"statements"`
 	Unfilled      []Unfilled     `json:"unfilled"`
 	Findings      []lint.Finding `json:"findings"`
@@ -146,6 +159,9 @@ func Run(ctx context.Context, sets []*migrations.Set, opts Options) (*Result, er
 	if opts.Rows <= 0 {
 		opts.Rows = DefaultRows
 	}
+	if opts.MaxRows <= 0 {
+		opts.MaxRows = DefaultMaxRows
+	}
 	if opts.MaxLock <= 0 {
 		opts.MaxLock = DefaultMaxLock
 	}
@@ -195,9 +211,12 @@ func newTracer(ctx context.Context, opts Options) (*tracer, error) {
 		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
 	}
 	t := &tracer{opts: opts, conn: conn, monitor: monitor, blocker: blocker,
-		fill: &filler{conn: conn, rows: opts.Rows, counts: map[int64]int64{}, idents: map[int64]string{}}}
+		fill: &filler{conn: conn, rows: opts.Rows, stats: opts.Stats, maxRows: opts.MaxRows, counts: map[int64]int64{}, idents: map[int64]string{}}}
 	t.res = &Result{Version: 1, Runner: runnerName(opts.Config.Runner), RowsPerTable: opts.Rows, Statements: []*Statement{},
 		Unfilled: []Unfilled{}, Sources: map[string]*sqlfile.File{}}
+	if opts.Stats != nil {
+		t.res.RowsFrom, t.res.MaxRows = "stats", opts.MaxRows
+	}
 	if err := conn.QueryRow(ctx, "SHOW server_version").Scan(&t.res.ServerVersion); err != nil {
 		t.close()
 		return nil, err
