@@ -48,7 +48,7 @@ func (r *runner) traceSet(s *migrations.Set) (*trace.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := trace.Run(ctx, []*migrations.Set{s}, trace.Options{URL: db.URL(), Config: r.cfg})
+	res, err := trace.Run(ctx, []*migrations.Set{s}, trace.Options{URL: db.URL(), Config: r.cfg, Stats: r.cfg.Stats})
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

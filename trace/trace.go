@@ -74,17 +74,17 @@ type Options struct {
 // Result is what a trace observed. Its JSON shape is stable: Version
 // changes only if a field changes meaning or disappears.
 type Result struct {
-	Version       int            `json:"version"`
-	Runner        string         `json:"runner"`
-	ServerVersion string         `json:"server_version"`
-	RowsPerTable  int            `json:"rows_per_table"`
+	Version       int    `json:"version"`
+	Runner        string `json:"runner"`
+	ServerVersion string `json:"server_version"`
+	RowsPerTable  int    `json:"rows_per_table"`
 	// RowsFrom is "stats" when the tables the stats file knows got its row
 	// counts, capped at MaxRows; RowsPerTable is then for the others.
-	RowsFrom string `json:"rows_from,omitempty"`
-	MaxRows  int    `json:"max_rows,omitempty"`
-	Statements    []*Statement   `json:"statements"`
-	Unfilled      []Unfilled     `json:"unfilled"`
-	Findings      []lint.Finding `json:"findings"`
+	RowsFrom   string         `json:"rows_from,omitempty"`
+	MaxRows    int            `json:"max_rows,omitempty"`
+	Statements []*Statement   `json:"statements"`
+	Unfilled   []Unfilled     `json:"unfilled"`
+	Findings   []lint.Finding `json:"findings"`
 	// Sources holds the text of the traced files, for reports that quote them.
 	Sources map[string]*sqlfile.File `json:"-"`
 }
