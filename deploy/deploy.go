@@ -228,6 +228,17 @@ func readAhead(pending []*migrations.Migration, version int, stop <-chan struct{
 	return out
 }
 
+// dial parses a database URL and connects to it: the start of every command
+// but deploy, which may first create the database.
+func dial(ctx context.Context, databaseURL string) (*Target, *pgx.Conn, error) {
+	target, err := ParseURL(databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := connect(ctx, target)
+	return target, conn, err
+}
+
 func connect(ctx context.Context, t *Target) (*pgx.Conn, error) {
 	conn, err := pgx.ConnectConfig(ctx, t.Config)
 	if err != nil {

@@ -12,11 +12,7 @@ import (
 // left out, and a migration resolved twice counts once. A database without
 // the history table has applied nothing.
 func AppliedNames(ctx context.Context, databaseURL string) ([]string, error) {
-	target, err := ParseURL(databaseURL)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := connect(ctx, target)
+	target, conn, err := dial(ctx, databaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -41,11 +37,7 @@ func AppliedNames(ctx context.Context, databaseURL string) ([]string, error) {
 // each in its history. It is how drift rebuilds the schema a history says a
 // database should have. Every local migration named must exist in opts.Dir.
 func Replay(ctx context.Context, opts *Options, local []*migrations.Migration) error {
-	target, err := ParseURL(opts.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	conn, err := connect(ctx, target)
+	target, conn, err := dial(ctx, opts.DatabaseURL)
 	if err != nil {
 		return err
 	}

@@ -16,11 +16,7 @@ func Resolve(ctx context.Context, opts *Options, name string, applied bool) erro
 	if err != nil {
 		return err
 	}
-	target, err := ParseURL(opts.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	conn, err := connect(ctx, target)
+	target, conn, err := dial(ctx, opts.DatabaseURL)
 	if err != nil {
 		return err
 	}

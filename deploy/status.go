@@ -59,11 +59,7 @@ func Status(ctx context.Context, opts *Options) (*StatusReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	target, err := ParseURL(opts.DatabaseURL)
-	if err != nil {
-		return nil, err
-	}
-	conn, err := connect(ctx, target)
+	target, conn, err := dial(ctx, opts.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}

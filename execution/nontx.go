@@ -1,6 +1,21 @@
 package execution
 
-import pg "github.com/pganalyze/pg_query_go/v6"
+import (
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/sqlfile"
+)
+
+// HoldsNonTransactional reports whether any statement of f refuses a
+// transaction block.
+func HoldsNonTransactional(f *sqlfile.File, pgVersion int) bool {
+	for _, s := range f.Stmts {
+		if NonTransactional(s.Node, pgVersion) != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // NonTransactional names a statement that PostgreSQL refuses to run inside a
 // transaction block (SQLSTATE 25001), or returns "" for any other statement.

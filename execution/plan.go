@@ -113,10 +113,8 @@ func guardMode(f *sqlfile.File, pgVersion int) Mode {
 			return Script
 		}
 	}
-	for _, s := range f.Stmts {
-		if NonTransactional(s.Node, pgVersion) != "" || usedLater(f, s) {
-			return Statements
-		}
+	if HoldsNonTransactional(f, pgVersion) || slices.ContainsFunc(f.Stmts, func(s *sqlfile.Stmt) bool { return usedLater(f, s) }) {
+		return Statements
 	}
 	return Atomic
 }

@@ -52,15 +52,11 @@ func runNonAtomicMigration(p *analysis.Pass) {
 	if !p.Plan.Runner.Splits() || p.Plan.Mode != execution.Statements || p.File.NoTransaction {
 		return
 	}
-	i := p.Stmt.Index
-	applied := committedChanges(p, i)
-	if len(applied) == 0 {
+	first := firstNonAtomic(p)
+	if first.at != p.Stmt.Index {
 		return
 	}
-	why := canFail(p, i)
-	if why == "" || !firstFailing(p, i) {
-		return
-	}
+	why, applied := first.why, first.applied
 	lines := make([]string, len(applied))
 	for k, j := range applied {
 		lines[k] = fmt.Sprint(p.File.Position(p.File.Stmts[j].Start).Line)
@@ -87,15 +83,29 @@ func committedChanges(p *analysis.Pass, i int) []int {
 	return out
 }
 
-// firstFailing reports whether statement i is the first of the file that
-// can fail after a committed schema change, so the file gets one finding.
-func firstFailing(p *analysis.Pass, i int) bool {
-	for j := 0; j < i; j++ {
-		if len(committedChanges(p, j)) > 0 && canFail(p, j) != "" {
-			return false
+// nonAtomic is the first statement of a file that can fail after a
+// committed schema change: at is -1 when none can.
+type nonAtomic struct {
+	at      int
+	why     string
+	applied []int
+}
+
+// firstNonAtomic finds it once per file, so that the file gets one
+// finding and its statements are not analysed again for each statement.
+func firstNonAtomic(p *analysis.Pass) nonAtomic {
+	return p.Memo("non-atomic-migration", func() any {
+		for i := range p.File.Stmts {
+			applied := committedChanges(p, i)
+			if len(applied) == 0 {
+				continue
+			}
+			if why := canFail(p, i); why != "" {
+				return nonAtomic{at: i, why: why, applied: applied}
+			}
 		}
-	}
-	return true
+		return nonAtomic{at: -1}
+	}).(nonAtomic)
 }
 
 // changesSchema reports whether a statement is DDL: anything but queries,
@@ -359,7 +369,7 @@ func locksExisting(p *analysis.Pass, i int) bool {
 
 func nonAtomicHelp(p *analysis.Pass) string {
 	wrap := "Wrap the file in BEGIN ... COMMIT, so that it is all or nothing again (the fix below)"
-	if hasNonTransactional(p) {
+	if execution.HoldsNonTransactional(p.File, p.PGVersion) {
 		wrap = "Split the file: this file holds a statement that cannot run in a transaction, so it cannot be wrapped " +
 			"in BEGIN ... COMMIT; move the statements that can fail into a migration of their own, wrapped in BEGIN ... COMMIT"
 	}
@@ -373,21 +383,12 @@ func nonAtomicHelp(p *analysis.Pass) string {
 // nonAtomicFix is the file wrapped in BEGIN ... COMMIT, or "" when it
 // cannot be wrapped.
 func nonAtomicFix(p *analysis.Pass) string {
-	if hasNonTransactional(p) || len(p.File.Stmts) == 0 {
+	if execution.HoldsNonTransactional(p.File, p.PGVersion) || len(p.File.Stmts) == 0 {
 		return ""
 	}
 	last := p.File.Stmts[len(p.File.Stmts)-1]
 	body := strings.TrimSpace(p.File.Src[:last.End] + terminator(p.File, last))
 	return "BEGIN;\n\n" + body + "\n\nCOMMIT;"
-}
-
-func hasNonTransactional(p *analysis.Pass) bool {
-	for _, s := range p.File.Stmts {
-		if execution.NonTransactional(s.Node, p.PGVersion) != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // appliedWords names the committed statements by line: "the schema change
