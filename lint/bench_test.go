@@ -180,3 +180,43 @@ func BenchmarkLintRegression(b *testing.B) {
 		}
 	}
 }
+
+// corpusDirs returns the Prisma corpora's directories and every migration
+// file in them, as a user would name them on the command line.
+func corpusDirs(b *testing.B) (dirs, files []string) {
+	b.Helper()
+	for _, s := range benchSets(b) {
+		dirs = append(dirs, s.Dir)
+		for _, m := range s.Migrations {
+			files = append(files, m.Path)
+		}
+	}
+	return dirs, files
+}
+
+// BenchmarkLintNamedDirs times lint-everything mode as the command line
+// runs it, discovery included, with the four corpora named as directories.
+func BenchmarkLintNamedDirs(b *testing.B) {
+	dirs, _ := corpusDirs(b)
+	benchDiscoverAndRun(b, dirs)
+}
+
+// BenchmarkLintNamedFiles is BenchmarkLintNamedDirs with the same 1,294
+// migrations named one by one: it should cost the same.
+func BenchmarkLintNamedFiles(b *testing.B) {
+	_, files := corpusDirs(b)
+	benchDiscoverAndRun(b, files)
+}
+
+func benchDiscoverAndRun(b *testing.B, paths []string) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sets, err := migrations.Discover(paths)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(sets, DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -63,7 +63,7 @@ func fsError(path string, err error) *Error { return &Error{Path: path, Msg: des
 // linted whole; a file is linted with the earlier migrations of its
 // directory as context.
 func Discover(paths []string) ([]*Set, error) {
-	d := discoverer{byDir: map[string]*Set{}}
+	d := discoverer{byDir: map[string]*Set{}, byPath: map[*Set]map[string]*Migration{}}
 	for _, p := range paths {
 		if err := d.add(p); err != nil {
 			return nil, err
@@ -75,6 +75,9 @@ func Discover(paths []string) ([]*Set, error) {
 type discoverer struct {
 	sets  []*Set
 	byDir map[string]*Set
+	// byPath finds a named file among its set's migrations: a pull request
+	// names a few, but a user may name a thousand.
+	byPath map[*Set]map[string]*Migration
 }
 
 func (d *discoverer) add(p string) error {
@@ -115,24 +118,33 @@ func (d *discoverer) addFile(p string) error {
 	dir := filepath.Dir(p)
 	if filepath.Base(p) == "migration.sql" && isPrismaDir(filepath.Dir(dir)) {
 		s, err := d.set(filepath.Dir(dir))
-		return selectFile(s, p, err)
+		return d.selectFile(s, p, err)
 	}
 	if !strings.EqualFold(filepath.Ext(p), ".sql") {
 		return &Error{Path: p, Msg: "not a .sql file or a migrations directory"}
 	}
 	s, err := d.set(dir)
-	return selectFile(s, p, err)
+	if err == nil && s == nil { // the directory's only .sql files are Flyway undo files or links
+		return &Error{Path: p, Msg: "not found among the migrations of " + dir}
+	}
+	return d.selectFile(s, p, err)
 }
 
-func selectFile(s *Set, p string, err error) error {
+func (d *discoverer) selectFile(s *Set, p string, err error) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range s.Migrations {
-		if filepath.Clean(m.Path) == filepath.Clean(p) {
-			m.Lint = true
-			return nil
+	paths := d.byPath[s]
+	if paths == nil {
+		paths = make(map[string]*Migration, len(s.Migrations))
+		for _, m := range s.Migrations {
+			paths[filepath.Clean(m.Path)] = m
 		}
+		d.byPath[s] = paths
+	}
+	if m := paths[filepath.Clean(p)]; m != nil {
+		m.Lint = true
+		return nil
 	}
 	return &Error{Path: p, Msg: "not found among the migrations of " + s.Dir}
 }

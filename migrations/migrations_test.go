@@ -375,6 +375,13 @@ func TestDiscoverErrors(t *testing.T) {
 			msg:   "not found among the migrations",
 		},
 		{
+			name:  "a Flyway undo file alone in its directory",
+			files: map[string]string{"db/U1__undo.sql": "DROP TABLE a;"},
+			args:  []string{"db/U1__undo.sql"},
+			path:  "db/U1__undo.sql",
+			msg:   "not found among the migrations",
+		},
+		{
 			name:  "a later bad path fails the whole call",
 			files: prismaDir("prisma/migrations/"),
 			args:  []string{"prisma/migrations", "missing.sql"},
