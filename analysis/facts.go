@@ -21,6 +21,13 @@ func NewFileFacts(f *sqlfile.File, before *catalog.Catalog) *FileFacts {
 	return &FileFacts{file: f, before: before, memo: map[string]any{}}
 }
 
+// NewFileFactsAt returns the facts of a file from the schema before each of
+// its statements, snaps[len(f.Stmts)] being the schema after it: for an
+// engine that replays the file anyway, so the snapshots are not built twice.
+func NewFileFactsAt(f *sqlfile.File, snaps []*catalog.Catalog) *FileFacts {
+	return &FileFacts{file: f, before: snaps[0], snaps: snaps, memo: map[string]any{}}
+}
+
 // SchemaAt returns the schema just before statement i of the file, or after
 // the whole file for i == len(File.Stmts). Rules must not change it.
 func (p *Pass) SchemaAt(i int) *catalog.Catalog {

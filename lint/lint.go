@@ -281,24 +281,30 @@ func runRule(r *analysis.Rule, pass *analysis.Pass) (err error) {
 	return nil
 }
 
-// lintFile runs the rules over each statement with the schema as it is just
-// before that statement, then replays the statement.
+// lintFile replays the file into cat, keeping the schema as it is just before
+// each statement, and runs the rules over each statement with its schema.
+// Whole-file rules consult every snapshot (SchemaAt), so they are taken once,
+// here, rather than replayed again for the rules.
 func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner execution.Runner) error {
+	snaps := make([]*catalog.Catalog, len(f.Stmts)+1)
+	for i, s := range f.Stmts {
+		snaps[i] = cat.Clone()
+		if err := apply(cat, f, s); err != nil {
+			return err
+		}
+	}
+	snaps[len(f.Stmts)] = cat
 	var found []Finding
-	before := cat.Clone()
 	plan := execution.Build(f, runner, e.cfg.PGVersion)
-	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
-		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled, Release: e.release()}
-	for _, s := range f.Stmts {
-		pass.Stmt = s
+	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: snaps[0], PGVersion: e.cfg.PGVersion,
+		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFactsAt(f, snaps), Enabled: e.enabled, Release: e.release()}
+	for i, s := range f.Stmts {
+		pass.Stmt, pass.Schema = s, snaps[i]
 		for _, r := range e.rules {
 			pass.Report = func(d analysis.Diagnostic) { found = append(found, e.finding(f, r, d)) }
 			if err := runRule(r, pass); err != nil {
 				return err
 			}
-		}
-		if err := apply(cat, f, s); err != nil {
-			return err
 		}
 	}
 	for _, se := range f.Errors {

@@ -14,8 +14,14 @@ import (
 // the current statement takes, the locks earlier statements of its
 // transaction still hold, and the words that say what they block.
 
-// stmtLocks returns the locks the current statement takes.
-func stmtLocks(p *analysis.Pass) []locks.Lock { return locks.Of(p.Stmt.Node, p.Schema) }
+// stmtLocks returns the locks the current statement takes. Most rules ask,
+// so with the engine's schema they come from locksAt, computed once.
+func stmtLocks(p *analysis.Pass) []locks.Lock {
+	if p.Schema == p.SchemaAt(p.Stmt.Index) {
+		return locksAt(p, p.Stmt.Index)
+	}
+	return locks.Of(p.Stmt.Node, p.Schema)
+}
 
 // locksAt returns the locks statement i of the current file takes, each
 // computed once per file against the schema just before that statement.
@@ -27,7 +33,7 @@ func locksAt(p *analysis.Pass, i int) []locks.Lock {
 		}
 		return out
 	}).([][]locks.Lock)
-	return all[i]
+	return all[i][:len(all[i]):len(all[i])] // shared: an append must copy
 }
 
 // heldLock is a lock an earlier statement of the transaction took: it lasts
