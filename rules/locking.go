@@ -46,26 +46,67 @@ type heldLock struct {
 // heldBefore returns, for each table that may hold rows, the strongest lock
 // the earlier statements of the current transaction hold on it (the first
 // statement to take it, among equals).
+// The map is shared: callers must not change it.
 func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
-	out := map[catalog.Name]heldLock{}
 	if !p.InTx() {
-		return out
+		return nil
 	}
-	tx := p.Tx[p.Stmt.Index].ID
-	for _, s := range p.File.Stmts[:p.Stmt.Index] {
-		if p.Tx[s.Index].ID != tx {
-			continue
+	pre := heldPrefix(p)
+	i := p.Stmt.Index
+	engine := p.Schema == p.SchemaAt(i)
+	if engine && pre.held[i] != nil {
+		return pre.held[i]
+	}
+	// Whether a table may hold rows is a property of the table alone, so
+	// filtering the running prefix keeps the same strongest locks.
+	out := map[catalog.Name]heldLock{}
+	for t, h := range pre.taken[i] {
+		if existing(p, t) {
+			out[t] = h
 		}
-		for _, l := range locksAt(p, s.Index) {
-			if l.Table == (catalog.Name{}) || !existing(p, l.Table) {
-				continue
-			}
-			if h, ok := out[l.Table]; !ok || l.Mode > h.Mode {
-				out[l.Table] = heldLock{l, s}
-			}
-		}
+	}
+	if engine {
+		pre.held[i] = out
 	}
 	return out
+}
+
+// lockPrefix is, for each statement of a file, the strongest lock on each
+// table that the earlier statements of its transaction took (taken), and
+// those on tables that may hold rows, as the lock rules ask for them (held,
+// filled on first use).
+type lockPrefix struct {
+	taken, held []map[catalog.Name]heldLock
+}
+
+// heldPrefix computes the lockPrefix once per file: asking each statement's
+// predecessors again made the lock rules quadratic in the statements of a
+// transaction.
+func heldPrefix(p *analysis.Pass) *lockPrefix {
+	return p.Memo("heldPrefix", func() any {
+		n := len(p.File.Stmts)
+		out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
+		running := map[int]map[catalog.Name]heldLock{} // by transaction
+		for _, s := range p.File.Stmts {
+			tx := p.Tx[s.Index].ID
+			cur := running[tx]
+			out.taken[s.Index] = cur
+			next := make(map[catalog.Name]heldLock, len(cur))
+			for t, h := range cur {
+				next[t] = h
+			}
+			for _, l := range locksAt(p, s.Index) {
+				if l.Table == (catalog.Name{}) {
+					continue
+				}
+				if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
+					next[l.Table] = heldLock{l, s}
+				}
+			}
+			running[tx] = next
+		}
+		return out
+	}).(*lockPrefix)
 }
 
 // governing is the lock that decides what waits on a table while the
