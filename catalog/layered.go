@@ -11,11 +11,15 @@ import (
 // table and index each time would grow with the history.
 //
 // base is shared by clones and never written; over holds the changes made
-// since base was built, a removal being a change with gone set.
+// since base was built, a removal being a change with gone set. A clone
+// shares over too, until either side writes: the engine snapshots the
+// schema before every statement of a linted file, and most statements
+// change one of the maps, if any.
 type layered[K comparable, V any] struct {
-	base map[K]V
-	over map[K]change[V] // nil until the first change
-	n    int             // live entries
+	base   map[K]V
+	over   map[K]change[V] // nil until the first change
+	n      int             // live entries
+	shared bool            // over is shared with a clone: copy it before writing
 }
 
 type change[V any] struct {
@@ -49,18 +53,27 @@ func (m *layered[K, V]) del(k K) {
 		return
 	}
 	m.n--
-	if _, shared := m.base[k]; shared {
+	if _, inBase := m.base[k]; inBase {
 		m.change(k, change[V]{gone: true})
 		return
 	}
+	m.own()
 	delete(m.over, k)
 }
 
 func (m *layered[K, V]) change(k K, c change[V]) {
+	m.own()
 	if m.over == nil {
 		m.over = map[K]change[V]{}
 	}
 	m.over[k] = c
+}
+
+// own makes over this map's own before a write.
+func (m *layered[K, V]) own() {
+	if m.shared {
+		m.over, m.shared = maps.Clone(m.over), false
+	}
 }
 
 func (m *layered[K, V]) len() int { return m.n }
@@ -104,7 +117,8 @@ func (m *layered[K, V]) clone() layered[K, V] {
 		}
 		m.base, m.over = base, nil
 	}
-	return layered[K, V]{base: m.base, over: maps.Clone(m.over), n: m.n}
+	m.shared = m.over != nil
+	return layered[K, V]{base: m.base, over: m.over, n: m.n, shared: m.shared}
 }
 
 func newLayered[K comparable, V any]() layered[K, V] {

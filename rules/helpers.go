@@ -18,8 +18,19 @@ type alterCmd struct {
 }
 
 // alterCmds returns the clauses of the current statement when it is an
-// ALTER TABLE on a table, else nil.
+// ALTER TABLE on a table, else nil. Most rules ask, so each statement's are
+// split once.
 func alterCmds(p *analysis.Pass) []alterCmd {
+	memo := p.Memo("alterCmds", func() any { return map[*sqlfile.Stmt][]alterCmd{} }).(map[*sqlfile.Stmt][]alterCmd)
+	cmds, ok := memo[p.Stmt]
+	if !ok {
+		cmds = splitAlterCmds(p)
+		memo[p.Stmt] = cmds
+	}
+	return cmds[:len(cmds):len(cmds)] // shared: an append must copy
+}
+
+func splitAlterCmds(p *analysis.Pass) []alterCmd {
 	s := p.Stmt.Node.GetAlterTableStmt()
 	if s == nil || s.Objtype != pg.ObjectType_OBJECT_TABLE || s.Relation == nil {
 		return nil
