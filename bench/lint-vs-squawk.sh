@@ -5,13 +5,16 @@
 #
 #   (a) every migration.sql of triggerdotdev__trigger.dev (820 files)
 #   (b) the four Prisma corpora together (1294 files), in lint-everything
-#       mode and in pull-request mode (each history replayed, its newest
+#       mode (named as directories, and as files one by one) and in
+#       pull-request mode (each history replayed, its newest
 #       migration linted), and the same at 4x the history, for memory
 #   (c) PostgreSQL's regression SQL in pganalyze__libpg_query (the one file
 #       that is not UTF-8 left out, for both tools)
 #   and the start-up time of `migrate-guard version`.
 #
 # Usage: bench/lint-vs-squawk.sh [runs]   (default 7)
+# BASELINE=/path/to/an/earlier/migrate-guard adds its times for (b), as
+# directories and as files, measured in the same run.
 # squawk is the squawk-cli npm package (SQUAWK=/path/to/squawk to use
 # another); when absent it is installed into a temporary directory. Its
 # native binary is run directly, without the npm package's node wrapper.
@@ -110,6 +113,7 @@ echo "measuring ($runs runs each)" >&2
 measure mg_a "$mg" lint "$corpus/triggerdotdev__trigger.dev";  a_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; a_mgw=$wall_ms
 measure sq_a "$squawk" "${files_a[@]}";                          a_sq="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; a_sqw=$wall_ms; a_fail=$(failures sq_a)
 measure mg_b "$mg" lint "${dirs_b[@]}";                          b_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; b_mgw=$wall_ms; b_rss1=$rss_mb
+measure mg_bf "$mg" lint "${files_b[@]}";                        bf_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; bf_mgw=$wall_ms
 measure mg_bpr "$mg" lint "${newest_b[@]}";                      bpr_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; bpr_mgw=$wall_ms; bpr_rss1=$rss_mb
 measure sq_b "$squawk" "${files_b[@]}";                          b_sq="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; b_sqw=$wall_ms; b_fail=$(failures sq_b)
 measure sq_bnew "$squawk" "${newest_b[@]}";                      bnew_sq="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; bnew_sqw=$wall_ms
@@ -117,6 +121,12 @@ measure mg_4x "$mg" lint "${dirs_4x[@]}";                        x4_mg="$wall_ms
 measure mg_4xpr "$mg" lint "${newest_4x[@]}";                    x4pr_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; x4pr_rss=$rss_mb
 measure mg_c "$mg" lint "$work/regress";                         c_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; c_mgw=$wall_ms
 measure sq_c "$squawk" "${files_c[@]}";                          c_sq="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; c_sqw=$wall_ms; c_fail=$(failures sq_c)
+
+# An earlier build, for before/after figures from the same run.
+if [ -n "${BASELINE:-}" ]; then
+  measure base_b "$BASELINE" lint "${dirs_b[@]}";                base_b_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; base_bw=$wall_ms
+  measure base_bf "$BASELINE" lint "${files_b[@]}";              base_bf_mg="$wall_ms ms / $cpu_ms ms / $rss_mb MB"; base_bfw=$wall_ms
+fi
 
 # Start-up: the average of 200 runs of `migrate-guard version`.
 t0=$(date +%s%N)
@@ -130,9 +140,16 @@ echo "| case | mode | migrate-guard | squawk | ratio (wall) | notes |"
 echo "| --- | --- | --- | --- | --- | --- |"
 row "(a) trigger.dev, ${#files_a[@]} files" "lint everything" "$a_mg" "$a_sq" "$a_mgw" "$a_sqw" "$a_fail"
 row "(b) 4 Prisma corpora, ${#files_b[@]} files" "lint everything" "$b_mg" "$b_sq" "$b_mgw" "$b_sqw" "$b_fail"
+row "(b) 4 Prisma corpora, ${#files_b[@]} files named one by one" "lint everything" "$bf_mg" "$b_sq" "$bf_mgw" "$b_sqw" ""
 row "(b) 4 Prisma corpora" "PR: history replayed, newest linted" "$bpr_mg" "$b_sq (all files)" "$bpr_mgw" "$b_sqw" ""
 row "(b) 4 Prisma corpora" "PR, squawk on the 4 newest files only" "$bpr_mg" "$bnew_sq" "$bpr_mgw" "$bnew_sqw" "squawk has no history to replay"
 row "(c) regression SQL, ${#files_c[@]} files" "lint everything" "$c_mg" "$c_sq" "$c_mgw" "$c_sqw" "$c_fail; not UTF-8, left out: ${skipped[*]:-none}"
+echo
+echo "The same ${#files_b[@]} migrations named as files and as their 4 directories: $(awk -v a="$bf_mgw" -v b="$b_mgw" 'BEGIN {printf "%.2f", a/b}')× the wall time (want ≤ 1.10)."
+if [ -n "${BASELINE:-}" ]; then
+  echo
+  echo "Baseline $BASELINE, same run: (b) as directories $base_b_mg (ratio to squawk $(awk -v a="$base_bw" -v b="$b_sqw" 'BEGIN {printf "%.2f", a/b}')); named as files $base_bf_mg (files/directories $(awk -v a="$base_bfw" -v b="$base_bw" 'BEGIN {printf "%.2f", a/b}'))."
+fi
 echo
 echo "Memory as history grows (migrate-guard, 4 Prisma corpora): lint everything $b_rss1 MB at 1x, $x4_rss MB at 4x ($x4_mg); PR mode $bpr_rss1 MB at 1x, $x4pr_rss MB at 4x ($x4pr_mg)."
 echo

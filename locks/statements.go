@@ -566,26 +566,33 @@ func (ls *lockList) dml(n *pg.Node) {
 		read = "SELECT ... FOR UPDATE/SHARE"
 	}
 	skip := map[*pg.RangeVar]bool{target: true}
-	ls.nestedWrites(n, target, skip)
+	rvs, ctes := ls.nestedWrites(n, target, skip)
 	if ct := n.GetCreateTableAsStmt(); ct != nil && ct.Into != nil {
 		skip[ct.Into.Rel] = true
 	}
 	if v := n.GetViewStmt(); v != nil {
 		skip[v.View] = true
 	}
-	for _, t := range readTables(n, skip) {
+	for _, t := range readTables(rvs, ctes, skip) {
 		ls.table(t, read)
 	}
 }
 
 // nestedWrites adds the targets of the INSERT, UPDATE, DELETE and MERGE
 // inside a statement's WITH queries (data-modifying CTEs), which write their
-// tables, and marks them so they are not counted as reads.
-func (ls *lockList) nestedWrites(n *pg.Node, top *pg.RangeVar, skip map[*pg.RangeVar]bool) {
+// tables, and marks them so they are not counted as reads. It returns the
+// statement's RangeVars and WITH query names for readTables, found in the
+// same walk of the tree: protobuf reflection makes each walk costly.
+func (ls *lockList) nestedWrites(n *pg.Node, top *pg.RangeVar, skip map[*pg.RangeVar]bool) (rvs []*pg.RangeVar, ctes map[string]bool) {
+	ctes = map[string]bool{}
 	walk(n.ProtoReflect(), func(m proto.Message) {
 		var rv *pg.RangeVar
 		kind := ""
 		switch v := m.(type) {
+		case *pg.RangeVar:
+			rvs = append(rvs, v)
+		case *pg.CommonTableExpr:
+			ctes[v.Ctename] = true
 		case *pg.InsertStmt:
 			rv, kind = v.Relation, "INSERT"
 		case *pg.UpdateStmt:
@@ -600,26 +607,15 @@ func (ls *lockList) nestedWrites(n *pg.Node, top *pg.RangeVar, skip map[*pg.Rang
 			skip[rv] = true
 		}
 	})
+	return rvs, ctes
 }
 
-// readTables returns the tables named in a statement, except those in skip
-// and references to its WITH queries.
-func readTables(n *pg.Node, skip map[*pg.RangeVar]bool) []catalog.Name {
-	var rvs []*pg.RangeVar
-	ctes := map[string]bool{}
-	walk(n.ProtoReflect(), func(m proto.Message) {
-		switch v := m.(type) {
-		case *pg.RangeVar:
-			if !skip[v] {
-				rvs = append(rvs, v)
-			}
-		case *pg.CommonTableExpr:
-			ctes[v.Ctename] = true
-		}
-	})
+// readTables returns the tables the RangeVars name, except those in skip
+// and references to the statement's WITH queries.
+func readTables(rvs []*pg.RangeVar, ctes map[string]bool, skip map[*pg.RangeVar]bool) []catalog.Name {
 	var out []catalog.Name
 	for _, rv := range rvs {
-		if rv.Schemaname == "" && ctes[rv.Relname] {
+		if skip[rv] || rv.Schemaname == "" && ctes[rv.Relname] {
 			continue
 		}
 		out = append(out, rangeName(rv))
