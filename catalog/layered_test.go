@@ -58,6 +58,51 @@ func TestLayeredMatchesMap(t *testing.T) {
 	}
 }
 
+// TestLayeredCloneWritesApart checks that a clone and its original share
+// their overlay only until one of them writes: sets and deletions, of keys
+// in the base and of keys only in the overlay, on either side, stay on it.
+func TestLayeredCloneWritesApart(t *testing.T) {
+	m := newLayered[int, string]()
+	for k := range 100 {
+		m.set(k, "base")
+	}
+	m.clone() // folds nothing (a small overlay), but now m.over is shared
+	m = m.clone()
+	m.set(200, "over")
+	m.set(201, "over")
+	want := map[int]string{200: "over", 201: "over"}
+	for k := range 100 {
+		want[k] = "base"
+	}
+	for _, side := range []string{"clone", "original"} {
+		c := m.clone()
+		w := &c
+		if side == "original" {
+			w = &m
+		}
+		w.set(200, side) // overlay key
+		w.del(201)       // overlay-only key
+		w.del(5)         // base key
+		w.set(6, side)   // base key
+		other := m
+		if side == "original" {
+			other = c
+		}
+		for k, v := range want {
+			if got, ok := other.get(k); !ok || got != v {
+				t.Fatalf("after writes on the %s, the other side's get(%d) = %q, %v; want %q", side, k, got, ok, v)
+			}
+		}
+		if other.len() != len(want) {
+			t.Fatalf("after writes on the %s, the other side's len() = %d, want %d", side, other.len(), len(want))
+		}
+		if got, _ := w.get(200); got != side || w.len() != len(want)-2 {
+			t.Fatalf("the %s lost its own writes: get(200) = %q, len() = %d", side, got, w.len())
+		}
+		m = other // the untouched side, for the next round
+	}
+}
+
 // TestLayeredCloneStaysSmall checks that a long run of clones, one change
 // apart, does not copy the whole map each time: the overlay a clone copies
 // stays near the square root of the map's size.
