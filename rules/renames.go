@@ -37,7 +37,7 @@ type colKey struct {
 type colDrop struct {
 	colKey
 	Type   catalog.Type
-	Typed  bool // Type is known from the replayed history
+	Typed  bool         // Type is known from the replayed history
 	Copied bool         // an earlier UPDATE or INSERT ... SELECT read its values
 	Ref    catalog.Name // the table its foreign key referenced before the file
 	Stmt   int
