@@ -87,6 +87,11 @@ type Diagnostic struct {
 	// Impact, when set, names the table and the work the finding is
 	// about, so that production statistics can size it.
 	Impact *Impact
+	// FailsOnRows names the table of a finding about a statement that
+	// fails once that table holds any row: the engine folds into it the
+	// findings about how long the file's locks on the table last, since
+	// the migration only succeeds while the table is empty.
+	FailsOnRows catalog.Name
 }
 
 // Pass is one statement of one file, with everything a rule may consult.

@@ -119,6 +119,7 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 	case pg.ConstrType_CONSTR_CHECK:
 		con.Kind = Check
 		con.NotNullOf = NotNullColumn(k.RawExpr)
+		con.Pins = pinnedColumn(k.RawExpr)
 		if len(con.Columns) == 0 && con.NotNullOf != "" { // it goes with the column, and is named after it
 			con.Columns = []string{con.NotNullOf}
 		}
@@ -348,6 +349,9 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 			if t.Constraints[i].NotNullOf == s.Subname {
 				t.Constraints[i].NotNullOf = s.Newname
 			}
+			if t.Constraints[i].Pins == s.Subname {
+				t.Constraints[i].Pins = s.Newname
+			}
 		}
 		for _, k := range c.indexes.keys(func(ix *Index) bool { return ix.Table == t.Name && contains(ix.Columns, s.Subname) }) {
 			cp := *c.indexes.at(k) // indexes refer to columns, not names
@@ -561,6 +565,27 @@ func NotNullColumn(expr *pg.Node) string {
 	}
 	fields := stringList(nt.Arg.GetColumnRef().GetFields())
 	if len(fields) != 1 {
+		return ""
+	}
+	return fields[0]
+}
+
+// pinnedColumn returns the column of `col = constant` (either way round),
+// or "".
+func pinnedColumn(expr *pg.Node) string {
+	e := expr.GetAExpr()
+	if e == nil || e.Kind != pg.A_Expr_Kind_AEXPR_OP || len(e.Name) != 1 || e.Name[0].GetString_().GetSval() != "=" {
+		return ""
+	}
+	col, other := e.Lexpr, e.Rexpr
+	if col.GetColumnRef() == nil {
+		col, other = other, col
+	}
+	fields := stringList(col.GetColumnRef().GetFields())
+	if tc := other.GetTypeCast(); tc != nil {
+		other = tc.Arg
+	}
+	if len(fields) != 1 || other.GetAConst() == nil {
 		return ""
 	}
 	return fields[0]

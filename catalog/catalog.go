@@ -109,7 +109,10 @@ type Constraint struct {
 	// NotNullOf names the column of a `CHECK (col IS NOT NULL)`, which lets
 	// SET NOT NULL skip its full-table scan on PostgreSQL 12 and later.
 	NotNullOf string
-	RefTable  Name // for foreign keys
+	// Pins names the column of a `CHECK (col = constant)`: over a unique
+	// key on that column alone, the table holds at most one row.
+	Pins     string
+	RefTable Name // for foreign keys
 }
 
 // Index is a replayed index.
@@ -230,6 +233,24 @@ func (t *Table) Constraint(name string) *Constraint {
 		}
 	}
 	return nil
+}
+
+// AtMostOneRow reports whether the table's constraints let it hold one row
+// at most: a validated CHECK pins a column to a constant, and that column
+// alone is its primary key or a unique key (a settings table's
+// `CHECK (id = 1)`).
+func (t *Table) AtMostOneRow() bool {
+	for _, k := range t.Constraints {
+		if k.Kind != Check || !k.Validated || k.Pins == "" {
+			continue
+		}
+		for _, u := range t.Constraints {
+			if (u.Kind == PrimaryKey || u.Kind == Unique) && len(u.Columns) == 1 && u.Columns[0] == k.Pins {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // HasValidNotNullCheck reports whether a validated CHECK (col IS NOT NULL)

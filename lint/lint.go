@@ -289,10 +289,16 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 	plan := execution.Build(f, runner, e.cfg.PGVersion)
 	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: before, Schema: cat, PGVersion: e.cfg.PGVersion,
 		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFacts(f, before), Enabled: e.enabled, Release: e.release()}
+	folds := newFoldings()
 	for _, s := range f.Stmts {
 		pass.Stmt = s
 		for _, r := range e.rules {
-			pass.Report = func(d analysis.Diagnostic) { found = append(found, e.finding(f, r, d)) }
+			pass.Report = func(d analysis.Diagnostic) {
+				if !e.fold(pass, r, d, folds) {
+					found = append(found, e.finding(f, r, d))
+					folds.target(len(found)-1, s.Index, d)
+				}
+			}
 			if err := runRule(r, pass); err != nil {
 				return err
 			}
@@ -301,6 +307,7 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 			return err
 		}
 	}
+	found = folds.note(found)
 	for _, se := range f.Errors {
 		found = append(found, e.finding(f, rules.SyntaxError, analysis.Diagnostic{
 			Pos: se.Offset, End: se.Offset,
