@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/pgast"
 )
 
 // Apply replays one parsed statement. Statements that do not change the
@@ -19,6 +21,11 @@ func (c *Catalog) Apply(node *pg.Node) {
 			name := RangeName(n.CreateTableAsStmt.Into.Rel)
 			c.tables.set(name, &Table{Name: name, File: c.file, Partial: true, epoch: c.epoch})
 		}
+		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_MATVIEW && n.CreateTableAsStmt.Into != nil {
+			c.views.set(RangeName(n.CreateTableAsStmt.Into.Rel), relationsRead(n.CreateTableAsStmt.Query))
+		}
+	case *pg.Node_ViewStmt:
+		c.views.set(RangeName(n.ViewStmt.View), relationsRead(n.ViewStmt.Query))
 	case *pg.Node_AlterTableStmt:
 		c.alterTable(n.AlterTableStmt)
 	case *pg.Node_IndexStmt:
@@ -300,8 +307,36 @@ func (c *Catalog) drop(s *pg.DropStmt) {
 			c.enums.del(name)
 		case pg.ObjectType_OBJECT_FUNCTION:
 			c.functions.del(name.Name)
+		case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
+			c.views.del(name)
 		}
 	}
+}
+
+// renameInViews follows a relation's rename in the views: as a view, and
+// in what views read (a view depends on the relation, not on its name).
+func (c *Catalog) renameInViews(old Name, to string) {
+	renamed := Name{old.Schema, to}
+	if reads, ok := c.views.get(old); ok {
+		c.views.del(old)
+		c.views.set(renamed, reads)
+	}
+	for _, v := range c.views.keys(func(reads []Name) bool { return slices.Contains(reads, old) }) {
+		reads := slices.Clone(c.views.at(v))
+		reads[slices.Index(reads, old)] = renamed
+		c.views.set(v, reads)
+	}
+}
+
+// relationsRead returns the relations a query names, in order, once each.
+func relationsRead(q *pg.Node) []Name {
+	var out []Name
+	pgast.Walk(q, func(n *pg.Node) {
+		if rv := n.GetRangeVar(); rv != nil && !slices.Contains(out, RangeName(rv)) {
+			out = append(out, RangeName(rv))
+		}
+	})
+	return out
 }
 
 // objectNames returns the name list of a DROP target: a List for tables and
@@ -322,8 +357,11 @@ func objectNames(obj *pg.Node) []*pg.Node {
 
 func (c *Catalog) rename(s *pg.RenameStmt) {
 	switch s.RenameType {
+	case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
+		c.renameInViews(RangeName(s.Relation), s.Newname)
 	case pg.ObjectType_OBJECT_TABLE:
 		old := RangeName(s.Relation)
+		c.renameInViews(old, s.Newname)
 		t := c.mutable(old)
 		if t == nil {
 			return

@@ -39,6 +39,7 @@ type Catalog struct {
 	indexes   layered[Name, *Index]
 	enums     layered[Name, *Enum]
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
+	views     layered[Name, []Name]       // view (or materialized view) -> the relations its query reads
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
 	pending   map[int]bool                // files not yet deployed, see SetPending
@@ -51,6 +52,7 @@ func New() *Catalog {
 		indexes:   newLayered[Name, *Index](),
 		enums:     newLayered[Name, *Enum](),
 		functions: newLayered[string, Volatility](),
+		views:     newLayered[Name, []Name](),
 		epoch:     1,
 	}
 }
@@ -155,6 +157,7 @@ func (c *Catalog) Clone() *Catalog {
 		indexes:   c.indexes.clone(),
 		enums:     c.enums.clone(),
 		functions: c.functions.clone(),
+		views:     c.views.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
 		pending:   c.pending,
