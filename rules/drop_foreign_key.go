@@ -22,7 +22,8 @@ var DropForeignKey = register(&analysis.Rule{
 		"and no longer applies their ON DELETE / ON UPDATE actions, so code still relying on a cascade leaves orphan " +
 		"rows. Prisma emits `-- DropForeignKey` before dropping a table or a column (the key would go with it) and " +
 		"before adding a changed key back; those are not reported: the rule reports a key that the migration drops " +
-		"for good.",
+		"for good. A drop under a `SET lock_timeout` of the same file (lock-timeout-value judges its value) is done " +
+		"the way the rule asks, and is not reported either.",
 	Bad: `-- DropForeignKey
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";`,
 	Good: `-- DropForeignKey
@@ -34,6 +35,9 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 })
 
 func runDropForeignKey(p *analysis.Pass) {
+	if lockTimeoutSet(p)[p.Stmt.Index] {
+		return // the drop gives up instead of queueing: what the fix asks for
+	}
 	cmds := alterCmds(p)
 	for i, c := range cmds {
 		if !dropsConstraint(p, c, catalog.ForeignKey) {
