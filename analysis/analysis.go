@@ -133,12 +133,24 @@ func (p *Pass) InTx() bool { return p.Tx[p.Stmt.Index].InTx }
 // StmtSpan returns the span of the current statement.
 func (p *Pass) StmtSpan() sqlfile.Span { return sqlfile.Span{Start: p.Stmt.Start, End: p.Stmt.End} }
 
-// ReportStmt reports a finding over the whole current statement.
-func (p *Pass) ReportStmt(msg, help, fix string) {
-	p.Report(Diagnostic{Pos: p.Stmt.Start, End: p.Stmt.End, Message: msg, Help: help, Fix: fix})
+// Report is what a finding says, apart from where it is: a struct, so that
+// the texts cannot be passed in the wrong order.
+type Report struct {
+	Message string // what happens in production: the lock, what it blocks, what fails
+	Help    string // what to do instead, including how to get there with Prisma
+	Fix     string // the safe SQL to paste, or ""
+	// Impact, when set, names the table and the work the finding is
+	// about, so that production statistics can size it.
+	Impact *Impact
+	// FailsOnRows: see Diagnostic.
+	FailsOnRows catalog.Name
 }
 
-// ReportSpan reports a finding over part of the current statement.
-func (p *Pass) ReportSpan(sp sqlfile.Span, msg, help, fix string) {
-	p.Report(Diagnostic{Pos: sp.Start, End: sp.End, Message: msg, Help: help, Fix: fix})
+// ReportStmt reports r over the whole current statement.
+func (p *Pass) ReportStmt(r Report) { p.ReportAt(p.StmtSpan(), r) }
+
+// ReportAt reports r over sp, a part of the current file.
+func (p *Pass) ReportAt(sp sqlfile.Span, r Report) {
+	p.Report(Diagnostic{Pos: sp.Start, End: sp.End, Message: r.Message, Help: r.Help, Fix: r.Fix, Impact: r.Impact,
+		FailsOnRows: r.FailsOnRows})
 }

@@ -47,13 +47,14 @@ func runAddEnumValueUnordered(p *analysis.Pass) {
 				terminator(p.File, p.Stmt)
 		}
 	}
-	p.ReportSpan(at,
-		fmt.Sprintf("ADD VALUE %s without BEFORE or AFTER puts it %s in %s: enum values sort in declaration order, so "+
+	p.ReportAt(at, analysis.Report{
+		Message: fmt.Sprintf("ADD VALUE %s without BEFORE or AFTER puts it %s in %s: enum values sort in declaration order, so "+
 			"ORDER BY, <, > and max() on %[3]s columns place it there", literal(s.NewVal), where, typ),
-		"Say where the value belongs with BEFORE or AFTER (the SQL below states the place PostgreSQL would choose; "+
-			"change it if the value belongs elsewhere). Prisma always appends: create the migration with `prisma migrate "+
+		Help: "Say where the value belongs with BEFORE or AFTER (the SQL below states the place PostgreSQL would choose; " +
+			"change it if the value belongs elsewhere). Prisma always appends: create the migration with `prisma migrate " +
 			"dev --create-only`, add BEFORE or AFTER in migration.sql, then apply it with `prisma migrate dev`.",
-		fix)
+		Fix: fix,
+	})
 }
 
 // valueToken returns the span of the string constant val in sp.

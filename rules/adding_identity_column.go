@@ -36,13 +36,15 @@ func runAddingIdentityColumn(p *analysis.Pass) {
 		if k == nil {
 			continue
 		}
-		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span,
-			rewriteMessage(p, fmt.Sprintf("adding identity column %s.%s gives every existing row its own value", c.Table,
+		p.ReportAt(c.Span, analysis.Report{
+			Message: rewriteMessage(p, fmt.Sprintf("adding identity column %s.%s gives every existing row its own value", c.Table,
 				ident(c.Def.Colname)), c.Table),
-			"Add the column as a plain nullable integer with a sequence default for new rows (no row is touched), number "+
-				"the existing rows in batches, each its own transaction, make it NOT NULL through a validated CHECK "+
-				"constraint, then turn it into an identity column, which touches no row. "+prismaEdit,
-			identityFix(c, k))
+			Help: "Add the column as a plain nullable integer with a sequence default for new rows (no row is touched), number " +
+				"the existing rows in batches, each its own transaction, make it NOT NULL through a validated CHECK " +
+				"constraint, then turn it into an identity column, which touches no row. " + prismaEdit,
+			Fix:    identityFix(c, k),
+			Impact: impactOn(p, c.Table, analysis.Rewrite),
+		})
 	}
 }
 

@@ -37,14 +37,15 @@ func runAddingRequiredColumn(p *analysis.Pass) {
 			continue
 		}
 		typ := p.Schema.TypeOf(d.TypeName)
-		p.Report(analysis.Diagnostic{Pos: c.Span.Start, End: c.Span.End,
+		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("adding NOT NULL column %s without a default fails with \"column contains null values\" (23502) once %s has any row",
 				ident(d.Colname), c.Table),
 			Help: "Add the column as nullable, backfill it (in batches, in a later deploy once the application writes it), " +
 				"then enforce NOT NULL through a validated CHECK constraint, which avoids a long ACCESS EXCLUSIVE scan. " +
 				"Or give the column a constant DEFAULT if one value fits every existing row. " + prismaEdit,
 			Fix:         requiredColumnFix(c.Table, d.Colname, typ),
-			FailsOnRows: c.Table})
+			FailsOnRows: c.Table,
+		})
 	}
 }
 

@@ -36,13 +36,15 @@ func runAddingSerialColumn(p *analysis.Pass) {
 		if !catalog.IsSerial(c.Def.TypeName) {
 			continue
 		}
-		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span,
-			rewriteMessage(p, fmt.Sprintf("adding serial column %s.%s gives every existing row its own number from a new sequence",
+		p.ReportAt(c.Span, analysis.Report{
+			Message: rewriteMessage(p, fmt.Sprintf("adding serial column %s.%s gives every existing row its own number from a new sequence",
 				c.Table, ident(c.Def.Colname)), c.Table),
-			"Add the column as a plain nullable integer, create its sequence and set the default for new rows: no row is "+
-				"touched. Then number the existing rows in batches, each its own transaction, and make the column NOT NULL "+
-				"through a validated CHECK constraint. "+prismaEdit,
-			sequenceColumnFix(c.Table, c.Def))
+			Help: "Add the column as a plain nullable integer, create its sequence and set the default for new rows: no row is " +
+				"touched. Then number the existing rows in batches, each its own transaction, and make the column NOT NULL " +
+				"through a validated CHECK constraint. " + prismaEdit,
+			Fix:    sequenceColumnFix(c.Table, c.Def),
+			Impact: impactOn(p, c.Table, analysis.Rewrite),
+		})
 	}
 }
 

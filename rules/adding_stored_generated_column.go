@@ -39,11 +39,13 @@ func runAddingStoredGeneratedColumn(p *analysis.Pass) {
 		if p.PGVersion >= 18 {
 			help += "On PostgreSQL 18, a VIRTUAL generated column (drop STORED) is computed when read and adds no data. "
 		}
-		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span,
-			rewriteMessage(p, fmt.Sprintf("adding stored generated column %s.%s computes its value for every existing row",
+		p.ReportAt(c.Span, analysis.Report{
+			Message: rewriteMessage(p, fmt.Sprintf("adding stored generated column %s.%s computes its value for every existing row",
 				c.Table, ident(c.Def.Colname)), c.Table),
-			help+prismaEdit,
-			generatedColumnFix(p, c, k))
+			Help:   help + prismaEdit,
+			Fix:    generatedColumnFix(p, c, k),
+			Impact: impactOn(p, c.Table, analysis.Rewrite),
+		})
 	}
 }
 

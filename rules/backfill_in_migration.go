@@ -121,7 +121,11 @@ func reportBackfill(p *analysis.Pass, target catalog.Name, msg string) {
 		fix = strings.Replace(fix, "after this migration", "after the statements before it have committed", 1) +
 			fmt.Sprintf("\n-- Then, once no row is left to change, deploy %s and what follows as a migration of its own.", joinLines(lines))
 	}
-	p.ReportStmt(msg, help, fix)
+	p.ReportStmt(analysis.Report{
+		Message: msg,
+		Help:    help,
+		Fix:     fix,
+	})
 }
 
 // backfillTarget returns the table a backfill writes: an UPDATE or DELETE

@@ -55,7 +55,12 @@ func runColumnTypeRewrite(p *analysis.Pass) {
 			"migration with `prisma migrate dev --create-only`, replace its SQL with migration 1 below and apply it " +
 			"with `prisma migrate dev`; after the backfill, change the original field's type, delete the temporary " +
 			"field, and replace the next generated migration's SQL with migration 2."
-		reportSized(p, typeChangeImpact(p, c.Table, c.Cmd.Name, d), c.Span, msg, help, typeChangeFix(c.Table, c.Cmd.Name, d, usingExpr(c.Cmd.Name, d), p.PGVersion))
+		p.ReportAt(c.Span, analysis.Report{
+			Message: msg,
+			Help:    help,
+			Fix:     typeChangeFix(c.Table, c.Cmd.Name, d, usingExpr(c.Cmd.Name, d), p.PGVersion),
+			Impact:  typeChangeImpact(p, c.Table, c.Cmd.Name, d),
+		})
 	}
 }
 

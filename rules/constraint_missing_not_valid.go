@@ -51,12 +51,15 @@ func runConstraintMissingNotValid(p *analysis.Pass) {
 	}
 	fix := notValidFix(p, found)
 	for _, u := range found {
-		reportSized(p, constraintImpact(p, u.Table, u.k), u.Span, u.message(p),
-			"Add the constraint NOT VALID: it is enforced for new and updated rows at once, and its lock lasts a moment "+
-				"because no existing row is checked. Then, in a separate later migration, VALIDATE CONSTRAINT checks the "+
-				"existing rows under a SHARE UPDATE EXCLUSIVE lock, so reads and writes go on (in the same transaction it "+
-				"would run under the ADD's lock). "+prismaEdit,
-			fix)
+		p.ReportAt(u.Span, analysis.Report{
+			Message: u.message(p),
+			Help: "Add the constraint NOT VALID: it is enforced for new and updated rows at once, and its lock lasts a moment " +
+				"because no existing row is checked. Then, in a separate later migration, VALIDATE CONSTRAINT checks the " +
+				"existing rows under a SHARE UPDATE EXCLUSIVE lock, so reads and writes go on (in the same transaction it " +
+				"would run under the ADD's lock). " + prismaEdit,
+			Fix:    fix,
+			Impact: constraintImpact(p, u.Table, u.k),
+		})
 	}
 }
 
@@ -88,14 +91,16 @@ func reportReferencingDefaults(p *analysis.Pass) {
 		if len(cmds) == 1 {
 			fix = referencingDefaultFix(c.Table, d, k, name)
 		}
-		p.ReportSpan(c.Span, fmt.Sprintf("adding %s.%s with a DEFAULT and REFERENCES %s checks every existing row of %s, each "+
-			"now holding the default, against %s, and until the check finishes runs under %s", c.Table, ident(d.Colname), ref,
-			c.Table, ref, underSlow(p, tables...)),
-			"Add the column with its default but without REFERENCES, then the foreign key as its own ADD CONSTRAINT ... NOT VALID: "+
-				"it is enforced for new and updated rows at once and no existing row is checked. Then, in a separate later "+
-				"migration, VALIDATE CONSTRAINT checks the existing rows while reads and writes go on. (Without a DEFAULT, "+
-				"PostgreSQL skips the check: every value is NULL.) "+prismaEdit,
-			fix)
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("adding %s.%s with a DEFAULT and REFERENCES %s checks every existing row of %s, each "+
+				"now holding the default, against %s, and until the check finishes runs under %s", c.Table, ident(d.Colname), ref,
+				c.Table, ref, underSlow(p, tables...)),
+			Help: "Add the column with its default but without REFERENCES, then the foreign key as its own ADD CONSTRAINT ... NOT VALID: " +
+				"it is enforced for new and updated rows at once and no existing row is checked. Then, in a separate later " +
+				"migration, VALIDATE CONSTRAINT checks the existing rows while reads and writes go on. (Without a DEFAULT, " +
+				"PostgreSQL skips the check: every value is NULL.) " + prismaEdit,
+			Fix: fix,
+		})
 	}
 }
 

@@ -81,29 +81,31 @@ func reportColumnRename(p *analysis.Pass, c colRename) {
 		sure = "this may be a rename"
 		fix = fmt.Sprintf("-- Only if %s is %s renamed: the names have nothing in common.\n", ident(c.New), ident(c.Col)) + fix
 	}
-	p.ReportSpan(c.Span,
-		fmt.Sprintf("column %s of %s is dropped and %s added in the same migration: the data of %[1]s is deleted and %[3]s "+
+	p.ReportAt(c.Span, analysis.Report{
+		Message: fmt.Sprintf("column %s of %s is dropped and %s added in the same migration: the data of %[1]s is deleted and %[3]s "+
 			"starts empty (NULL or its default); %[4]s (%[5]s), and if it was a rename in schema.prisma, every value is lost",
 			ident(c.Col), c.Table, ident(c.New), sure, c.Evidence),
-		fmt.Sprintf("If you renamed the field, keep the data: either keep the column and map the renamed field to it with "+
+		Help: fmt.Sprintf("If you renamed the field, keep the data: either keep the column and map the renamed field to it with "+
 			"`@map(\"%s\")` (no migration at all), or replace the DROP COLUMN and ADD COLUMN with the RENAME below. "+
-			"A RENAME still makes instances running the old code fail (42703) until they are redeployed. ", c.Col)+
-			expandContract("column")+" If the columns are unrelated and the data may go, suppress the finding with a reason: "+
-			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. "+
+			"A RENAME still makes instances running the old code fail (42703) until they are redeployed. ", c.Col) +
+			expandContract("column") + " If the columns are unrelated and the data may go, suppress the finding with a reason: " +
+			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. " +
 			prismaEdit,
-		fix)
+		Fix: fix,
+	})
 }
 
 func reportTableRename(p *analysis.Pass, t tableRename) {
-	p.ReportStmt(
-		fmt.Sprintf("table %s is dropped and %s created with matching columns in the same migration: every row of %[1]s is "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("table %s is dropped and %s created with matching columns in the same migration: every row of %[1]s is "+
 			"deleted and %[2]s starts empty; if this was a model rename in schema.prisma, all its data is lost", t.Name, t.New),
-		fmt.Sprintf("If you renamed the model, keep the data: either keep the table and map the renamed model to it with "+
+		Help: fmt.Sprintf("If you renamed the model, keep the data: either keep the table and map the renamed model to it with "+
 			"`@@map(\"%s\")` (no migration at all), or replace the DROP TABLE and CREATE TABLE (and the foreign keys and "+
 			"indexes dropped and re-created with them) with the RENAME below; a later `prisma migrate dev` generates "+
 			"what still differs, such as index names. A RENAME still makes instances running the old code fail "+
 			"(42P01) until they are redeployed; for zero downtime, also create a view with the old name (see rename-table). "+
 			"If the tables are unrelated and the data may go, suppress the finding with a reason: "+
-			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. ", t.Name.Name)+prismaEdit,
-		fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t.Name, ident(t.New.Name)))
+			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. ", t.Name.Name) + prismaEdit,
+		Fix: fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t.Name, ident(t.New.Name)),
+	})
 }

@@ -77,12 +77,13 @@ func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []string
 	if restrict != "" {
 		fix = "-- First drop, explicitly, each dependent you mean to lose; then:\n" + restrict + ";"
 	}
-	p.ReportSpan(at,
-		fmt.Sprintf("%s also drops, without naming them, the objects that depend on it: %s, and any view, trigger or "+
+	p.ReportAt(at, analysis.Report{
+		Message: fmt.Sprintf("%s also drops, without naming them, the objects that depend on it: %s, and any view, trigger or "+
 			"function that uses it", what, known),
-		"Drop the dependents you mean to lose explicitly in earlier statements, then drop without CASCADE: a dependent you "+
-			"did not expect then stops the migration (2BP01) instead of disappearing. "+prismaEdit,
-		fix)
+		Help: "Drop the dependents you mean to lose explicitly in earlier statements, then drop without CASCADE: a dependent you " +
+			"did not expect then stops the migration (2BP01) instead of disappearing. " + prismaEdit,
+		Fix: fix,
+	})
 }
 
 // dropDependents describes a DROP ... CASCADE and the dependents the schema

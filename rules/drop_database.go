@@ -27,11 +27,12 @@ func runDropDatabase(p *analysis.Pass) {
 		return
 	}
 	db := ident(s.Dbname)
-	p.ReportStmt(
-		fmt.Sprintf("DROP DATABASE %s deletes that database and every table and row in it for good; it fails with 55006 "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("DROP DATABASE %s deletes that database and every table and row in it for good; it fails with 55006 "+
 			"while any session is connected to it, and with 25001 inside a transaction", db),
-		"Take it out of the migration: drop the database by hand, after a backup and once nothing connects to it. "+
+		Help: "Take it out of the migration: drop the database by hand, after a backup and once nothing connects to it. " +
 			"With Prisma: delete the statement from migration.sql before it is applied (`prisma migrate dev --create-only`).",
-		fmt.Sprintf("-- Not in a migration. By hand, after a backup (pg_dump -Fc -d %s > %s.dump):\n-- DROP DATABASE %s;",
-			s.Dbname, s.Dbname, db))
+		Fix: fmt.Sprintf("-- Not in a migration. By hand, after a backup (pg_dump -Fc -d %s > %s.dump):\n-- DROP DATABASE %s;",
+			s.Dbname, s.Dbname, db),
+	})
 }

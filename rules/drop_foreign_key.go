@@ -52,16 +52,17 @@ func runDropForeignKey(p *analysis.Pass) {
 			tables = append(tables, k.RefTable)
 		}
 		names := joinNames(tables)
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("dropping foreign key %s takes ACCESS EXCLUSIVE locks on %s, which %s while it waits for running "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("dropping foreign key %s takes ACCESS EXCLUSIVE locks on %s, which %s while it waits for running "+
 				"queries; afterwards nothing checks that %s.(%s) points at existing rows of %s, and its ON DELETE / ON UPDATE "+
 				"actions stop", ident(c.Cmd.Name), names, locks.AccessExclusive.Blocks().On(names), c.Table,
 				joinWords(quoteAll(k.Columns)), k.RefTable),
-			"First deploy code that no longer relies on the key (its checks or its cascades), then drop it in a later "+
-				"migration with a short lock_timeout, so the drop gives up instead of queueing every query of both tables "+
-				"behind a long one. If the key is being changed, add the new one in the same migration (NOT VALID, validated "+
-				"later) and this finding goes away. "+prismaEdit,
-			setLockTimeout(p)+fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))
+			Help: "First deploy code that no longer relies on the key (its checks or its cascades), then drop it in a later " +
+				"migration with a short lock_timeout, so the drop gives up instead of queueing every query of both tables " +
+				"behind a long one. If the key is being changed, add the new one in the same migration (NOT VALID, validated " +
+				"later) and this finding goes away. " + prismaEdit,
+			Fix: setLockTimeout(p) + fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)),
+		})
 	}
 }
 

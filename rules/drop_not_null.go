@@ -35,13 +35,13 @@ func runDropNotNull(p *analysis.Pass) {
 		if col := p.Schema.Table(c.Table).Column(c.Cmd.Name); col != nil && !col.NotNull {
 			continue // already nullable: nothing changes
 		}
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("DROP NOT NULL lets %s of %s hold NULL: fine for the database (an instant ACCESS EXCLUSIVE lock, "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("DROP NOT NULL lets %s of %s hold NULL: fine for the database (an instant ACCESS EXCLUSIVE lock, "+
 				"no scan), but every reader of the column must now expect NULL, including releases still running "+
 				"that declare the field required, whose Prisma Client fails reading one", ident(c.Cmd.Name), c.Table),
-			"Nothing to change in the SQL. Deploy order: ship the code that treats the field as optional (`String?` in "+
-				"schema.prisma, which is what generated this statement) to every running instance before anything writes "+
+			Help: "Nothing to change in the SQL. Deploy order: ship the code that treats the field as optional (`String?` in " +
+				"schema.prisma, which is what generated this statement) to every running instance before anything writes " +
 				"NULL into the column.",
-			"")
+		})
 	}
 }

@@ -68,12 +68,14 @@ func runDropPrimaryKey(p *analysis.Pass) {
 		if len(problems) == 0 {
 			continue
 		}
-		p.ReportSpan(c.Span, fmt.Sprintf("dropping primary key %s of %s: %s", ident(c.Cmd.Name), c.Table,
-			strings.Join(problems, "; ")),
-			"Build the new key's index first with CREATE UNIQUE INDEX CONCURRENTLY (a migration of its own: writes go on), "+
-				"then swap the constraint onto it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which locks the table only "+
-				"for a moment. Never leave a table without a primary key. "+prismaEdit,
-			primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs))
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("dropping primary key %s of %s: %s", ident(c.Cmd.Name), c.Table,
+				strings.Join(problems, "; ")),
+			Help: "Build the new key's index first with CREATE UNIQUE INDEX CONCURRENTLY (a migration of its own: writes go on), " +
+				"then swap the constraint onto it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which locks the table only " +
+				"for a moment. Never leave a table without a primary key. " + prismaEdit,
+			Fix: primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs),
+		})
 	}
 }
 

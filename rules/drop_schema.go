@@ -44,18 +44,22 @@ func runDropSchema(p *analysis.Pass) {
 			if len(tables) > 0 {
 				held = "its tables " + joinNames(tables) + " with all their rows, and everything else in it"
 			}
-			p.ReportStmt(fmt.Sprintf("DROP SCHEMA %s CASCADE drops %s (views, functions, types, sequences, foreign keys "+
-				"referencing them) for good, and running code that uses them fails with 42P01", ident(schema), held),
-				"Drop what must go explicitly, one object at a time, each reviewed (see drop-table), and drop the emptied "+
-					"schema without CASCADE: an object you forgot then makes the migration fail (2BP01) instead of "+
-					"disappearing. "+prismaEdit,
-				dropSchemaFix(setLockTimeout(p), schema, tables))
+			p.ReportStmt(analysis.Report{
+				Message: fmt.Sprintf("DROP SCHEMA %s CASCADE drops %s (views, functions, types, sequences, foreign keys "+
+					"referencing them) for good, and running code that uses them fails with 42P01", ident(schema), held),
+				Help: "Drop what must go explicitly, one object at a time, each reviewed (see drop-table), and drop the emptied " +
+					"schema without CASCADE: an object you forgot then makes the migration fail (2BP01) instead of " +
+					"disappearing. " + prismaEdit,
+				Fix: dropSchemaFix(setLockTimeout(p), schema, tables),
+			})
 		case len(tables) > 0:
-			p.ReportStmt(fmt.Sprintf("DROP SCHEMA %s fails with 2BP01 (cannot drop schema because other objects depend "+
-				"on it): it still holds %s", ident(schema), joinNames(tables)),
-				"Drop or move the schema's objects in earlier statements first (each reviewed: dropping a table loses its "+
-					"data), then drop the empty schema. "+prismaEdit,
-				dropSchemaFix(setLockTimeout(p), schema, tables))
+			p.ReportStmt(analysis.Report{
+				Message: fmt.Sprintf("DROP SCHEMA %s fails with 2BP01 (cannot drop schema because other objects depend "+
+					"on it): it still holds %s", ident(schema), joinNames(tables)),
+				Help: "Drop or move the schema's objects in earlier statements first (each reviewed: dropping a table loses its " +
+					"data), then drop the empty schema. " + prismaEdit,
+				Fix: dropSchemaFix(setLockTimeout(p), schema, tables),
+			})
 		}
 	}
 }

@@ -63,15 +63,16 @@ func runDropTable(p *analysis.Pass) {
 		if copied {
 			loss = "loses no rows (an earlier INSERT ... SELECT copied them), but"
 		}
-		p.ReportStmt(
-			fmt.Sprintf("dropping table %s %s instances still running the old code fail with 42P01 \"relation does not exist\" "+
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("dropping table %s %s instances still running the old code fail with 42P01 \"relation does not exist\" "+
 				"on every query of the model until redeployed", d.Name, loss),
-			"Use expand-contract: first deploy code that no longer uses the table (remove the model from schema.prisma, and "+
-				"delete this DROP TABLE from the generated migration), then drop the table in a later migration; "+
-				"`prisma migrate dev` generates the drop again. If this IS that contract step, suppress the finding with a "+
-				"reason: `-- migrate-guard-ignore drop-table -- <reason>`. DROP TABLE takes an ACCESS EXCLUSIVE lock that "+
-				"queues behind long queries and blocks every read and write queued after it, so set a short lock_timeout "+
-				"as below. "+prismaEdit,
-			setLockTimeout(p)+fmt.Sprintf("DROP TABLE %s;", d.Name))
+			Help: "Use expand-contract: first deploy code that no longer uses the table (remove the model from schema.prisma, and " +
+				"delete this DROP TABLE from the generated migration), then drop the table in a later migration; " +
+				"`prisma migrate dev` generates the drop again. If this IS that contract step, suppress the finding with a " +
+				"reason: `-- migrate-guard-ignore drop-table -- <reason>`. DROP TABLE takes an ACCESS EXCLUSIVE lock that " +
+				"queues behind long queries and blocks every read and write queued after it, so set a short lock_timeout " +
+				"as below. " + prismaEdit,
+			Fix: setLockTimeout(p) + fmt.Sprintf("DROP TABLE %s;", d.Name),
+		})
 	}
 }

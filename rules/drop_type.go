@@ -53,11 +53,13 @@ func runDropType(p *analysis.Pass) {
 		if cascade {
 			msg = fmt.Sprintf("DROP TYPE %s CASCADE also drops %s, which use it, with every value they hold", typ, columnList(cols))
 		}
-		p.ReportStmt(msg,
-			"Deal with each column first, in earlier statements or migrations: change its type (or drop it, in the contract "+
-				"step of expand-contract: see drop-column), then drop the type without CASCADE, so a column you forgot "+
-				"makes the migration fail instead of disappearing. "+prismaEdit,
-			dropTypeFix(typ, cols))
+		p.ReportStmt(analysis.Report{
+			Message: msg,
+			Help: "Deal with each column first, in earlier statements or migrations: change its type (or drop it, in the contract " +
+				"step of expand-contract: see drop-column), then drop the type without CASCADE, so a column you forgot " +
+				"makes the migration fail instead of disappearing. " + prismaEdit,
+			Fix: dropTypeFix(typ, cols),
+		})
 	}
 }
 

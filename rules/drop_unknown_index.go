@@ -38,14 +38,18 @@ func runDropUnknownIndex(p *analysis.Pass) {
 			continue
 		}
 		if s.MissingOk {
-			p.ReportStmt(fmt.Sprintf("no earlier migration creates index %s: DROP INDEX IF EXISTS does nothing (PostgreSQL only "+
-				"prints a notice) and takes no lock, so if the name is misspelt the index meant to go stays", name),
-				"Check the name against the migration that created the index (`\\di` in psql lists the real ones), or remove the statement.", "")
+			p.ReportStmt(analysis.Report{
+				Message: fmt.Sprintf("no earlier migration creates index %s: DROP INDEX IF EXISTS does nothing (PostgreSQL only "+
+					"prints a notice) and takes no lock, so if the name is misspelt the index meant to go stays", name),
+				Help: "Check the name against the migration that created the index (`\\di` in psql lists the real ones), or remove the statement.",
+			})
 			continue
 		}
-		p.ReportStmt(fmt.Sprintf("no earlier migration creates index %s: DROP INDEX fails with SQLSTATE 42704 (index does not "+
-			"exist) and the deploy with it", name),
-			"Check the name against the migration that created the index (`\\di` in psql lists the real ones); "+
-				"if the index was created outside the migrations, add it to the history first.", "")
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("no earlier migration creates index %s: DROP INDEX fails with SQLSTATE 42704 (index does not "+
+				"exist) and the deploy with it", name),
+			Help: "Check the name against the migration that created the index (`\\di` in psql lists the real ones); " +
+				"if the index was created outside the migrations, add it to the history first.",
+		})
 	}
 }

@@ -91,10 +91,12 @@ func runDuplicateColumn(p *analysis.Pass) {
 			c, w = setListKind(p.Stmt.Node, i)
 		}
 		if d, ok := firstDuplicate(l); ok {
-			p.ReportSpan(columnSpan(p, d), fmt.Sprintf("%s: the statement fails with SQLSTATE %s when it runs, and the deploy with it",
-				fmt.Sprintf(w, ident(d.name)), c),
-				"Name the column once (give the outputs of a query distinct aliases with AS); check the statement with "+
-					"`psql` against a scratch database before deploying.", "")
+			p.ReportAt(columnSpan(p, d), analysis.Report{
+				Message: fmt.Sprintf("%s: the statement fails with SQLSTATE %s when it runs, and the deploy with it",
+					fmt.Sprintf(w, ident(d.name)), c),
+				Help: "Name the column once (give the outputs of a query distinct aliases with AS); check the statement with " +
+					"`psql` against a scratch database before deploying.",
+			})
 		}
 	}
 }

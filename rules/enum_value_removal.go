@@ -239,12 +239,14 @@ func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []stri
 			"\"invalid input value for enum\" and the migration with it, and instances still running the old code fail the "+
 			"same way when they write it", quotedValues(removed), sw.Old, rewrite, columnList(cols), orList(removed))
 	}
-	p.ReportStmt(msg,
-		"First deploy code that no longer writes the removed values, and move the rows that hold them to another value "+
-			"with a batched data migration; check that none is left (query below). The replacement still rewrites the tables: "+
-			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as "+
-			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. "+prismaEdit,
-		enumSwapFix(setLockTimeout(p), sw, cols, removed))
+	p.ReportStmt(analysis.Report{
+		Message: msg,
+		Help: "First deploy code that no longer writes the removed values, and move the rows that hold them to another value " +
+			"with a batched data migration; check that none is left (query below). The replacement still rewrites the tables: " +
+			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as " +
+			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. " + prismaEdit,
+		Fix: enumSwapFix(setLockTimeout(p), sw, cols, removed),
+	})
 }
 
 // swapRewrite says what the block's rewrites do to tables. The lock rules

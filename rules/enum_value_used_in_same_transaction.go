@@ -57,14 +57,15 @@ func runEnumValueUsedInSameTransaction(p *analysis.Pass) {
 		}
 		seen[u.Loc] = true
 		a := added[i]
-		p.ReportSpan(tokenAt(p, u.Loc),
-			fmt.Sprintf("%s was added to enum %s by the ALTER TYPE on line %d, in the same transaction: PostgreSQL refuses "+
+		p.ReportAt(tokenAt(p, u.Loc), analysis.Report{
+			Message: fmt.Sprintf("%s was added to enum %s by the ALTER TYPE on line %d, in the same transaction: PostgreSQL refuses "+
 				"to use a new enum value before that transaction commits, so this statement fails with 55P04 (unsafe use of "+
 				"new value \"%s\" of enum type %s) and the whole migration is rolled back",
 				literal(a.Value), a.Enum, p.File.Position(p.File.Stmts[a.Stmt].Start).Line, a.Value, a.Enum),
-			"Keep ALTER TYPE ... ADD VALUE in this migration and move this statement into a later one: once the first "+
-				"migration has committed, the value can be used. "+prismaMove,
-			"-- A later migration than the one that adds the value:\n"+p.File.Text(p.Stmt)+terminator(p.File, p.Stmt))
+			Help: "Keep ALTER TYPE ... ADD VALUE in this migration and move this statement into a later one: once the first " +
+				"migration has committed, the value can be used. " + prismaMove,
+			Fix: "-- A later migration than the one that adds the value:\n" + p.File.Text(p.Stmt) + terminator(p.File, p.Stmt),
+		})
 	}
 }
 

@@ -51,13 +51,14 @@ func runExclusionConstraint(p *analysis.Pass) {
 			}
 			name += "_excl"
 		}
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("adding exclusion constraint %s builds its index and checks every row of %s against the others, and "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("adding exclusion constraint %s builds its index and checks every row of %s against the others, and "+
 				"until it finishes the statement runs under %s; it fails with SQLSTATE 23P01 if two rows conflict",
 				ident(name), c.Table, underSlow(p, c.Table)),
-			"There is no online way to add an exclusion constraint to a table that holds rows: PostgreSQL has no "+
-				"EXCLUDE ... USING INDEX. Check first that no rows conflict, then add it when traffic is low, in a migration "+
-				"of its own. "+lockTimeoutHelp(p)+prismaEdit,
-			lockTimeoutFix(p))
+			Help: "There is no online way to add an exclusion constraint to a table that holds rows: PostgreSQL has no " +
+				"EXCLUDE ... USING INDEX. Check first that no rows conflict, then add it when traffic is low, in a migration " +
+				"of its own. " + lockTimeoutHelp(p) + prismaEdit,
+			Fix: lockTimeoutFix(p),
+		})
 	}
 }

@@ -74,12 +74,13 @@ func runForeignKeyWithoutIndex(p *analysis.Pass) {
 			cols[i] = ident(c)
 		}
 		list := strings.Join(cols, ", ")
-		p.ReportSpan(fk.Span,
-			fmt.Sprintf("no index of %s leads with (%s) once this migration has run: each DELETE from %s, or update of "+
+		p.ReportAt(fk.Span, analysis.Report{
+			Message: fmt.Sprintf("no index of %s leads with (%s) once this migration has run: each DELETE from %s, or update of "+
 				"its key, scans all of %s for referencing rows, and joins from %[3]s to %[4]s scan it too",
 				fk.Table, list, fk.Ref, fk.Table),
-			foreignKeyIndexHelp(p, fk),
-			foreignKeyIndexFix(p, fk, list))
+			Help: foreignKeyIndexHelp(p, fk),
+			Fix:  foreignKeyIndexFix(p, fk, list),
+		})
 	}
 }
 

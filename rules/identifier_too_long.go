@@ -78,13 +78,13 @@ func runIdentifierTooLong(p *analysis.Pass) {
 		default:
 			seen[key] = true
 		}
-		p.ReportSpan(at,
-			fmt.Sprintf("%s name %s is %d bytes: PostgreSQL silently truncates it to 63 bytes (NOTICE 42622), so the %s "+
+		p.ReportAt(at, analysis.Report{
+			Message: fmt.Sprintf("%s name %s is %d bytes: PostgreSQL silently truncates it to 63 bytes (NOTICE 42622), so the %s "+
 				"gets the name %s%s", o.kind, ident(full), len(full), o.kind, ident(o.name), clash),
-			"Choose a name of 63 bytes or less. With Prisma: give the index or constraint a short name with `map: \"...\"` "+
-				"in `@@index`, `@@unique`, `@@id`, `@id`, `@unique` or `@relation` (or shorten a model or field name with "+
+			Help: "Choose a name of 63 bytes or less. With Prisma: give the index or constraint a short name with `map: \"...\"` " +
+				"in `@@index`, `@@unique`, `@@id`, `@id`, `@unique` or `@relation` (or shorten a model or field name with " +
 				"`@@map` or `@map`), then run `prisma migrate dev` so that the generated migration uses it.",
-			"")
+		})
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/locks"
-	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
 // This file lets the rules of slow statements say what their findings are
@@ -39,11 +38,6 @@ func blockedWords(e locks.Effect) string {
 		return "SELECT ... FOR UPDATE/SHARE"
 	}
 	return ""
-}
-
-// reportSized reports a finding over sp that is about im.
-func reportSized(p *analysis.Pass, im *analysis.Impact, sp sqlfile.Span, msg, help, fix string) {
-	p.Report(analysis.Diagnostic{Pos: sp.Start, End: sp.End, Message: msg, Help: help, Fix: fix, Impact: im})
 }
 
 // indexBuild is the operation class of building the index s defines.

@@ -49,9 +49,11 @@ func runLockTable(p *analysis.Pass) {
 		msg = "LOCK TABLE outside a transaction block fails with SQLSTATE 25P01 (\"LOCK TABLE can only be used in " +
 			"transaction blocks\"): this migration holds only this statement, which PostgreSQL runs on its own"
 	}
-	p.ReportStmt(msg,
-		"Remove the LOCK TABLE: every statement takes the lock it needs itself. If the explicit lock is deliberate "+
-			"(to keep writers out between statements), keep the migration short and bound the wait. "+lockTimeoutHelp(p)+prismaEdit,
-		"-- Usually: delete the LOCK TABLE statement. If the lock is needed, bound the wait for it:\n"+
-			withLockTimeout(p))
+	p.ReportStmt(analysis.Report{
+		Message: msg,
+		Help: "Remove the LOCK TABLE: every statement takes the lock it needs itself. If the explicit lock is deliberate " +
+			"(to keep writers out between statements), keep the migration short and bound the wait. " + lockTimeoutHelp(p) + prismaEdit,
+		Fix: "-- Usually: delete the LOCK TABLE statement. If the lock is needed, bound the wait for it:\n" +
+			withLockTimeout(p),
+	})
 }

@@ -47,10 +47,12 @@ func runLockTimeoutValue(p *analysis.Pass) {
 			"above max-lock-timeout (%s)", written, formatTimeout(d), formatTimeout(p.MaxLockTimeout))
 	}
 	suggested := "'" + suggestedLockTimeout(p) + "'"
-	p.ReportSpan(at, msg,
-		"Keep lock_timeout at a few seconds and deploy again when a statement times out (SQLSTATE 55P03): a failed "+
-			"attempt costs nothing, a long wait stalls the table. max-lock-timeout in migrate-guard.toml sets the "+
-			"longest value accepted. With Prisma: create the migration with `prisma migrate dev --create-only`, "+
+	p.ReportAt(at, analysis.Report{
+		Message: msg,
+		Help: "Keep lock_timeout at a few seconds and deploy again when a statement times out (SQLSTATE 55P03): a failed " +
+			"attempt costs nothing, a long wait stalls the table. max-lock-timeout in migrate-guard.toml sets the " +
+			"longest value accepted. With Prisma: create the migration with `prisma migrate dev --create-only`, " +
 			"change the SET line in migration.sql as below, then apply it with `prisma migrate dev`.",
-		withReplacements(p.File, p.StmtSpan(), []replacement{{at, suggested}})+terminator(p.File, p.Stmt))
+		Fix: withReplacements(p.File, p.StmtSpan(), []replacement{{at, suggested}}) + terminator(p.File, p.Stmt),
+	})
 }

@@ -46,12 +46,13 @@ func runLongAccessExclusive(p *analysis.Pass) {
 		return // one finding per transaction: the same split fixes the later ones
 	}
 	slow, _ := slowStatement(p)
-	p.ReportStmt(
-		fmt.Sprintf("%s, and the whole time it runs under %s", slow.what, describeLocks(p, blockedDuring(p, slow))),
-		"Commit before the slow statement: move it, with the statements after it, into a separate, later migration, so "+
-			"the ACCESS EXCLUSIVE lock is released before the slow work starts (or run it before the statement that takes "+
-			"the lock). Run backfills in batches that each commit. "+prismaMove,
-		restOfTransaction(p))
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("%s, and the whole time it runs under %s", slow.what, describeLocks(p, blockedDuring(p, slow))),
+		Help: "Commit before the slow statement: move it, with the statements after it, into a separate, later migration, so " +
+			"the ACCESS EXCLUSIVE lock is released before the slow work starts (or run it before the statement that takes " +
+			"the lock). Run backfills in batches that each commit. " + prismaMove,
+		Fix: restOfTransaction(p),
+	})
 }
 
 // firstLongWaits returns, for each transaction of the file, the first

@@ -69,16 +69,17 @@ func runManyAccessExclusive(p *analysis.Pass) {
 	for i, t := range taken {
 		names[i] = fmt.Sprintf("%s (line %d)", t.table, t.line)
 	}
-	p.ReportStmt(
-		fmt.Sprintf("this transaction now holds ACCESS EXCLUSIVE locks on %s until it commits, which %s; each lock first "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("this transaction now holds ACCESS EXCLUSIVE locks on %s until it commits, which %s; each lock first "+
 			"waits for the running queries on its table while the tables already locked stay blocked, and an application "+
 			"transaction using these tables in another order can deadlock with the migration (SQLSTATE 40P01)",
 			joinWords(names), "block"+strings.TrimPrefix(locks.AccessExclusive.Blocks().On("all of them"), "blocks")),
-		"Split the migration so that each transaction takes ACCESS EXCLUSIVE on one table (below, in the same order), and "+
-			"bound each wait with a lock timeout; a failed part can then be retried alone. With Prisma: create the "+
-			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them "+
+		Help: "Split the migration so that each transaction takes ACCESS EXCLUSIVE on one table (below, in the same order), and " +
+			"bound each wait with a lock timeout; a failed part can then be retried alone. With Prisma: create the " +
+			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them " +
 			"with `prisma migrate dev`.",
-		splitByTable(p))
+		Fix: splitByTable(p),
+	})
 }
 
 // exclusiveSoFar returns the existing tables the transaction holds in ACCESS

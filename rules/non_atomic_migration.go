@@ -61,14 +61,15 @@ func runNonAtomicMigration(p *analysis.Pass) {
 	for k, j := range applied {
 		lines[k] = fmt.Sprint(p.File.Position(p.File.Stmts[j].Start).Line)
 	}
-	p.ReportStmt(
-		fmt.Sprintf("%s sends each statement of this file on its own, and each commits by itself: if this statement fails "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("%s sends each statement of this file on its own, and each commits by itself: if this statement fails "+
 			"(%s), %s, the migration's row in _prisma_migrations is marked failed, "+
 			"every later `prisma migrate deploy` stops with P3009, and after `prisma migrate resolve --rolled-back` a "+
 			"re-deploy runs the file again from the top and fails on what the first run already created",
 			p.Plan.Runner.Name(), why, appliedWords(lines)),
-		nonAtomicHelp(p),
-		nonAtomicFix(p))
+		Help: nonAtomicHelp(p),
+		Fix:  nonAtomicFix(p),
+	})
 }
 
 // committedChanges returns the earlier statements of the file that change

@@ -40,16 +40,17 @@ func runNonTransactionalInTransaction(p *analysis.Pass) {
 		return
 	}
 	why := p.Plan.WhyInTransaction(p.File, p.Stmt.Index)
-	p.ReportStmt(
-		fmt.Sprintf("%s cannot run inside a transaction block and %s: the deploy fails with SQLSTATE 25001 "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("%s cannot run inside a transaction block and %s: the deploy fails with SQLSTATE 25001 "+
 			"(\"%s cannot run inside a transaction block\"), Prisma records the migration as failed, and later deploys "+
 			"refuse to run until it is resolved", kind, why, kind),
-		"Move the statement into a migration folder of its own that holds nothing else (no BEGIN/COMMIT): one "+
-			"statement per file is the only layout that works with every Prisma version and with `migrate-guard deploy`"+
-			splitterNote(p)+". "+
-			"If a deploy already failed on this migration, fix it, then mark it with "+
-			"`prisma migrate resolve --rolled-back <migration>` and deploy again. "+prismaMove,
-		"-- prisma/migrations/<timestamp>_<name>/migration.sql, holding only this statement:\n"+p.File.Text(p.Stmt)+terminator(p.File, p.Stmt))
+		Help: "Move the statement into a migration folder of its own that holds nothing else (no BEGIN/COMMIT): one " +
+			"statement per file is the only layout that works with every Prisma version and with `migrate-guard deploy`" +
+			splitterNote(p) + ". " +
+			"If a deploy already failed on this migration, fix it, then mark it with " +
+			"`prisma migrate resolve --rolled-back <migration>` and deploy again. " + prismaMove,
+		Fix: "-- prisma/migrations/<timestamp>_<name>/migration.sql, holding only this statement:\n" + p.File.Text(p.Stmt) + terminator(p.File, p.Stmt),
+	})
 }
 
 // splitterNote tells a Prisma 7.4+ user what made the file fall back to one

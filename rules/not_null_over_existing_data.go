@@ -50,13 +50,14 @@ func runNotNullOverExistingData(p *analysis.Pass) {
 			}
 		case pg.AlterTableType_AT_ValidateConstraint:
 			if col := earlierNotNullCheck(p, c.Table, c.Cmd.Name); col != "" {
-				p.ReportSpan(c.Span,
-					fmt.Sprintf("VALIDATE CONSTRAINT %s fails with 23514 if any row of %s still holds NULL in %s, and the "+
+				p.ReportAt(c.Span, analysis.Report{
+					Message: fmt.Sprintf("VALIDATE CONSTRAINT %s fails with 23514 if any row of %s still holds NULL in %s, and the "+
 						"migration with it", ident(c.Cmd.Name), c.Table, ident(col)),
-					"Before deploying, run the query below against production: it must return 0. Backfill the remaining NULLs "+
-						"first, in batches, and make sure the running code no longer writes NULL (the NOT VALID check already "+
+					Help: "Before deploying, run the query below against production: it must return 0. Backfill the remaining NULLs " +
+						"first, in batches, and make sure the running code no longer writes NULL (the NOT VALID check already " +
 						"refuses new ones).",
-					nullsQuery(c.Table, col))
+					Fix: nullsQuery(c.Table, col),
+				})
 			}
 		}
 	}
@@ -85,14 +86,15 @@ func reportPrimaryKeyNulls(p *analysis.Pass, c alterCmd, cols []string) {
 	for i, col := range cols {
 		fix.WriteString(notNullSteps(c.Table, col, 1+2*i) + "\n")
 	}
-	p.ReportSpan(c.Span,
-		fmt.Sprintf("ADD PRIMARY KEY USING INDEX makes %s NOT NULL: PostgreSQL scans %s under the ACCESS EXCLUSIVE lock "+
+	p.ReportAt(c.Span, analysis.Report{
+		Message: fmt.Sprintf("ADD PRIMARY KEY USING INDEX makes %s NOT NULL: PostgreSQL scans %s under the ACCESS EXCLUSIVE lock "+
 			"of this ALTER TABLE, so reads and writes on %[2]s block for the whole scan, and it fails with 23502 if any row "+
 			"holds NULL there", joinWords(quoteAll(cols)), c.Table),
-		"Before deploying, run the query below against production: it must return 0. Backfill the NULLs, then make the "+
-			"columns NOT NULL through a validated CHECK constraint (no long lock) before turning the index into the "+
-			"primary key. "+prismaEdit,
-		strings.TrimSuffix(fix.String(), "\n"))
+		Help: "Before deploying, run the query below against production: it must return 0. Backfill the NULLs, then make the " +
+			"columns NOT NULL through a validated CHECK constraint (no long lock) before turning the index into the " +
+			"primary key. " + prismaEdit,
+		Fix: strings.TrimSuffix(fix.String(), "\n"),
+	})
 }
 
 // earlierNotNullCheck returns the column of a `CHECK (col IS NOT NULL)`

@@ -65,15 +65,16 @@ func runPreferBigintPrimaryKey(p *analysis.Pass) {
 	if catalog.IsSerial(c.Def.TypeName) || columnHas(c.Def, pg.ConstrType_CONSTR_IDENTITY) != nil {
 		fails = "its sequence stops at " + k.max + " and every insert fails with SQLSTATE 2200H"
 	}
-	p.ReportSpan(c.Span,
-		fmt.Sprintf("primary key %s is %s: %s, and widening the key then rewrites the table and every referencing "+
+	p.ReportAt(c.Span, analysis.Report{
+		Message: fmt.Sprintf("primary key %s is %s: %s, and widening the key then rewrites the table and every referencing "+
 			"foreign key column under ACCESS EXCLUSIVE locks", columnOf(c), p.File.Src[c.Span.Start:c.Span.End], fails),
-		"Make the key bigint while the table is new and empty: 4 more bytes per row and index entry, no limit in "+
-			"practice. With Prisma: declare the field `BigInt @id @default(autoincrement())` (Prisma Client returns it "+
-			"as a JavaScript bigint; relation fields referencing it become BigInt too) and run `prisma migrate dev`, or "+
-			"create the migration with `prisma migrate dev --create-only`, change the type as below, and apply it with "+
+		Help: "Make the key bigint while the table is new and empty: 4 more bytes per row and index entry, no limit in " +
+			"practice. With Prisma: declare the field `BigInt @id @default(autoincrement())` (Prisma Client returns it " +
+			"as a JavaScript bigint; relation fields referencing it become BigInt too) and run `prisma migrate dev`, or " +
+			"create the migration with `prisma migrate dev --create-only`, change the type as below, and apply it with " +
 			"`prisma migrate dev`.",
-		retyped(p, cols, func(c typedColumn) string { return narrowKeys[c.Type.Name].wide }))
+		Fix: retyped(p, cols, func(c typedColumn) string { return narrowKeys[c.Type.Name].wide }),
+	})
 }
 
 // singlePrimaryKey returns the column of a CREATE TABLE's primary key when

@@ -40,13 +40,14 @@ func runPreferJSONB(p *analysis.Pass) {
 	}
 	fix := retyped(p, cols, func(c typedColumn) string { return writtenType("JSONB", c, false) })
 	for _, c := range cols {
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("column %s is json: PostgreSQL keeps the text as written and parses it again on every read, "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("column %s is json: PostgreSQL keeps the text as written and parses it again on every read, "+
 				"and json has no equality operator (no =, DISTINCT, GROUP BY or unique index) and no GIN index", columnOf(c)),
-			"Use jsonb, which is parsed once on write, comparable and indexable; it drops white space, key order and "+
-				"duplicate keys, which only matters if the exact text does. With Prisma: remove `@db.Json` from the field "+
-				"(Json alone is jsonb) and run `prisma migrate dev`, or create the migration with `prisma migrate dev "+
+			Help: "Use jsonb, which is parsed once on write, comparable and indexable; it drops white space, key order and " +
+				"duplicate keys, which only matters if the exact text does. With Prisma: remove `@db.Json` from the field " +
+				"(Json alone is jsonb) and run `prisma migrate dev`, or create the migration with `prisma migrate dev " +
 				"--create-only`, change the type as below, and apply it with `prisma migrate dev`.",
-			fix)
+			Fix: fix,
+		})
 	}
 }

@@ -35,15 +35,16 @@ func runPreferTextOverChar(p *analysis.Pass) {
 		if len(c.Type.Mods) > 0 {
 			n = c.Type.Mods[0]
 		}
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("column %s is char(%d): PostgreSQL pads every value with spaces to %[2]d characters, then ignores "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("column %s is char(%d): PostgreSQL pads every value with spaces to %[2]d characters, then ignores "+
 				"the padding in comparisons and drops it in most functions, so values read back differ from what was "+
 				"compared; a value longer than %[2]d fails with SQLSTATE 22001", columnOf(c), n),
-			"Use text, or varchar(n) when the length limit is a rule of the data; neither pads. With Prisma: remove "+
-				"`@db.Char(n)` from the String field (or use `@db.VarChar(n)`) and run `prisma migrate dev`, or create the "+
-				"migration with `prisma migrate dev --create-only`, change the type as below, and apply it with "+
+			Help: "Use text, or varchar(n) when the length limit is a rule of the data; neither pads. With Prisma: remove " +
+				"`@db.Char(n)` from the String field (or use `@db.VarChar(n)`) and run `prisma migrate dev`, or create the " +
+				"migration with `prisma migrate dev --create-only`, change the type as below, and apply it with " +
 				"`prisma migrate dev`.",
-			fix)
+			Fix: fix,
+		})
 	}
 }
 

@@ -32,14 +32,15 @@ func runPreferTimestamptz(p *analysis.Pass) {
 	}
 	fix := retyped(p, cols, func(c typedColumn) string { return writtenType("TIMESTAMPTZ", c, true) })
 	for _, c := range cols {
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("column %s is timestamp without time zone: it stores a wall-clock reading, which PostgreSQL "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("column %s is timestamp without time zone: it stores a wall-clock reading, which PostgreSQL "+
 				"converts through each session's TimeZone when it meets now() or a timestamptz, so writers and readers "+
 				"in other time zones see other instants", columnOf(c)),
-			"Use timestamptz, which stores the instant and converts per session. With Prisma: add `@db.Timestamptz(3)` "+
-				"to the DateTime field and run `prisma migrate dev`, or create the migration with `prisma migrate dev "+
-				"--create-only`, change the type as below, and apply it with `prisma migrate dev`. Converting an existing "+
+			Help: "Use timestamptz, which stores the instant and converts per session. With Prisma: add `@db.Timestamptz(3)` " +
+				"to the DateTime field and run `prisma migrate dev`, or create the migration with `prisma migrate dev " +
+				"--create-only`, change the type as below, and apply it with `prisma migrate dev`. Converting an existing " +
 				"column later rewrites the table unless the session's TimeZone is UTC.",
-			fix)
+			Fix: fix,
+		})
 	}
 }

@@ -86,7 +86,7 @@ func runPrismaWarningUnexplained(p *analysis.Pass) {
 			help = "Read the warning and check it against the production data before deploying (run the queries it implies, " +
 				"e.g. for duplicates or NULLs); then keep the line as the record of that review."
 		}
-		p.Report(analysis.Diagnostic{Pos: w.Pos, End: w.End, Message: msg, Help: help})
+		p.ReportAt(sqlfile.Span{Start: w.Pos, End: w.End}, analysis.Report{Message: msg, Help: help})
 	}
 }
 

@@ -108,7 +108,7 @@ func runRedefineIndex(p *analysis.Pass) {
 		msg = fmt.Sprintf("%s leave %s without the index until the build ends (queries that used it scan the table) and the "+
 			"build holds a SHARE lock that blocks writes on %[2]s for its whole duration", what, r.Table)
 	}
-	p.Report(analysis.Diagnostic{Pos: r.Drop.Start, End: r.Create.End, Message: msg,
+	p.ReportAt(sqlfile.Span{Start: r.Drop.Start, End: r.Create.End}, analysis.Report{Message: msg,
 		Help: "Build the new definition beside the old index with CREATE INDEX CONCURRENTLY (writes go on), drop the old " +
 			"one with DROP INDEX CONCURRENTLY, then rename the new one to the old name if it keeps it: each CONCURRENTLY " +
 			"statement in a migration of its own. " + prismaEdit,

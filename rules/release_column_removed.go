@@ -39,27 +39,28 @@ func runReleaseColumnRemoved(p *analysis.Pass) {
 			what, code = fmt.Sprintf("table %s (model %s)", rp.Table, rp.Model), "42P01 \"relation does not exist\""
 		}
 		if rp.CodeFirst {
-			p.ReportSpan(problemSpan(p, rp.Problem),
-				fmt.Sprintf("%s reads %s, which only this statement creates: until it runs, every query of model %s fails with %s",
+			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+				Message: fmt.Sprintf("%s reads %s, which only this statement creates: until it runs, every query of model %s fails with %s",
 					releaseName(rp), what, rp.Model, code),
-				"Deploy the migration before the code that uses it (deploy-order = \"migrate-first\"), or ship the migration "+
-					"one release ahead of the code that maps the new column. "+expandContractHelp,
-				"")
+				Help: "Deploy the migration before the code that uses it (deploy-order = \"migrate-first\"), or ship the migration " +
+					"one release ahead of the code that maps the new column. " + expandContractHelp,
+			})
 			continue
 		}
 		verb := "drops"
 		if p.Stmt.Node.GetRenameStmt() != nil {
 			verb = "renames"
 		}
-		p.ReportSpan(problemSpan(p, rp.Problem),
-			fmt.Sprintf("this statement %s %s, which %s still reads: every query of model %s fails with %s until all its "+
+		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+			Message: fmt.Sprintf("this statement %s %s, which %s still reads: every query of model %s fails with %s until all its "+
 				"instances are replaced", verb, what, releaseName(rp), rp.Model, code),
-			fmt.Sprintf("Expand-contract: first deploy a release whose schema.prisma no longer has %s (remove it, or mark it "+
+			Help: fmt.Sprintf("Expand-contract: first deploy a release whose schema.prisma no longer has %s (remove it, or mark it "+
 				"`@ignore`) and delete this statement from the migration; drop it in a later migration once that release "+
 				"runs everywhere. For a rename, keep the column and map the renamed field to it with `@map(\"%s\")`. %s",
 				fieldName(rp.Problem), rp.Column, expandContractHelp),
-			fmt.Sprintf("-- Release 1: schema.prisma without %s; no migration.\n-- Release 2 (the contract step), once release 1 runs everywhere:\n%s%s",
-				fieldName(rp.Problem), setLockTimeout(p), contractSQL(rp.Problem)))
+			Fix: fmt.Sprintf("-- Release 1: schema.prisma without %s; no migration.\n-- Release 2 (the contract step), once release 1 runs everywhere:\n%s%s",
+				fieldName(rp.Problem), setLockTimeout(p), contractSQL(rp.Problem)),
+		})
 	}
 }
 

@@ -35,26 +35,28 @@ func runReleaseColumnRequired(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.Required) {
 		col := fmt.Sprintf("column %s of %s", ident(rp.Column), rp.Table)
 		if rp.CodeFirst {
-			p.ReportSpan(problemSpan(p, rp.Problem),
-				fmt.Sprintf("%s does not write %s, which is NOT NULL without a default until this statement: every insert "+
+			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+				Message: fmt.Sprintf("%s does not write %s, which is NOT NULL without a default until this statement: every insert "+
 					"of model %s fails with 23502 \"null value violates not-null constraint\" until the migration runs",
 					releaseName(rp), col, rp.Model),
-				"Deploy the migration first (deploy-order = \"migrate-first\"), or give the column a DEFAULT one release "+
-					"before the code stops writing it. "+expandContractHelp,
-				fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", rp.Table, ident(rp.Column)))
+				Help: "Deploy the migration first (deploy-order = \"migrate-first\"), or give the column a DEFAULT one release " +
+					"before the code stops writing it. " + expandContractHelp,
+				Fix: fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", rp.Table, ident(rp.Column)),
+			})
 			continue
 		}
 		why := "does not map it"
 		if rp.Field != "" {
 			why = fmt.Sprintf("maps it as %s but leaves it out of inserts that do not set it (optional or database default)", fieldName(rp.Problem))
 		}
-		p.ReportSpan(problemSpan(p, rp.Problem),
-			fmt.Sprintf("this statement makes %s required (NOT NULL, no default) while %s %s: every insert of model %s "+
+		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+			Message: fmt.Sprintf("this statement makes %s required (NOT NULL, no default) while %s %s: every insert of model %s "+
 				"fails with 23502 \"null value violates not-null constraint\" until all its instances are replaced",
 				col, releaseName(rp), why, rp.Model),
-			"Expand-contract: add the column nullable (or keep its default) now, deploy the release that writes it on "+
-				"every insert, then require it in a later migration. "+expandContractHelp,
-			requiredFix(p, rp.Problem))
+			Help: "Expand-contract: add the column nullable (or keep its default) now, deploy the release that writes it on " +
+				"every insert, then require it in a later migration. " + expandContractHelp,
+			Fix: requiredFix(p, rp.Problem),
+		})
 	}
 }
 

@@ -35,29 +35,32 @@ func runReleaseEnumValueRemoved(p *analysis.Pass) {
 			what = fmt.Sprintf("enum type %s (enum %s)", rp.Table, rp.Model)
 		}
 		if rp.Kind == compat.MissingEnum && !rp.CodeFirst {
-			p.ReportStmt(
-				fmt.Sprintf("after this statement %s no longer exists under that name, which %s casts the enum's values to: "+
+			p.ReportStmt(analysis.Report{
+				Message: fmt.Sprintf("after this statement %s no longer exists under that name, which %s casts the enum's values to: "+
 					"its queries that write or filter on the enum fail with 42704 \"type does not exist\" until all its instances "+
 					"are replaced", what, releaseName(rp)),
-				fmt.Sprintf("Keep the type's name: map the enum to it with `@@map(\"%s\")` in schema.prisma instead of renaming "+
-					"the type. %s", rp.Table.Name, expandContractHelp), "")
+				Help: fmt.Sprintf("Keep the type's name: map the enum to it with `@@map(\"%s\")` in schema.prisma instead of renaming "+
+					"the type. %s", rp.Table.Name, expandContractHelp),
+			})
 			continue
 		}
 		if rp.CodeFirst {
-			p.ReportStmt(
-				fmt.Sprintf("%s may write %s, which only this statement creates: until it runs, those writes fail with "+
+			p.ReportStmt(analysis.Report{
+				Message: fmt.Sprintf("%s may write %s, which only this statement creates: until it runs, those writes fail with "+
 					"22P02 \"invalid input value for enum\"", releaseName(rp), what),
-				"Deploy the migration before the code (deploy-order = \"migrate-first\"), or add the value one release "+
-					"before the code that writes it. "+expandContractHelp, "")
+				Help: "Deploy the migration before the code (deploy-order = \"migrate-first\"), or add the value one release " +
+					"before the code that writes it. " + expandContractHelp,
+			})
 			continue
 		}
-		p.ReportStmt(
-			fmt.Sprintf("after this statement the database no longer has %s, which %s may write: those writes fail with "+
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("after this statement the database no longer has %s, which %s may write: those writes fail with "+
 				"22P02 \"invalid input value for enum\" until all its instances are replaced", what, releaseName(rp)),
-			"Expand-contract: first deploy a release whose schema.prisma no longer has the value (and migrate the rows "+
-				"holding it with an UPDATE), then remove it from the type in a later migration. To rename a value, add "+
-				"the new one, move the rows and the code to it, and drop the old one last. "+expandContractHelp,
-			fmt.Sprintf("-- This migration: only add the new value, if any; keep '%s'.\n-- A later migration, once no running release writes '%[1]s':\n"+
-				"-- recreate %[2]s without it (what `prisma migrate dev` generates).", rp.Column, rp.Table))
+			Help: "Expand-contract: first deploy a release whose schema.prisma no longer has the value (and migrate the rows " +
+				"holding it with an UPDATE), then remove it from the type in a later migration. To rename a value, add " +
+				"the new one, move the rows and the code to it, and drop the old one last. " + expandContractHelp,
+			Fix: fmt.Sprintf("-- This migration: only add the new value, if any; keep '%s'.\n-- A later migration, once no running release writes '%[1]s':\n"+
+				"-- recreate %[2]s without it (what `prisma migrate dev` generates).", rp.Column, rp.Table),
+		})
 	}
 }

@@ -35,21 +35,23 @@ func runReleaseTypeChanged(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.TypeMismatch) {
 		col := fmt.Sprintf("column %s of %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
 		if rp.CodeFirst {
-			p.ReportSpan(problemSpan(p, rp.Problem),
-				fmt.Sprintf("%s reads and writes %s as %s, but until this statement runs it is %s: its queries of model %s fail",
+			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+				Message: fmt.Sprintf("%s reads and writes %s as %s, but until this statement runs it is %s: its queries of model %s fail",
 					releaseName(rp), col, rp.Want, rp.Got, rp.Model),
-				"Deploy the migration before the code (deploy-order = \"migrate-first\"), or change the type with "+
-					"expand-contract. "+expandContractHelp, "")
+				Help: "Deploy the migration before the code (deploy-order = \"migrate-first\"), or change the type with " +
+					"expand-contract. " + expandContractHelp,
+			})
 			continue
 		}
 		newCol := ident(rp.Column + "_new")
-		p.ReportSpan(problemSpan(p, rp.Problem),
-			fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: its queries of model %s fail "+
+		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: its queries of model %s fail "+
 				"until all its instances are replaced", col, rp.Want, releaseName(rp), rp.Got, rp.Model),
-			fmt.Sprintf("Expand-contract: add a new column of the new type, fill it (a trigger for new writes, batches for "+
+			Help: fmt.Sprintf("Expand-contract: add a new column of the new type, fill it (a trigger for new writes, batches for "+
 				"old rows), deploy a release that maps %s to it with `@map`, then drop the old column in a later "+
 				"migration. %s", fieldName(rp.Problem), expandContractHelp),
-			fmt.Sprintf("ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;\n-- Backfill in batches, e.g.:\nUPDATE %[1]s SET %[2]s = %[4]s::%[3]s WHERE %[2]s IS NULL;",
-				rp.Table, newCol, rp.Got, ident(rp.Column)))
+			Fix: fmt.Sprintf("ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;\n-- Backfill in batches, e.g.:\nUPDATE %[1]s SET %[2]s = %[4]s::%[3]s WHERE %[2]s IS NULL;",
+				rp.Table, newCol, rp.Got, ident(rp.Column)),
+		})
 	}
 }

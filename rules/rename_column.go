@@ -43,14 +43,15 @@ func runRenameColumn(p *analysis.Pass) {
 	if tab := p.Schema.Table(t); tab != nil {
 		col, key = tab.Column(s.Subname), rowKey(tab)
 	}
-	p.ReportSpan(renameSpan(p, s),
-		fmt.Sprintf("renaming column %s of %s to %s breaks instances still running the old code: their queries name %[1]s "+
+	p.ReportAt(renameSpan(p, s), analysis.Report{
+		Message: fmt.Sprintf("renaming column %s of %s to %s breaks instances still running the old code: their queries name %[1]s "+
 			"and fail with 42703 \"column does not exist\" from the moment this migration runs until they are redeployed",
 			ident(s.Subname), t, ident(s.Newname)),
-		fmt.Sprintf("If the goal is only a nicer name in Prisma Client, undo the rename: name the field %s in schema.prisma "+
-			"and add `@map(\"%s\")`, which needs no migration. ", s.Newname, s.Subname)+expandContract("column")+
-			" The SQL below is the first (expand) step. "+prismaEdit,
-		renameColumnFix(t, s.Subname, s.Newname, col, key, p.PGVersion))
+		Help: fmt.Sprintf("If the goal is only a nicer name in Prisma Client, undo the rename: name the field %s in schema.prisma "+
+			"and add `@map(\"%s\")`, which needs no migration. ", s.Newname, s.Subname) + expandContract("column") +
+			" The SQL below is the first (expand) step. " + prismaEdit,
+		Fix: renameColumnFix(t, s.Subname, s.Newname, col, key, p.PGVersion),
+	})
 }
 
 // renameSpan returns the RENAME clause of an ALTER TABLE ... RENAME.

@@ -38,15 +38,16 @@ func runRenameEnumValue(p *analysis.Pass) {
 		return // created in this migration: no running code knows it
 	}
 	cols := columnsOfType(p.Schema, name)
-	p.ReportStmt(
-		fmt.Sprintf("renaming value %s of enum %s to %s changes every row at once: instances still running the old code "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("renaming value %s of enum %s to %s changes every row at once: instances still running the old code "+
 			"fail with 22P02 \"invalid input value for enum\" when they write %[1]s, and their Prisma Client cannot read "+
 			"rows holding %[3]s, until they are redeployed", literal(s.OldVal), name, literal(s.NewVal)),
-		fmt.Sprintf("If only the name in code should change, drop this statement and map the member instead: `%s "+
+		Help: fmt.Sprintf("If only the name in code should change, drop this statement and map the member instead: `%s "+
 			"@map(\"%s\")` in enum %s of schema.prisma needs no migration. Otherwise rename in steps: add the new value "+
 			"(its own migration), deploy code that reads both and writes the new one, move the rows in batches, and "+
 			"remove the old value later. "+prismaEdit, s.NewVal, s.OldVal, name.Name),
-		renameEnumValueFix(name, s.OldVal, s.NewVal, cols))
+		Fix: renameEnumValueFix(name, s.OldVal, s.NewVal, cols),
+	})
 }
 
 func renameEnumValueFix(name catalog.Name, from, to string, cols []colKey) string {

@@ -38,15 +38,16 @@ func runRenameTable(p *analysis.Pass) {
 	if !existing(p, t) || viewReplaces(p, t) {
 		return
 	}
-	p.ReportSpan(renameSpan(p, s),
-		fmt.Sprintf("renaming table %s to %s breaks instances still running the old code: their queries name %[1]s and "+
+	p.ReportAt(renameSpan(p, s), analysis.Report{
+		Message: fmt.Sprintf("renaming table %s to %s breaks instances still running the old code: their queries name %[1]s and "+
 			"fail with 42P01 \"relation does not exist\" from the moment this migration runs until they are redeployed",
 			t, ident(s.Newname)),
-		fmt.Sprintf("If the goal is only a nicer model name in Prisma Client, undo the rename: name the model %s in "+
+		Help: fmt.Sprintf("If the goal is only a nicer model name in Prisma Client, undo the rename: name the model %s in "+
 			"schema.prisma and add `@@map(\"%s\")`, which needs no migration. Otherwise create a view with the old name right "+
 			"after the rename: a view over one table is automatically updatable, so old code keeps reading and writing "+
 			"through it; drop the view once every instance runs the new code. "+prismaEdit, s.Newname, t.Name),
-		renameTableFix(t, s.Newname))
+		Fix: renameTableFix(t, s.Newname),
+	})
 }
 
 // viewReplaces reports whether a later statement of the file creates a view

@@ -38,13 +38,14 @@ func runRequireConcurrentDetachPartition(p *analysis.Pass) {
 			continue
 		}
 		part := catalog.RangeName(pc.Name)
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("DETACH PARTITION %s runs under %s; while it waits for running queries on %s to finish, every new "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("DETACH PARTITION %s runs under %s; while it waits for running queries on %s to finish, every new "+
 				"query on it queues behind it", part, underLocks(p, c.Table, part), c.Table),
-			"Detach with DETACH PARTITION ... CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock on the partitioned "+
-				"table, so reads and writes go on (it is refused when the table has a DEFAULT partition). "+ownMigration+
-				"If it is interrupted, complete it with ALTER TABLE ... DETACH PARTITION ... FINALIZE. "+prismaEdit,
-			fmt.Sprintf("-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n"+
-				"ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY;", c.Table, part))
+			Help: "Detach with DETACH PARTITION ... CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock on the partitioned " +
+				"table, so reads and writes go on (it is refused when the table has a DEFAULT partition). " + ownMigration +
+				"If it is interrupted, complete it with ALTER TABLE ... DETACH PARTITION ... FINALIZE. " + prismaEdit,
+			Fix: fmt.Sprintf("-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n"+
+				"ALTER TABLE %s DETACH PARTITION %s CONCURRENTLY;", c.Table, part),
+		})
 	}
 }

@@ -58,12 +58,13 @@ func runRequireConcurrentDropIndex(p *analysis.Pass) {
 	if alreadyHeld(p, tables) {
 		return // the transaction holds the lock already: the drop waits for nothing and blocks no one more
 	}
-	p.ReportStmt(
-		fmt.Sprintf("DROP INDEX %s takes %s; while it waits for running queries on %s to finish, every new query there queues behind it",
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("DROP INDEX %s takes %s; while it waits for running queries on %s to finish, every new query there queues behind it",
 			strings.Join(names, ", "), describeLocks(p, gs), joinNames(tables)),
-		"Drop the index with DROP INDEX CONCURRENTLY, which waits for running queries without blocking reads or writes "+
-			"(it drops one index per statement). "+ownMigration+prismaEdit,
-		dropConcurrentlyFix(names))
+		Help: "Drop the index with DROP INDEX CONCURRENTLY, which waits for running queries without blocking reads or writes " +
+			"(it drops one index per statement). " + ownMigration + prismaEdit,
+		Fix: dropConcurrentlyFix(names),
+	})
 }
 
 // alreadyHeld reports whether an earlier statement of the transaction holds

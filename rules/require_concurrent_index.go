@@ -47,16 +47,18 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 	if s.Idxname != "" {
 		what += " " + ident(s.Idxname)
 	}
-	reportSized(p, impactOn(p, table, indexBuild(s)), p.StmtSpan(),
-		fmt.Sprintf("%s runs for the whole build under %s", what,
+	p.ReportAt(p.StmtSpan(), analysis.Report{
+		Message: fmt.Sprintf("%s runs for the whole build under %s", what,
 			underSlow(p, table)),
-		"Build the index with CREATE INDEX CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock so writes go on "+
-			"(the build is slower: it scans the table twice and waits for running transactions). "+ownMigration+
-			"A concurrent build that fails (a duplicate value for a UNIQUE index, a deadlock, a cancelled deploy) leaves an "+
-			"INVALID index behind that still slows every write: drop it with DROP INDEX CONCURRENTLY IF EXISTS, mark the "+
-			"migration rolled back with `prisma migrate resolve --rolled-back <migration>`, and deploy again "+
-			"(a retry with IF NOT EXISTS would silently keep the invalid index). "+prismaEdit,
-		concurrentIndexFix(p, s, table))
+		Help: "Build the index with CREATE INDEX CONCURRENTLY, which takes a SHARE UPDATE EXCLUSIVE lock so writes go on " +
+			"(the build is slower: it scans the table twice and waits for running transactions). " + ownMigration +
+			"A concurrent build that fails (a duplicate value for a UNIQUE index, a deadlock, a cancelled deploy) leaves an " +
+			"INVALID index behind that still slows every write: drop it with DROP INDEX CONCURRENTLY IF EXISTS, mark the " +
+			"migration rolled back with `prisma migrate resolve --rolled-back <migration>`, and deploy again " +
+			"(a retry with IF NOT EXISTS would silently keep the invalid index). " + prismaEdit,
+		Fix:    concurrentIndexFix(p, s, table),
+		Impact: impactOn(p, table, indexBuild(s)),
+	})
 }
 
 // concurrentIndexFix is the statement with CONCURRENTLY after INDEX, and how

@@ -55,21 +55,25 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 			locks.AccessExclusive.Blocks().On("that table (every query on a table locks all its indexes)"))
 	}
 	if p.PGVersion < 12 {
-		p.ReportStmt(msg,
-			fmt.Sprintf("PostgreSQL %d has no REINDEX CONCURRENTLY: build a replacement with CREATE INDEX CONCURRENTLY "+
+		p.ReportStmt(analysis.Report{
+			Message: msg,
+			Help: fmt.Sprintf("PostgreSQL %d has no REINDEX CONCURRENTLY: build a replacement with CREATE INDEX CONCURRENTLY "+
 				"under a new name, drop the old index with DROP INDEX CONCURRENTLY, then rename the new one, each in a "+
 				"migration of its own. %s", p.PGVersion, prismaMove),
-			"-- For each index, one migration per statement:\n"+
-				"-- CREATE INDEX CONCURRENTLY <name>_new ON <table> (<the index's columns>);\n"+
-				"-- DROP INDEX CONCURRENTLY <name>;\n"+
-				"-- ALTER INDEX <name>_new RENAME TO <name>;")
+			Fix: "-- For each index, one migration per statement:\n" +
+				"-- CREATE INDEX CONCURRENTLY <name>_new ON <table> (<the index's columns>);\n" +
+				"-- DROP INDEX CONCURRENTLY <name>;\n" +
+				"-- ALTER INDEX <name>_new RENAME TO <name>;",
+		})
 		return
 	}
-	p.ReportStmt(msg,
-		"Rebuild with REINDEX ... CONCURRENTLY, which builds a new copy while reads and writes go on and swaps it in "+
-			"with a brief lock. "+ownMigration+"If it fails it leaves an INVALID index named after the original with "+
-			"a _ccnew suffix: drop that with DROP INDEX CONCURRENTLY before trying again. "+prismaEdit,
-		reindexFix(p, s))
+	p.ReportStmt(analysis.Report{
+		Message: msg,
+		Help: "Rebuild with REINDEX ... CONCURRENTLY, which builds a new copy while reads and writes go on and swaps it in " +
+			"with a brief lock. " + ownMigration + "If it fails it leaves an INVALID index named after the original with " +
+			"a _ccnew suffix: drop that with DROP INDEX CONCURRENTLY before trying again. " + prismaEdit,
+		Fix: reindexFix(p, s),
+	})
 }
 
 // reindexesConcurrently reports REINDEX ... CONCURRENTLY or

@@ -62,22 +62,23 @@ func runRequireLockTimeout(p *analysis.Pass) {
 	if !p.Plan.Atomic() {
 		outcome = "the deploy then stops at this statement; statements of the file before it stay applied"
 	}
-	p.ReportStmt(
-		fmt.Sprintf("the statement waits for %s lock on %s (%s) with no lock_timeout set, and %s sets none: behind a "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("the statement waits for %s lock on %s (%s) with no lock_timeout set, and %s sets none: behind a "+
 			"long-running query or an open transaction on the table it waits as long as they last, and while it waits "+
 			"in the lock queue it already %s",
 			withArticle(w.Lock.Mode), table, w.Lock.Why, p.Plan.Runner.Name(), w.Lock.Mode.Blocks().On(table)),
-		"Bound every lock wait of the deploy, best first: (1) deploy with `migrate-guard deploy`, which runs each "+
-			"migration under a lock_timeout and retries on timeout (then set deployed-by = \"migrate-guard\"); (2) set "+
-			"one lock_timeout for the role that deploys, once: `ALTER ROLE <deployer> SET lock_timeout = '"+timeout+"'` "+
-			"(every new session of that role gets it, so give the application a role of its own); (3) start each "+
-			"migration with `SET lock_timeout = '"+timeout+"';` — a plain SET lasts for the session, so it also holds "+
-			"when Prisma 7.4+ sends the statements one by one; SET LOCAL would end with the first statement's "+
-			"transaction. On a timeout (SQLSTATE 55P03) "+outcome+"; with Prisma, run "+
+		Help: "Bound every lock wait of the deploy, best first: (1) deploy with `migrate-guard deploy`, which runs each " +
+			"migration under a lock_timeout and retries on timeout (then set deployed-by = \"migrate-guard\"); (2) set " +
+			"one lock_timeout for the role that deploys, once: `ALTER ROLE <deployer> SET lock_timeout = '" + timeout + "'` " +
+			"(every new session of that role gets it, so give the application a role of its own); (3) start each " +
+			"migration with `SET lock_timeout = '" + timeout + "';` — a plain SET lasts for the session, so it also holds " +
+			"when Prisma 7.4+ sends the statements one by one; SET LOCAL would end with the first statement's " +
+			"transaction. On a timeout (SQLSTATE 55P03) " + outcome + "; with Prisma, run " +
 			"`prisma migrate resolve --rolled-back <migration>` and deploy again.",
-		fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = '%s';\n"+
+		Fix: fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = '%s';\n"+
 			"-- Or at the top of the migration:\nSET lock_timeout = '%s';\n%s%s",
-			timeout, timeout, p.File.Text(p.Stmt), terminator(p.File, p.Stmt)))
+			timeout, timeout, p.File.Text(p.Stmt), terminator(p.File, p.Stmt)),
+	})
 }
 
 // firstUnboundedWait finds, once per file, the first statement that takes

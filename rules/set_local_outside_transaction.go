@@ -61,15 +61,16 @@ func runSetLocalOutsideTransaction(p *analysis.Pass) {
 	if v.Kind == pg.VariableSetKind_VAR_SET_VALUE && v.Name != "" {
 		fix += fmt.Sprintf("\n-- ... the statements it is for ...\nRESET %s;", v.Name)
 	}
-	p.ReportSpan(local,
-		fmt.Sprintf("SET LOCAL runs outside a transaction block, so it has no effect: PostgreSQL only raises WARNING 25P01 "+
+	p.ReportAt(local, analysis.Report{
+		Message: fmt.Sprintf("SET LOCAL runs outside a transaction block, so it has no effect: PostgreSQL only raises WARNING 25P01 "+
 			"(\"SET LOCAL can only be used in transaction blocks\") and %s keeps its previous value for the statements "+
 			"after it; %s", name, why),
-		"Use a plain SET, which lasts for the session, and RESET it after the statements it is for, since the "+
-			"connection may be reused; or run the statements in a transaction (BEGIN ... COMMIT around them). "+
-			"Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with "+
+		Help: "Use a plain SET, which lasts for the session, and RESET it after the statements it is for, since the " +
+			"connection may be reused; or run the statements in a transaction (BEGIN ... COMMIT around them). " +
+			"Create the migration with `prisma migrate dev --create-only`, edit migration.sql, then apply it with " +
 			"`prisma migrate dev`.",
-		fix)
+		Fix: fix,
+	})
 }
 
 // localToken returns the span of the LOCAL keyword of a SET LOCAL

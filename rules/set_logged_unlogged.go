@@ -37,10 +37,13 @@ func runSetLoggedUnlogged(p *analysis.Pass) {
 		default:
 			continue
 		}
-		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span, rewriteMessage(p, what, c.Table),
-			"There is no online form. Set the persistence when the table is created (CREATE UNLOGGED TABLE, or SET LOGGED "+
-				"in the migration that creates it, while it is empty), or run this when traffic is low, in a migration of "+
-				"its own. "+lockTimeoutHelp(p)+prismaEdit,
-			lockTimeoutFix(p))
+		p.ReportAt(c.Span, analysis.Report{
+			Message: rewriteMessage(p, what, c.Table),
+			Help: "There is no online form. Set the persistence when the table is created (CREATE UNLOGGED TABLE, or SET LOGGED " +
+				"in the migration that creates it, while it is empty), or run this when traffic is low, in a migration of " +
+				"its own. " + lockTimeoutHelp(p) + prismaEdit,
+			Fix:    lockTimeoutFix(p),
+			Impact: impactOn(p, c.Table, analysis.Rewrite),
+		})
 	}
 }

@@ -47,12 +47,14 @@ func runSetNotNull(p *analysis.Pass) {
 		}
 		im := impactOn(p, c.Table, analysis.NotNullScan)
 		im.KeepSeverity = true // it also fails on a NULL left in the table
-		reportSized(p, im, c.Span,
-			fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
 				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
 				underSlow(p, c.Table)),
-			help+prismaEdit,
-			nullsQuery(c.Table, c.Cmd.Name)+"\n"+notNullSteps(c.Table, c.Cmd.Name, 1))
+			Help:   help + prismaEdit,
+			Fix:    nullsQuery(c.Table, c.Cmd.Name) + "\n" + notNullSteps(c.Table, c.Cmd.Name, 1),
+			Impact: im,
+		})
 	}
 }
 

@@ -44,11 +44,12 @@ func runSetTablespace(p *analysis.Pass) {
 		if isIndex {
 			what = "index " + what
 		}
-		p.ReportSpan(c.Span,
-			fmt.Sprintf("SET TABLESPACE copies every page of %s to tablespace %s, and until it finishes the statement runs "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("SET TABLESPACE copies every page of %s to tablespace %s, and until it finishes the statement runs "+
 				"under %s", what, ident(c.Cmd.Name), underSlow(p, table)),
-			tablespaceHelp(p, isIndex),
-			tablespaceFix(p, c, table, isIndex))
+			Help: tablespaceHelp(p, isIndex),
+			Fix:  tablespaceFix(p, c, table, isIndex),
+		})
 	}
 }
 

@@ -90,30 +90,38 @@ func runTransactionNesting(p *analysis.Pass) {
 	line := func(s *sqlfile.Stmt) int { return p.File.Position(s.Start).Line }
 	switch {
 	case isBegin(kind) && st.open != nil:
-		p.ReportStmt(fmt.Sprintf("this BEGIN is ignored (WARNING: there is already a transaction in progress): the transaction "+
-			"that BEGIN on line %d opened is still open, PostgreSQL has no nested transactions, and the next COMMIT ends it, "+
-			"so the statements after that COMMIT run outside the transaction they were written in", line(st.open)),
-			"Use one BEGIN ... COMMIT, or none: "+oneTransactionNote(p)+" To "+
-				"commit part of the work separately, put it in a migration of its own. "+prismaEdit,
-			"-- Delete this BEGIN and the COMMIT that was meant to close it.")
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("this BEGIN is ignored (WARNING: there is already a transaction in progress): the transaction "+
+				"that BEGIN on line %d opened is still open, PostgreSQL has no nested transactions, and the next COMMIT ends it, "+
+				"so the statements after that COMMIT run outside the transaction they were written in", line(st.open)),
+			Help: "Use one BEGIN ... COMMIT, or none: " + oneTransactionNote(p) + " To " +
+				"commit part of the work separately, put it in a migration of its own. " + prismaEdit,
+			Fix: "-- Delete this BEGIN and the COMMIT that was meant to close it.",
+		})
 	case isBegin(kind) && !committedLater(p):
-		p.ReportStmt("this BEGIN is never committed: the transaction is still open when the file ends, so nothing in it is "+
-			"committed by the migration, and it is rolled back when the connection closes (or absorbs whatever the same "+
-			"connection runs next)",
-			"End the transaction with COMMIT at the end of the file, or remove the BEGIN: "+oneTransactionNote(p)+" "+prismaEdit,
-			"-- At the end of the file:\nCOMMIT;")
+		p.ReportStmt(analysis.Report{
+			Message: "this BEGIN is never committed: the transaction is still open when the file ends, so nothing in it is " +
+				"committed by the migration, and it is rolled back when the connection closes (or absorbs whatever the same " +
+				"connection runs next)",
+			Help: "End the transaction with COMMIT at the end of the file, or remove the BEGIN: " + oneTransactionNote(p) + " " + prismaEdit,
+			Fix:  "-- At the end of the file:\nCOMMIT;",
+		})
 	case kind == pg.TransactionStmtKind_TRANS_STMT_COMMIT && st.open == nil && st.pending > 0 && laterWork(p):
-		p.ReportStmt(fmt.Sprintf("COMMIT without BEGIN commits the %d statement(s) from line %d on their own (WARNING: there "+
-			"is no transaction in progress): if a later statement fails, they stay applied while Prisma records the migration "+
-			"as failed, and deploying it again fails on them", st.pending, line(st.first)),
-			"Remove the COMMIT so the file stays all-or-nothing, or, if the two parts must commit separately, split them "+
-				"into two migrations. "+prismaMove,
-			"-- Delete this COMMIT, or end the migration here and move the statements after it into a new one.")
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("COMMIT without BEGIN commits the %d statement(s) from line %d on their own (WARNING: there "+
+				"is no transaction in progress): if a later statement fails, they stay applied while Prisma records the migration "+
+				"as failed, and deploying it again fails on them", st.pending, line(st.first)),
+			Help: "Remove the COMMIT so the file stays all-or-nothing, or, if the two parts must commit separately, split them " +
+				"into two migrations. " + prismaMove,
+			Fix: "-- Delete this COMMIT, or end the migration here and move the statements after it into a new one.",
+		})
 	case kind == pg.TransactionStmtKind_TRANS_STMT_ROLLBACK && st.pending > 0:
-		p.ReportStmt(fmt.Sprintf("ROLLBACK silently undoes the %d statement(s) from line %d, yet the migration is recorded as "+
-			"applied: their changes never reach the database, and Prisma will not run them again", st.pending, line(st.first)),
-			"Remove the ROLLBACK, and the statements it was meant to undo if they should not run. "+prismaEdit,
-			"-- Delete this ROLLBACK.")
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("ROLLBACK silently undoes the %d statement(s) from line %d, yet the migration is recorded as "+
+				"applied: their changes never reach the database, and Prisma will not run them again", st.pending, line(st.first)),
+			Help: "Remove the ROLLBACK, and the statements it was meant to undo if they should not run. " + prismaEdit,
+			Fix:  "-- Delete this ROLLBACK.",
+		})
 	}
 }
 

@@ -57,11 +57,13 @@ func runTruncateTable(p *analysis.Pass) {
 		msg += fmt.Sprintf("; it fails with 0A000 (cannot truncate a table referenced in a foreign key constraint): %s "+
 			"references it", joinNames(refs))
 	}
-	p.ReportStmt(msg,
-		"If the rows must go, delete them after this migration in batches that each commit (below), so no lock blocks the "+
-			"table; if the table only holds disposable data (a cache), suppress this finding with the reason: "+
-			"`-- migrate-guard-ignore truncate-table -- <reason>`. "+prismaBatches,
-		truncateFix(append(old, refs...)))
+	p.ReportStmt(analysis.Report{
+		Message: msg,
+		Help: "If the rows must go, delete them after this migration in batches that each commit (below), so no lock blocks the " +
+			"table; if the table only holds disposable data (a cache), suppress this finding with the reason: " +
+			"`-- migrate-guard-ignore truncate-table -- <reason>`. " + prismaBatches,
+		Fix: truncateFix(append(old, refs...)),
+	})
 }
 
 // referencingOutside returns the tables, not among listed, whose foreign

@@ -96,14 +96,16 @@ func reportKeyBuild(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.Column
 	name := keyName(c.Table, k, cols)
 	im := impactOn(p, c.Table, analysis.UniqueIndexBuild)
 	im.KeepSeverity = true // it also fails on duplicates
-	reportSized(p, im, c.Span,
-		fmt.Sprintf("%s %s builds its unique index by reading every row of %s, and until the build finishes the statement "+
+	p.ReportAt(c.Span, analysis.Report{
+		Message: fmt.Sprintf("%s %s builds its unique index by reading every row of %s, and until the build finishes the statement "+
 			"runs under %s; it fails with SQLSTATE 23505 if two rows share a value", verb, ident(name), c.Table, underSlow(p, c.Table)),
-		"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration of its own (reads and writes go "+
-			"on; CONCURRENTLY cannot run inside a transaction), then turn it into the constraint with ADD CONSTRAINT ... "+
-			kind+" USING INDEX, which takes its lock only for a moment. If the concurrent build fails it leaves an INVALID "+
-			"index: drop it with DROP INDEX CONCURRENTLY before trying again. "+prismaEdit,
-		keyFix(p, c, k, d, kind, name, cols))
+		Help: "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration of its own (reads and writes go " +
+			"on; CONCURRENTLY cannot run inside a transaction), then turn it into the constraint with ADD CONSTRAINT ... " +
+			kind + " USING INDEX, which takes its lock only for a moment. If the concurrent build fails it leaves an INVALID " +
+			"index: drop it with DROP INDEX CONCURRENTLY before trying again. " + prismaEdit,
+		Fix:    keyFix(p, c, k, d, kind, name, cols),
+		Impact: im,
+	})
 }
 
 // keyName is the constraint's name, or the one PostgreSQL gives it.

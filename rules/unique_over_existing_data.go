@@ -46,15 +46,16 @@ func runUniqueOverExistingData(p *analysis.Pass) {
 	if query == "" {
 		return
 	}
-	p.ReportStmt(
-		fmt.Sprintf("CREATE UNIQUE INDEX CONCURRENTLY %s fails with 23505 if %s already holds two rows with the same key: the "+
+	p.ReportStmt(analysis.Report{
+		Message: fmt.Sprintf("CREATE UNIQUE INDEX CONCURRENTLY %s fails with 23505 if %s already holds two rows with the same key: the "+
 			"failed build leaves an INVALID index that slows every write until it is dropped, and Prisma records the migration "+
 			"as failed (later deploys stop with P3009)", ident(s.Idxname), table),
-		"Before deploying, run the query below against production: it must return no row. Resolve the duplicates it lists "+
-			"(a data migration that merges or deletes them), and make sure the running code cannot create new ones. If the "+
-			"build fails anyway, drop the INVALID index with DROP INDEX CONCURRENTLY, mark the migration with `prisma migrate "+
+		Help: "Before deploying, run the query below against production: it must return no row. Resolve the duplicates it lists " +
+			"(a data migration that merges or deletes them), and make sure the running code cannot create new ones. If the " +
+			"build fails anyway, drop the INVALID index with DROP INDEX CONCURRENTLY, mark the migration with `prisma migrate " +
 			"resolve --rolled-back <migration>` and deploy again.",
-		query)
+		Fix: query,
+	})
 }
 
 // indexColumns returns the plain columns of an index, "" for an expression.

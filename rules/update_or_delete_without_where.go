@@ -45,11 +45,13 @@ func runUpdateOrDeleteWithoutWhere(p *analysis.Pass) {
 	if held := append(heldOn(p, locks.Tables(stmtLocks(p))), heldElsewhere(p)...); len(held) > 0 {
 		msg += "; and the whole time it runs under " + describeLocks(p, held)
 	}
-	p.ReportStmt(msg,
-		"Add the WHERE that selects the rows you mean. If every row must really change, take it out of the schema "+
-			"migration and run it in batches (below), each its own short transaction, and suppress this finding with the "+
-			"reason: `-- migrate-guard-ignore update-or-delete-without-where -- <reason>`. "+prismaBatches,
-		batchFix(p.Schema, p.Stmt.Node, table))
+	p.ReportStmt(analysis.Report{
+		Message: msg,
+		Help: "Add the WHERE that selects the rows you mean. If every row must really change, take it out of the schema " +
+			"migration and run it in batches (below), each its own short transaction, and suppress this finding with the " +
+			"reason: `-- migrate-guard-ignore update-or-delete-without-where -- <reason>`. " + prismaBatches,
+		Fix: batchFix(p.Schema, p.Stmt.Node, table),
+	})
 }
 
 // unboundedChange returns the table of an UPDATE or DELETE without WHERE on

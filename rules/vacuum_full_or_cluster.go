@@ -52,9 +52,12 @@ func runVacuumFullOrCluster(p *analysis.Pass) {
 		return
 	}
 	if len(tables) == 0 {
-		p.ReportStmt(fmt.Sprintf("%s without a table rewrites %s in turn, each under an ACCESS EXCLUSIVE lock, which %s",
-			kind, everything, locks.AccessExclusive.Blocks().On("that table")),
-			vacuumHelp, repackFix(nil, note))
+		p.ReportStmt(analysis.Report{
+			Message: fmt.Sprintf("%s without a table rewrites %s in turn, each under an ACCESS EXCLUSIVE lock, which %s",
+				kind, everything, locks.AccessExclusive.Blocks().On("that table")),
+			Help: vacuumHelp,
+			Fix:  repackFix(nil, note),
+		})
 		return
 	}
 	var existingTables []catalog.Name
@@ -70,9 +73,13 @@ func runVacuumFullOrCluster(p *analysis.Pass) {
 	if len(existingTables) == 1 {
 		im = impactOn(p, existingTables[0], analysis.Rewrite)
 	}
-	reportSized(p, im, p.StmtSpan(), fmt.Sprintf("%s writes a new copy of %s with all indexes, and until it finishes runs under %s", kind,
-		joinNames(existingTables), underSlow(p, existingTables...)),
-		vacuumHelp, repackFix(existingTables, note))
+	p.ReportAt(p.StmtSpan(), analysis.Report{
+		Message: fmt.Sprintf("%s writes a new copy of %s with all indexes, and until it finishes runs under %s", kind,
+			joinNames(existingTables), underSlow(p, existingTables...)),
+		Help:   vacuumHelp,
+		Fix:    repackFix(existingTables, note),
+		Impact: im,
+	})
 }
 
 const vacuumHelp = "Take table maintenance out of the migration: run pg_repack (or pg_squeeze) against the database when " +

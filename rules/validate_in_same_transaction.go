@@ -46,13 +46,15 @@ func runValidateInSameTransaction(p *analysis.Pass) {
 		if ref := catalog.RangeName(add.Pktable); add.Contype == pg.ConstrType_CONSTR_FOREIGN && ref != c.Table {
 			tables = append(tables, ref)
 		}
-		reportSized(p, constraintImpact(p, c.Table, add), c.Span,
-			fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
+		p.ReportAt(c.Span, analysis.Report{
+			Message: fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
 				"so its scan of every row runs under %s, and NOT VALID gains nothing", ident(c.Cmd.Name),
 				p.File.Position(at).Line, underSlow(p, tables...)),
-			"Move VALIDATE CONSTRAINT into a separate, later migration: on its own it takes a SHARE UPDATE EXCLUSIVE lock "+
-				"(and ROW SHARE on a referenced table), so reads and writes go on while existing rows are checked. "+prismaMove,
-			fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)))
+			Help: "Move VALIDATE CONSTRAINT into a separate, later migration: on its own it takes a SHARE UPDATE EXCLUSIVE lock " +
+				"(and ROW SHARE on a referenced table), so reads and writes go on while existing rows are checked. " + prismaMove,
+			Fix:    fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)),
+			Impact: constraintImpact(p, c.Table, add),
+		})
 	}
 }
 

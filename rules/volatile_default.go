@@ -59,11 +59,14 @@ func runVolatileDefault(p *analysis.Pass) {
 		default:
 			continue
 		}
-		reportSized(p, impactOn(p, c.Table, analysis.Rewrite), c.Span, rewriteMessage(p, what, c.Table),
-			"Add the column without a default, which touches no row, then set the default with "+
-				"`ALTER COLUMN ... SET DEFAULT`, which applies to new rows only, and backfill the existing rows in batches; "+
-				"make the column NOT NULL afterwards through a validated CHECK constraint. "+prismaEdit,
-			volatileDefaultFix(c.Table, c.Def))
+		p.ReportAt(c.Span, analysis.Report{
+			Message: rewriteMessage(p, what, c.Table),
+			Help: "Add the column without a default, which touches no row, then set the default with " +
+				"`ALTER COLUMN ... SET DEFAULT`, which applies to new rows only, and backfill the existing rows in batches; " +
+				"make the column NOT NULL afterwards through a validated CHECK constraint. " + prismaEdit,
+			Fix:    volatileDefaultFix(c.Table, c.Def),
+			Impact: impactOn(p, c.Table, analysis.Rewrite),
+		})
 	}
 }
 
