@@ -87,6 +87,11 @@ type Diagnostic struct {
 	// Impact, when set, names the table and the work the finding is
 	// about, so that production statistics can size it.
 	Impact *Impact
+	// FailsOnRows names the table of a finding about a statement that
+	// fails once that table holds any row: the engine folds into it the
+	// findings about how long the file's locks on the table last, since
+	// the migration only succeeds while the table is empty.
+	FailsOnRows catalog.Name
 }
 
 // Pass is one statement of one file, with everything a rule may consult.
@@ -137,6 +142,8 @@ type Report struct {
 	// Impact, when set, names the table and the work the finding is
 	// about, so that production statistics can size it.
 	Impact *Impact
+	// FailsOnRows: see Diagnostic.
+	FailsOnRows catalog.Name
 }
 
 // ReportStmt reports r over the whole current statement.
@@ -144,5 +151,6 @@ func (p *Pass) ReportStmt(r Report) { p.ReportAt(p.StmtSpan(), r) }
 
 // ReportAt reports r over sp, a part of the current file.
 func (p *Pass) ReportAt(sp sqlfile.Span, r Report) {
-	p.Report(Diagnostic{Pos: sp.Start, End: sp.End, Message: r.Message, Help: r.Help, Fix: r.Fix, Impact: r.Impact})
+	p.Report(Diagnostic{Pos: sp.Start, End: sp.End, Message: r.Message, Help: r.Help, Fix: r.Fix, Impact: r.Impact,
+		FailsOnRows: r.FailsOnRows})
 }

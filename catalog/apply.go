@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/pgast"
 )
 
 // Apply replays one parsed statement. Statements that do not change the
@@ -19,6 +21,11 @@ func (c *Catalog) Apply(node *pg.Node) {
 			name := RangeName(n.CreateTableAsStmt.Into.Rel)
 			c.tables.set(name, &Table{Name: name, File: c.file, Partial: true, epoch: c.epoch})
 		}
+		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_MATVIEW && n.CreateTableAsStmt.Into != nil {
+			c.views.set(RangeName(n.CreateTableAsStmt.Into.Rel), relationsRead(n.CreateTableAsStmt.Query))
+		}
+	case *pg.Node_ViewStmt:
+		c.views.set(RangeName(n.ViewStmt.View), relationsRead(n.ViewStmt.Query))
 	case *pg.Node_AlterTableStmt:
 		c.alterTable(n.AlterTableStmt)
 	case *pg.Node_IndexStmt:
@@ -119,6 +126,7 @@ func (c *Catalog) addConstraint(t *Table, k *pg.Constraint, cols []string) {
 	case pg.ConstrType_CONSTR_CHECK:
 		con.Kind = Check
 		con.NotNullOf = NotNullColumn(k.RawExpr)
+		con.Pins = pinnedColumn(k.RawExpr)
 		if len(con.Columns) == 0 && con.NotNullOf != "" { // it goes with the column, and is named after it
 			con.Columns = []string{con.NotNullOf}
 		}
@@ -299,8 +307,36 @@ func (c *Catalog) drop(s *pg.DropStmt) {
 			c.enums.del(name)
 		case pg.ObjectType_OBJECT_FUNCTION:
 			c.functions.del(name.Name)
+		case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
+			c.views.del(name)
 		}
 	}
+}
+
+// renameInViews follows a relation's rename in the views: as a view, and
+// in what views read (a view depends on the relation, not on its name).
+func (c *Catalog) renameInViews(old Name, to string) {
+	renamed := Name{old.Schema, to}
+	if reads, ok := c.views.get(old); ok {
+		c.views.del(old)
+		c.views.set(renamed, reads)
+	}
+	for _, v := range c.views.keys(func(reads []Name) bool { return slices.Contains(reads, old) }) {
+		reads := slices.Clone(c.views.at(v))
+		reads[slices.Index(reads, old)] = renamed
+		c.views.set(v, reads)
+	}
+}
+
+// relationsRead returns the relations a query names, in order, once each.
+func relationsRead(q *pg.Node) []Name {
+	var out []Name
+	pgast.Walk(q, func(n *pg.Node) {
+		if rv := n.GetRangeVar(); rv != nil && !slices.Contains(out, RangeName(rv)) {
+			out = append(out, RangeName(rv))
+		}
+	})
+	return out
 }
 
 // objectNames returns the name list of a DROP target: a List for tables and
@@ -321,8 +357,11 @@ func objectNames(obj *pg.Node) []*pg.Node {
 
 func (c *Catalog) rename(s *pg.RenameStmt) {
 	switch s.RenameType {
+	case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
+		c.renameInViews(RangeName(s.Relation), s.Newname)
 	case pg.ObjectType_OBJECT_TABLE:
 		old := RangeName(s.Relation)
+		c.renameInViews(old, s.Newname)
 		t := c.mutable(old)
 		if t == nil {
 			return
@@ -347,6 +386,9 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 			t.Constraints[i].Columns = renamed(t.Constraints[i].Columns, s.Subname, s.Newname)
 			if t.Constraints[i].NotNullOf == s.Subname {
 				t.Constraints[i].NotNullOf = s.Newname
+			}
+			if t.Constraints[i].Pins == s.Subname {
+				t.Constraints[i].Pins = s.Newname
 			}
 		}
 		for _, k := range c.indexes.keys(func(ix *Index) bool { return ix.Table == t.Name && contains(ix.Columns, s.Subname) }) {
@@ -561,6 +603,27 @@ func NotNullColumn(expr *pg.Node) string {
 	}
 	fields := stringList(nt.Arg.GetColumnRef().GetFields())
 	if len(fields) != 1 {
+		return ""
+	}
+	return fields[0]
+}
+
+// pinnedColumn returns the column of `col = constant` (either way round),
+// or "".
+func pinnedColumn(expr *pg.Node) string {
+	e := expr.GetAExpr()
+	if e == nil || e.Kind != pg.A_Expr_Kind_AEXPR_OP || len(e.Name) != 1 || e.Name[0].GetString_().GetSval() != "=" {
+		return ""
+	}
+	col, other := e.Lexpr, e.Rexpr
+	if col.GetColumnRef() == nil {
+		col, other = other, col
+	}
+	fields := stringList(col.GetColumnRef().GetFields())
+	if tc := other.GetTypeCast(); tc != nil {
+		other = tc.Arg
+	}
+	if len(fields) != 1 || other.GetAConst() == nil {
 		return ""
 	}
 	return fields[0]

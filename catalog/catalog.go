@@ -39,6 +39,7 @@ type Catalog struct {
 	indexes   layered[Name, *Index]
 	enums     layered[Name, *Enum]
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
+	views     layered[Name, []Name]       // view (or materialized view) -> the relations its query reads
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
 	pending   map[int]bool                // files not yet deployed, see SetPending
@@ -51,6 +52,7 @@ func New() *Catalog {
 		indexes:   newLayered[Name, *Index](),
 		enums:     newLayered[Name, *Enum](),
 		functions: newLayered[string, Volatility](),
+		views:     newLayered[Name, []Name](),
 		epoch:     1,
 	}
 }
@@ -109,7 +111,10 @@ type Constraint struct {
 	// NotNullOf names the column of a `CHECK (col IS NOT NULL)`, which lets
 	// SET NOT NULL skip its full-table scan on PostgreSQL 12 and later.
 	NotNullOf string
-	RefTable  Name // for foreign keys
+	// Pins names the column of a `CHECK (col = constant)`: over a unique
+	// key on that column alone, the table holds at most one row.
+	Pins     string
+	RefTable Name // for foreign keys
 }
 
 // Index is a replayed index.
@@ -152,6 +157,7 @@ func (c *Catalog) Clone() *Catalog {
 		indexes:   c.indexes.clone(),
 		enums:     c.enums.clone(),
 		functions: c.functions.clone(),
+		views:     c.views.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
 		pending:   c.pending,
@@ -230,6 +236,24 @@ func (t *Table) Constraint(name string) *Constraint {
 		}
 	}
 	return nil
+}
+
+// AtMostOneRow reports whether the table's constraints let it hold one row
+// at most: a validated CHECK pins a column to a constant, and that column
+// alone is its primary key or a unique key (a settings table's
+// `CHECK (id = 1)`).
+func (t *Table) AtMostOneRow() bool {
+	for _, k := range t.Constraints {
+		if k.Kind != Check || !k.Validated || k.Pins == "" {
+			continue
+		}
+		for _, u := range t.Constraints {
+			if (u.Kind == PrimaryKey || u.Kind == Unique) && len(u.Columns) == 1 && u.Columns[0] == k.Pins {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // HasValidNotNullCheck reports whether a validated CHECK (col IS NOT NULL)

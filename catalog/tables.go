@@ -1,6 +1,9 @@
 package catalog
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // TableList returns every table, sorted by schema and name, for rules that
 // look for what depends on an object: the columns of an enum type, the
@@ -11,5 +14,18 @@ func (c *Catalog) TableList() []*Table {
 		out = append(out, t)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name.less(out[j].Name) })
+	return out
+}
+
+// ViewsOn returns the views and materialized views of the history whose
+// query reads the relation, sorted: what DROP ... CASCADE of it drops too.
+func (c *Catalog) ViewsOn(rel Name) []Name {
+	var out []Name
+	for v, reads := range c.views.all() {
+		if slices.Contains(reads, rel) {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].less(out[j]) })
 	return out
 }

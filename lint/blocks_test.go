@@ -11,7 +11,8 @@ import (
 
 // TestDoBlocks checks that statements give the same findings, on the same
 // text, whether they run at top level, as the SQL statements of a DO block's
-// body, or as constant strings that the body EXECUTEs.
+// body, as constant strings that the body EXECUTEs, or in the body of a
+// function that the file creates and then calls.
 func TestDoBlocks(t *testing.T) {
 	cases := []struct{ name, sql string }{
 		{"check without NOT VALID", `ALTER TABLE "Post" ADD CONSTRAINT "Post_title_check" CHECK (char_length("title") > 0);`},
@@ -31,19 +32,22 @@ func TestDoBlocks(t *testing.T) {
 				t.Fatalf("no findings at top level: the case tests nothing")
 			}
 			lines := strings.Split(c.sql, "\n")
-			var plain, exec strings.Builder
+			var plain, exec, fn strings.Builder
+			fn.WriteString("CREATE OR REPLACE FUNCTION \"migrate_data\"() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n")
 			plain.WriteString("-- Guarded\nDO $$\nBEGIN\n")
 			exec.WriteString("DO $$\nBEGIN\n")
 			for _, l := range lines {
 				fmt.Fprintf(&plain, "  %s\n", l)
+				fmt.Fprintf(&fn, "  %s\n", l)
 				fmt.Fprintf(&exec, "  EXECUTE '%s';\n", strings.ReplaceAll(strings.TrimSuffix(l, ";"), "'", "''"))
 			}
 			plain.WriteString("EXCEPTION WHEN duplicate_object THEN NULL;\nEND $$;\n")
 			exec.WriteString("END;\n$$;\n")
+			fn.WriteString("END;\n$$;\n\nSELECT \"migrate_data\"();\nDROP FUNCTION \"migrate_data\"();\n")
 			for _, wrapped := range []struct {
 				name, sql string
 				shift     int
-			}{{"DO", plain.String(), 3}, {"EXECUTE", exec.String(), 2}} {
+			}{{"DO", plain.String(), 3}, {"EXECUTE", exec.String(), 2}, {"function called by the file", fn.String(), 2}} {
 				got := lintLast(t, lint.DefaultConfig(), prismaHistory, wrapped.sql)
 				if a, b := shape(top, c.sql, 0), shape(got, wrapped.sql, wrapped.shift); a != b {
 					t.Errorf("%s: findings differ\ntop level:\n%s%s\nin the block:\n%s%s", wrapped.name, a, dump(top), b, dump(got))
@@ -72,4 +76,28 @@ func shape(fs []lint.Finding, src string, shift int) string {
 		fmt.Fprintf(&b, "%d %s: %s\n", f.Line-shift, f.Rule, text)
 	}
 	return b.String()
+}
+
+// TestFunctionBodies checks which function bodies are linted: the body of
+// a function the file creates and calls runs during the migration, once
+// per call, and is linted once; a function it only creates (a trigger's)
+// runs later, per row, and is not.
+func TestFunctionBodies(t *testing.T) {
+	const body = "CREATE FUNCTION \"backfill\"() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  UPDATE \"Post\" SET \"published\" = true;\nEND;\n$$;\n"
+	for _, c := range []struct {
+		name, sql, want string
+	}{
+		{"called twice", body + "SELECT \"backfill\"();\nSELECT public.\"backfill\"();\n", "3:3-3:38 update-or-delete-without-where\n"},
+		{"called with CALL", strings.Replace(body, "FUNCTION \"backfill\"() RETURNS void", "PROCEDURE \"backfill\"()", 1) + "CALL \"backfill\"();\n",
+			"3:3-3:38 update-or-delete-without-where\n"},
+		{"never called", body, ""},
+		{"called from a query over a table", body + "SELECT \"backfill\"() FROM \"Post\" LIMIT 1;\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := lintLast(t, lint.DefaultConfig(), prismaHistory, c.sql)
+			if b := brief(got); b != c.want {
+				t.Errorf("findings\n%s, want\n%s\n%s", b, c.want, dump(got))
+			}
+		})
+	}
 }

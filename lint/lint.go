@@ -298,15 +298,22 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 	plan := execution.Build(f, runner, e.cfg.PGVersion)
 	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: snaps[0], PGVersion: e.cfg.PGVersion,
 		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFactsAt(f, snaps), Enabled: e.enabled, Release: e.release()}
+	folds := newFoldings()
 	for i, s := range f.Stmts {
 		pass.Stmt, pass.Schema = s, snaps[i]
 		for _, r := range e.rules {
-			pass.Report = func(d analysis.Diagnostic) { found = append(found, e.finding(f, r, d)) }
+			pass.Report = func(d analysis.Diagnostic) {
+				if !e.fold(pass, r, d, folds) {
+					found = append(found, e.finding(f, r, d))
+					folds.target(len(found)-1, s.Index, d)
+				}
+			}
 			if err := runRule(r, pass); err != nil {
 				return err
 			}
 		}
 	}
+	found = folds.note(found)
 	for _, se := range f.Errors {
 		found = append(found, e.finding(f, rules.SyntaxError, analysis.Diagnostic{
 			Pos: se.Offset, End: se.Offset,

@@ -43,19 +43,10 @@ func runAddingRequiredColumn(p *analysis.Pass) {
 			Help: "Add the column as nullable, backfill it (in batches, in a later deploy once the application writes it), " +
 				"then enforce NOT NULL through a validated CHECK constraint, which avoids a long ACCESS EXCLUSIVE scan. " +
 				"Or give the column a constant DEFAULT if one value fits every existing row. " + prismaEdit,
-			Fix: requiredColumnFix(c.Table, d.Colname, typ),
+			Fix:         requiredColumnFix(c.Table, d.Colname, typ),
+			FailsOnRows: c.Table,
 		})
 	}
-}
-
-// requiredWithoutDefault reports a column that PostgreSQL cannot fill for
-// existing rows. Identity, serial and generated columns fill themselves.
-func requiredWithoutDefault(d *pg.ColumnDef) bool {
-	notNull := d.IsNotNull || columnHas(d, pg.ConstrType_CONSTR_NOTNULL) != nil || columnHas(d, pg.ConstrType_CONSTR_PRIMARY) != nil
-	filled := d.RawDefault != nil || columnHas(d, pg.ConstrType_CONSTR_DEFAULT) != nil ||
-		columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil || columnHas(d, pg.ConstrType_CONSTR_GENERATED) != nil ||
-		catalog.IsSerial(d.TypeName)
-	return notNull && !filled
 }
 
 func requiredColumnFix(t catalog.Name, col string, typ catalog.Type) string {

@@ -18,14 +18,16 @@ import (
 var BackfillInMigration = register(&analysis.Rule{
 	ID:       "backfill-in-migration",
 	Severity: analysis.Warning,
-	Summary:  "backfill in the same transaction as DDL on its table",
+	Summary:  "backfill in the same transaction as DDL on its table, or changing every row at once",
 	Doc: "Prisma before 7.4 runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +
 		"transaction ends. An UPDATE, DELETE or INSERT ... SELECT after an ALTER TABLE (or CREATE INDEX, ...) on the " +
 		"same table therefore runs under that statement's lock: with ALTER TABLE's ACCESS EXCLUSIVE lock every read and " +
 		"write of the table waits for the whole backfill. Before the DDL, the backfill's row locks are kept until the " +
 		"DDL is done and the migration commits, and a lock timeout of the DDL throws the whole backfill away. Run " +
 		"backfills as separate data migrations, in batches that each commit. Statements that pin a unique key to " +
-		"constants (a few rows) are not reported; UPDATE and DELETE without WHERE are reported by " +
+		"constants (a few rows) are not reported. An UPDATE or DELETE whose WHERE still selects every row (the column the " +
+		"file just added IS NULL, a NOT NULL column IS NOT NULL) is reported wherever it runs: it changes the whole table " +
+		"in one statement, every changed row locked until it commits and a new version of each at once. UPDATE and DELETE without WHERE are reported by " +
 		"update-or-delete-without-where instead. How a file runs follows deployed-by, or the Prisma version in package.json: Prisma before 7.4 sends a migration.sql as one query, one transaction; Prisma 7.4 and later send each statement on its own, each committed alone (unless the file holds a statement its SQL parser cannot read), so there the statements do not share a transaction and the rule is silent; `migrate-guard deploy` runs a file in one transaction whenever PostgreSQL allows it.",
 	Bad: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
@@ -49,21 +51,42 @@ func runBackfillInMigration(p *analysis.Pass) {
 // first.
 func backfillMessage(p *analysis.Pass) (catalog.Name, string, bool) {
 	target, ok := backfillTarget(p)
-	if !ok || !p.InTx() || !existing(p, target) || pinsUniqueKey(p, target) {
+	if !ok || !existing(p, target) || pinsUniqueKey(p, target) {
 		return target, "", false
+	}
+	all := everyRow(p, target, dmlWhere(p.Stmt.Node))
+	if msg, ok := backfillInTransaction(p); ok {
+		if all != "" {
+			msg += fmt.Sprintf("; and its WHERE selects every row of %s (%s)", target, all)
+		}
+		return target, msg, true
+	}
+	if all == "" {
+		return target, "", false
+	}
+	return target, fmt.Sprintf("this %s changes every row of %s in one statement, although it has a WHERE (%s): each "+
+		"changed row stays locked until it commits, so concurrent UPDATE and DELETE of them wait, and every row gets a "+
+		"new version at once (bloat, and a burst of WAL that replicas must replay)", dmlKind(p.Stmt.Node), target, all), true
+}
+
+// backfillInTransaction is what the finding says when the current data
+// change shares its transaction with DDL on its tables.
+func backfillInTransaction(p *analysis.Pass) (string, bool) {
+	if !p.InTx() {
+		return "", false
 	}
 	tables := backfillTables(p)
 	if len(tables) == 0 {
-		return target, "", false
+		return "", false
 	}
 	what := dmlKind(p.Stmt.Node)
 	if under := heldOn(p, tables); len(under) > 0 {
-		return target, fmt.Sprintf("this %s runs under %s: those queries wait for the whole backfill",
+		return fmt.Sprintf("this %s runs under %s: those queries wait for the whole backfill",
 			what, describeLocks(p, append(under, heldElsewhere(p)...))), true
 	}
 	l, at, ok := laterDDL(p, tables)
 	if !ok {
-		return target, "", false
+		return "", false
 	}
 	msg := fmt.Sprintf("this %s runs in the same transaction as line %d (%s), which then takes %s %s "+
 		"lock on %s: the rows the %[1]s changes stay locked (concurrent writes to them wait) until that statement is done "+
@@ -72,7 +95,7 @@ func backfillMessage(p *analysis.Pass) (catalog.Name, string, bool) {
 	if others := heldElsewhere(p); len(others) > 0 {
 		msg += "; and the whole time it runs under " + describeLocks(p, others)
 	}
-	return target, msg, true
+	return msg, true
 }
 
 // heldOn returns the locks earlier statements of the transaction hold on
@@ -171,20 +194,24 @@ func article(m locks.Mode) string {
 // pinsUniqueKey reports whether the statement's WHERE fixes every column of
 // a unique index of the table to constants, so it changes a few rows.
 func pinsUniqueKey(p *analysis.Pass, table catalog.Name) bool {
-	var where *pg.Node
-	switch s := p.Stmt.Node.Node.(type) {
-	case *pg.Node_UpdateStmt:
-		where = s.UpdateStmt.WhereClause
-	case *pg.Node_DeleteStmt:
-		where = s.DeleteStmt.WhereClause
-	}
-	pinned := pinnedColumns(where)
+	pinned := pinnedColumns(dmlWhere(p.Stmt.Node))
 	for _, ix := range p.Schema.IndexesOn(table) {
 		if ix.Unique && len(ix.Columns) > 0 && !slices.ContainsFunc(ix.Columns, func(c string) bool { return !pinned[c] }) {
 			return true
 		}
 	}
 	return false
+}
+
+// dmlWhere returns the WHERE of an UPDATE or DELETE, or nil.
+func dmlWhere(n *pg.Node) *pg.Node {
+	switch s := n.Node.(type) {
+	case *pg.Node_UpdateStmt:
+		return s.UpdateStmt.WhereClause
+	case *pg.Node_DeleteStmt:
+		return s.DeleteStmt.WhereClause
+	}
+	return nil
 }
 
 // pinnedColumns returns the columns a condition fixes to constants through

@@ -15,8 +15,12 @@ var DropAddRename = register(&analysis.Rule{
 	Doc: "Prisma cannot tell a renamed field or model from a removed one plus a new one: it generates " +
 		"DROP COLUMN plus ADD COLUMN (or DROP TABLE plus CREATE TABLE). The old column's values are deleted " +
 		"and the new column starts empty (NULL or its default); for a model, every row is gone. The rule " +
-		"pairs a dropped column with an added one on the same table in the same migration when they are the " +
-		"only drop and add of that table or have the same type, and a dropped table with a created one when " +
+		"pairs a dropped column with an added one on the same table in the same migration only on evidence: types " +
+		"that can hold the same values, no UPDATE of the file filling the new column, no new foreign key where the old " +
+		"column had none (or pointed elsewhere), and either names in common (`userId` and `user_id`, `views` and " +
+		"`viewCount`) or no competing pairing (the only drop and add of the table, or of their type). The finding says " +
+		"which evidence it found, and when the names have nothing in common its RENAME fix says to use it only for a " +
+		"real rename. It pairs a dropped table with a created one when " +
 		"at least two and at least half of the new table's columns match the old table's by name and type. " +
 		"Keep the data by mapping the new name to the old column or table (`@map`, `@@map`), or by editing " +
 		"the migration into a RENAME; for zero downtime, use expand-contract (see rename-column and rename-table).",
@@ -72,10 +76,15 @@ func reportColumnRename(p *analysis.Pass, c colRename) {
 	if c.Typed && !sameType(c.Type, c.NewType) {
 		fix += fmt.Sprintf("\nALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, ident(c.New), c.NewType)
 	}
+	sure := "this looks like a rename"
+	if !c.Evidence.likely() {
+		sure = "this may be a rename"
+		fix = fmt.Sprintf("-- Only if %s is %s renamed: the names have nothing in common.\n", ident(c.New), ident(c.Col)) + fix
+	}
 	p.ReportAt(c.Span, analysis.Report{
 		Message: fmt.Sprintf("column %s of %s is dropped and %s added in the same migration: the data of %[1]s is deleted and %[3]s "+
-			"starts empty (NULL or its default); if this was a rename in schema.prisma, every value is lost",
-			ident(c.Col), c.Table, ident(c.New)),
+			"starts empty (NULL or its default); %[4]s (%[5]s), and if it was a rename in schema.prisma, every value is lost",
+			ident(c.Col), c.Table, ident(c.New), sure, c.Evidence),
 		Help: fmt.Sprintf("If you renamed the field, keep the data: either keep the column and map the renamed field to it with "+
 			"`@map(\"%s\")` (no migration at all), or replace the DROP COLUMN and ADD COLUMN with the RENAME below. "+
 			"A RENAME still makes instances running the old code fail (42703) until they are redeployed. ", c.Col) +

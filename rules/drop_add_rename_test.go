@@ -1,6 +1,10 @@
 package rules_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/ruledoc"
+)
 
 // renamedModel is what Prisma generates when the Post model is renamed to
 // Article: the old table is dropped and the new one created empty.
@@ -74,6 +78,25 @@ func TestDropAddRename(t *testing.T) {
 			sql: "BEGIN;\nALTER TABLE \"User\" ADD COLUMN \"fullName\" TEXT;\nUPDATE \"User\" SET \"fullName\" = \"name\";\nALTER TABLE \"User\" DROP COLUMN \"name\";\nCOMMIT;\n"},
 		{name: "rows copied into the new table before the drop", history: exampleHistory,
 			sql: "CREATE TABLE \"Article\" (\"id\" SERIAL NOT NULL, \"title\" VARCHAR(255) NOT NULL, \"content\" TEXT);\nINSERT INTO \"Article\" SELECT \"id\", \"title\", \"content\" FROM \"Post\";\nDROP TABLE \"Post\";\n"},
+		// A customer id removed while a new relation is added: both TEXT, but the new column is a
+		// foreign key and the old one was not, so RENAME would put customer ids into a team reference.
+		{name: "new foreign-key column beside a dropped plain one", history: []string{ruledoc.History,
+			"CREATE TABLE \"Team\" (\"id\" TEXT NOT NULL, CONSTRAINT \"Team_pkey\" PRIMARY KEY (\"id\"));\nALTER TABLE \"User\" ADD COLUMN \"stripeCustomerId\" TEXT;\n"},
+			sql: "-- AlterTable\nALTER TABLE \"User\" DROP COLUMN \"stripeCustomerId\",\nADD COLUMN     \"teamId\" TEXT;\n\n-- AddForeignKey\nALTER TABLE \"User\" ADD CONSTRAINT \"User_teamId_fkey\" FOREIGN KEY (\"teamId\") REFERENCES \"Team\"(\"id\") ON DELETE SET NULL ON UPDATE CASCADE;\n"},
+		// The same relation under a new name: both columns reference User.
+		{name: "foreign-key column renamed, same target", history: []string{ruledoc.History,
+			"ALTER TABLE \"Post\" ADD COLUMN \"ownerId\" INTEGER;\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_ownerId_fkey\" FOREIGN KEY (\"ownerId\") REFERENCES \"User\"(\"id\");\n"},
+			sql:  "-- DropForeignKey\nALTER TABLE \"Post\" DROP CONSTRAINT \"Post_ownerId_fkey\";\n\n-- AlterTable\nALTER TABLE \"Post\" DROP COLUMN \"ownerId\",\nADD COLUMN     \"editorId\" INTEGER;\n\n-- AddForeignKey\nALTER TABLE \"Post\" ADD CONSTRAINT \"Post_editorId_fkey\" FOREIGN KEY (\"editorId\") REFERENCES \"User\"(\"id\");\n",
+			want: []string{"5:20"}},
+		// The new column is computed by the file itself: not the old values under a new name.
+		{name: "new column filled by a later update", history: exampleHistory,
+			sql: "ALTER TABLE \"User\" DROP COLUMN \"name\", ADD COLUMN \"displayName\" TEXT;\nUPDATE \"User\" SET \"displayName\" = \"email\";\n"},
+		// Several text columns come and go: nothing but the type ties any two of them.
+		{name: "several drops and adds of one type, names unrelated", history: exampleHistory,
+			sql: "ALTER TABLE \"User\" DROP COLUMN \"name\", DROP COLUMN \"email\", ADD COLUMN \"lockedBy\" VARCHAR(100), ADD COLUMN \"bio\" VARCHAR(100);\n"},
+		{name: "several drops and adds, names tie one pair", history: exampleHistory,
+			sql:  "ALTER TABLE \"Post\" DROP COLUMN \"content\", DROP COLUMN \"title\", ADD COLUMN \"subtitle\" VARCHAR(255), ADD COLUMN \"contentHtml\" TEXT;\n",
+			want: []string{"1:20", "1:43"}},
 		{name: "expand step adds only", history: exampleHistory,
 			sql: "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"fullName\" VARCHAR(100);\n"},
 	})
@@ -96,5 +119,23 @@ func TestDropAddRenameFix(t *testing.T) {
 		if len(got) != 1 || got[0] != c.fix {
 			t.Errorf("%s: fixes %q, want %q", c.sql, got, c.fix)
 		}
+	}
+}
+
+// TestDropAddRenameSaysHowSure checks that the finding names its evidence,
+// and that a pairing the names do not support comes with a guarded fix.
+func TestDropAddRenameSaysHowSure(t *testing.T) {
+	for _, c := range []struct {
+		sql   string
+		texts []string
+	}{
+		{`ALTER TABLE "User" DROP COLUMN "name", ADD COLUMN "fullName" VARCHAR(100);`,
+			[]string{"this looks like a rename (both names hold “name”, they are the only column dropped and the only one added on the table, the types are the same)"}},
+		{`ALTER TABLE "User" DROP COLUMN "createdAt", ADD COLUMN "created_at" TIMESTAMP(3);`,
+			[]string{"this looks like a rename (the names are the same words spelt differently"}},
+		{`ALTER TABLE "Post" DROP COLUMN "content", ADD COLUMN "body" TEXT;`,
+			[]string{"this may be a rename (they are the only column dropped", "-- Only if \"body\" is \"content\" renamed"}},
+	} {
+		assertFinding(t, lintSQL(t, exampleHistory, c.sql, 0), "drop-add-rename", c.texts...)
 	}
 }

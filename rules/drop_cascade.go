@@ -25,7 +25,10 @@ var DropCascade = register(&analysis.Rule{
 		"dropped function, defaults that read a dropped sequence. A dependent nobody remembered disappears in " +
 		"production with no error. Drop the dependents you mean to lose explicitly, then drop the object without " +
 		"CASCADE: an unexpected dependent then stops the migration (SQLSTATE 2BP01) instead of vanishing. Prisma " +
-		"never generates CASCADE. DROP SCHEMA and DROP TYPE are reported by drop-schema and drop-type, and objects " +
+		"never generates CASCADE. For a table, index, column or constraint the replayed history knows what CASCADE " +
+		"would take along (foreign keys, and views that read the table); when that is nothing, it drops nothing " +
+		"more than a plain DROP, and the rule is silent. A function's dependents (triggers, defaults) are not " +
+		"tracked, so DROP FUNCTION ... CASCADE is always reported. DROP SCHEMA and DROP TYPE are reported by drop-schema and drop-type, and objects " +
 		"created in the same migration are not reported.",
 	Bad: `-- DropTable
 DROP TABLE "User" CASCADE;`,
@@ -36,7 +39,7 @@ DROP FUNCTION IF EXISTS "set_updated_at"();`,
 
 func runDropCascade(p *analysis.Pass) {
 	if s := p.Stmt.Node.GetDropStmt(); s != nil && s.Behavior == pg.DropBehavior_DROP_CASCADE {
-		if what, deps, ok := dropDependents(p, s); ok {
+		if what, deps, ok := dropDependents(p, s); ok && (len(deps) > 0 || !listsDependents(s.RemoveType)) {
 			reportCascade(p, p.StmtSpan(), what, deps, restrictDrop(p.Stmt.Node, -1))
 		}
 		return
@@ -50,10 +53,16 @@ func runDropCascade(p *analysis.Pass) {
 		switch c.Cmd.Subtype {
 		case pg.AlterTableType_AT_DropColumn:
 			what, deps = fmt.Sprintf("DROP COLUMN %s", ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
+			for _, v := range p.Schema.ViewsOn(c.Table) {
+				deps = append(deps, "view "+v.String()+" if it reads the column")
+			}
 		case pg.AlterTableType_AT_DropConstraint:
 			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
 		default:
 			continue
+		}
+		if len(deps) == 0 {
+			continue // the replayed history knows every dependent, and there is none
 		}
 		reportCascade(p, c.Span, what+" CASCADE on "+c.Table.String(), deps, restrictDrop(p.Stmt.Node, i))
 	}
@@ -97,6 +106,9 @@ func dropDependents(p *analysis.Pass, s *pg.DropStmt) (what string, deps []strin
 			for _, fk := range referencingFKs(p.Schema, name) {
 				deps = append(deps, "foreign key "+fk.String())
 			}
+			for _, v := range p.Schema.ViewsOn(name) {
+				deps = append(deps, "view "+v.String())
+			}
 		case pg.ObjectType_OBJECT_INDEX:
 			ix := p.Schema.Index(name)
 			if ix != nil && !existing(p, ix.Table) {
@@ -112,6 +124,15 @@ func dropDependents(p *analysis.Pass, s *pg.DropStmt) (what string, deps []strin
 		return "", nil, false
 	}
 	return fmt.Sprintf("DROP %s %s CASCADE", strings.ReplaceAll(kind, "_", " "), strings.Join(names, ", ")), deps, true
+}
+
+// listsDependents reports whether the replayed history knows every object
+// that DROP ... CASCADE of this kind would take along (foreign keys and
+// views for a table, foreign keys for an index), so that with none known the
+// CASCADE drops nothing. It cannot list the triggers and defaults that call
+// a function, for one.
+func listsDependents(kind pg.ObjectType) bool {
+	return kind == pg.ObjectType_OBJECT_TABLE || kind == pg.ObjectType_OBJECT_INDEX
 }
 
 // objectNameNodes returns the name list of a DROP target.

@@ -22,7 +22,8 @@ var DropForeignKey = register(&analysis.Rule{
 		"and no longer applies their ON DELETE / ON UPDATE actions, so code still relying on a cascade leaves orphan " +
 		"rows. Prisma emits `-- DropForeignKey` before dropping a table or a column (the key would go with it) and " +
 		"before adding a changed key back; those are not reported: the rule reports a key that the migration drops " +
-		"for good.",
+		"for good. A drop under a `SET lock_timeout` of the same file (lock-timeout-value judges its value) is done " +
+		"the way the rule asks, and is not reported either.",
 	Bad: `-- DropForeignKey
 ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";`,
 	Good: `-- DropForeignKey
@@ -34,6 +35,9 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 })
 
 func runDropForeignKey(p *analysis.Pass) {
+	if lockTimeoutSet(p)[p.Stmt.Index] {
+		return // the drop gives up instead of queueing: what the fix asks for
+	}
 	cmds := alterCmds(p)
 	for i, c := range cmds {
 		if !dropsConstraint(p, c, catalog.ForeignKey) {
@@ -65,13 +69,16 @@ func runDropForeignKey(p *analysis.Pass) {
 // fkMoot reports whether the foreign key would go anyway or comes back: a
 // later clause or statement of the file drops its table, the table it
 // references or one of its columns, or adds a foreign key on the same
-// columns or to the same table.
+// columns or to the same table, following the renames of the file in
+// between (a key dropped and re-created on a renamed column is replaced,
+// not dropped).
 func fkMoot(p *analysis.Pass, rest []alterCmd, table catalog.Name, k catalog.Constraint) bool {
 	for _, c := range rest {
 		if fkClauseMoot(c.Cmd, k) {
 			return true
 		}
 	}
+	k.Columns = slices.Clone(k.Columns)
 	for _, s := range p.File.Stmts[p.Stmt.Index+1:] {
 		if d := s.Node.GetDropStmt(); d != nil && d.RemoveType == pg.ObjectType_OBJECT_TABLE {
 			for _, obj := range d.Objects {
@@ -79,6 +86,10 @@ func fkMoot(p *analysis.Pass, rest []alterCmd, table catalog.Name, k catalog.Con
 					return true
 				}
 			}
+		}
+		if r := s.Node.GetRenameStmt(); r != nil {
+			table = followRename(r, table, &k)
+			continue
 		}
 		a := s.Node.GetAlterTableStmt()
 		if a == nil || catalog.RangeName(a.Relation) != table {
@@ -91,6 +102,31 @@ func fkMoot(p *analysis.Pass, rest []alterCmd, table catalog.Name, k catalog.Con
 		}
 	}
 	return false
+}
+
+// followRename applies a RENAME to the key's table, referenced table and
+// columns, and returns the table's name after it.
+func followRename(r *pg.RenameStmt, table catalog.Name, k *catalog.Constraint) catalog.Name {
+	on := catalog.RangeName(r.Relation)
+	switch r.RenameType {
+	case pg.ObjectType_OBJECT_TABLE:
+		renamed := catalog.Name{Schema: on.Schema, Name: r.Newname}
+		if on == k.RefTable {
+			k.RefTable = renamed
+		}
+		if on == table {
+			return renamed
+		}
+	case pg.ObjectType_OBJECT_COLUMN:
+		if on == table {
+			for i, c := range k.Columns {
+				if c == r.Subname {
+					k.Columns[i] = r.Newname
+				}
+			}
+		}
+	}
+	return table
 }
 
 // fkClauseMoot reports a clause, on the key's table, that drops one of the

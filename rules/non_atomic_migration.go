@@ -169,32 +169,6 @@ func provenEmpty(p *analysis.Pass, i int) map[catalog.Name]bool {
 // requiredColumn is why a NOT NULL column without a default fails.
 const requiredColumn = "a NOT NULL column without a default fails on any existing row"
 
-// freshColumns are the columns of table that earlier statements of the file
-// added without a default and with no UPDATE of the table since: NULL in
-// every row, so no CHECK, foreign key or unique key over them alone can
-// fail.
-func freshColumns(p *analysis.Pass, i int, table catalog.Name) map[string]bool {
-	out := map[string]bool{}
-	for _, s := range p.File.Stmts[:i] {
-		if u := s.Node.GetUpdateStmt(); u != nil && catalog.RangeName(u.Relation) == table {
-			clear(out)
-		}
-		a := s.Node.GetAlterTableStmt()
-		if a == nil || a.Relation == nil || catalog.RangeName(a.Relation) != table {
-			continue
-		}
-		for _, c := range a.Cmds {
-			cmd := c.GetAlterTableCmd()
-			if d := cmd.GetDef().GetColumnDef(); cmd.GetSubtype() == pg.AlterTableType_AT_AddColumn && d != nil &&
-				columnHas(d, pg.ConstrType_CONSTR_DEFAULT) == nil && columnHas(d, pg.ConstrType_CONSTR_NOTNULL) == nil &&
-				columnHas(d, pg.ConstrType_CONSTR_IDENTITY) == nil && columnHas(d, pg.ConstrType_CONSTR_GENERATED) == nil && !serialType(d) {
-				out[d.Colname] = true
-			}
-		}
-	}
-	return out
-}
-
 // recreatesCheckedKey reports whether an ALTER TABLE only adds back foreign
 // keys the table had, valid, before the file, over the same columns and
 // referenced table: the rows passed that check already (Prisma drops and
@@ -327,7 +301,7 @@ func alterCanFail(a *pg.AlterTableStmt, fresh map[string]bool) string {
 		case pg.AlterTableType_AT_AddColumn:
 			if d := cmd.Def.GetColumnDef(); d != nil && columnHas(d, pg.ConstrType_CONSTR_NOTNULL) != nil &&
 				columnHas(d, pg.ConstrType_CONSTR_DEFAULT) == nil && columnHas(d, pg.ConstrType_CONSTR_IDENTITY) == nil &&
-				!serialType(d) {
+				!catalog.IsSerial(d.TypeName) {
 				return requiredColumn
 			}
 		case pg.AlterTableType_AT_SetNotNull:
@@ -348,13 +322,6 @@ func alterCanFail(a *pg.AlterTableStmt, fresh map[string]bool) string {
 		}
 	}
 	return ""
-}
-
-// serialType reports whether a column is declared SERIAL, which gives it a
-// default.
-func serialType(d *pg.ColumnDef) bool {
-	names := stringFields(d.GetTypeName().GetNames())
-	return len(names) > 0 && strings.HasSuffix(strings.ToLower(names[len(names)-1]), "serial")
 }
 
 // locksExisting reports whether statement i locks a table that existed

@@ -37,8 +37,9 @@ type colKey struct {
 type colDrop struct {
 	colKey
 	Type   catalog.Type
-	Typed  bool // Type is known from the replayed history
-	Copied bool // an earlier UPDATE or INSERT ... SELECT read its values
+	Typed  bool         // Type is known from the replayed history
+	Copied bool         // an earlier UPDATE or INSERT ... SELECT read its values
+	Ref    catalog.Name // the table its foreign key referenced before the file
 	Stmt   int
 	Span   sqlfile.Span
 }
@@ -46,14 +47,17 @@ type colDrop struct {
 // colAdd is an ADD COLUMN on a table that existed before the file.
 type colAdd struct {
 	colKey
-	Type catalog.Type
+	Type   catalog.Type
+	Ref    catalog.Name // the table its foreign key references after the file
+	Filled bool         // an UPDATE of the file sets it
 }
 
 // colRename is a DROP COLUMN paired with an ADD COLUMN: a probable rename.
 type colRename struct {
 	colDrop
-	New     string
-	NewType catalog.Type
+	New      string
+	NewType  catalog.Type
+	Evidence renameEvidence
 }
 
 // tableDrop is a DROP TABLE of a table that existed before the file.
@@ -80,6 +84,8 @@ type fileChanges struct {
 	// SELECT statements seen so far.
 	copiedCols   map[colKey]bool
 	copiedTables map[catalog.Name]bool
+	// filledCols are the columns an UPDATE of the file sets.
+	filledCols map[colKey]bool
 	// namedCol and namedTable give the last statement that gave a column
 	// (RENAME COLUMN) or a relation (RENAME TO, CREATE TABLE or VIEW) a name.
 	namedCol   map[colKey]int
@@ -110,9 +116,9 @@ func fileRenames(p *analysis.Pass) renames {
 func findRenames(p *analysis.Pass) renames {
 	ch := collectChanges(p)
 	r := renames{recreated: map[colKey]catalog.Type{}, copiedCols: map[colKey]bool{}, copiedTables: map[catalog.Name]bool{}}
-	drops, adds := r.sortColumns(ch)
-	r.cols = pairColumns(drops, adds)
 	r.tables = pairTables(r.sortTables(ch), ch.creates)
+	drops, adds := r.sortColumns(ch)
+	r.cols = pairColumns(drops, adds, r.tables)
 	return r
 }
 
@@ -137,6 +143,7 @@ func (r *renames) sortColumns(ch fileChanges) ([]colDrop, []colAdd) {
 	var adds []colAdd
 	for _, a := range ch.adds {
 		if !dropped[a.colKey] {
+			a.Filled = ch.filledCols[a.colKey]
 			adds = append(adds, a)
 		}
 	}
@@ -159,14 +166,15 @@ func (r *renames) sortTables(ch fileChanges) []tableDrop {
 // collectChanges replays the file from the schema before it, recording each
 // drop and add with the schema as it is just before its statement.
 func collectChanges(p *analysis.Pass) fileChanges {
-	ch := fileChanges{copiedCols: map[colKey]bool{}, copiedTables: map[catalog.Name]bool{},
+	ch := fileChanges{copiedCols: map[colKey]bool{}, copiedTables: map[catalog.Name]bool{}, filledCols: map[colKey]bool{},
 		namedCol: map[colKey]int{}, namedTable: map[catalog.Name]int{}}
 	q := *p
+	after := p.SchemaAt(len(p.File.Stmts))
 	for _, s := range p.File.Stmts {
 		q.Stmt, q.Schema = s, p.SchemaAt(s.Index)
 		switch n := s.Node.Node.(type) {
 		case *pg.Node_AlterTableStmt:
-			ch.alter(&q)
+			ch.alter(&q, after)
 		case *pg.Node_DropStmt:
 			for _, d := range droppedTables(&q, n.DropStmt) {
 				d.Copied = ch.copiedTables[d.Name]
@@ -194,27 +202,46 @@ func (ch *fileChanges) created(before, now *catalog.Catalog, name catalog.Name) 
 }
 
 // alter records the column drops and adds of an ALTER TABLE on tables that
-// existed before the file.
-func (ch *fileChanges) alter(p *analysis.Pass) {
+// existed before the file; after is the schema after the whole file.
+func (ch *fileChanges) alter(p *analysis.Pass, after *catalog.Catalog) {
 	for _, c := range alterCmds(p) {
 		if dropsData(p, c) {
 			key := colKey{c.Table, c.Cmd.Name}
-			d := colDrop{colKey: key, Copied: ch.copiedCols[key], Stmt: p.Stmt.Index, Span: c.Span}
+			d := colDrop{colKey: key, Copied: ch.copiedCols[key], Ref: foreignKeyTarget(p.Before, key),
+				Stmt: p.Stmt.Index, Span: c.Span}
 			if t := p.Schema.Table(c.Table); t != nil && t.Column(c.Cmd.Name) != nil {
 				d.Type, d.Typed = t.Column(c.Cmd.Name).Type, true
 			}
 			ch.drops = append(ch.drops, d)
 		}
 		if d := c.Cmd.Def.GetColumnDef(); c.Cmd.Subtype == pg.AlterTableType_AT_AddColumn && d != nil && existing(p, c.Table) {
-			ch.adds = append(ch.adds, colAdd{colKey{c.Table, d.Colname}, p.Schema.TypeOf(d.TypeName)})
+			key := colKey{c.Table, d.Colname}
+			ch.adds = append(ch.adds, colAdd{colKey: key, Type: p.Schema.TypeOf(d.TypeName), Ref: foreignKeyTarget(after, key)})
 		}
 	}
 }
 
-// updateCopies records the columns an UPDATE reads into its SET values.
+// foreignKeyTarget returns the table a column's single-column foreign key
+// references in cat, or the zero Name.
+func foreignKeyTarget(cat *catalog.Catalog, c colKey) catalog.Name {
+	t := cat.Table(c.Table)
+	if t == nil {
+		return catalog.Name{}
+	}
+	for _, k := range t.Constraints {
+		if k.Kind == catalog.ForeignKey && len(k.Columns) == 1 && k.Columns[0] == c.Col {
+			return k.RefTable
+		}
+	}
+	return catalog.Name{}
+}
+
+// updateCopies records the columns an UPDATE reads into its SET values,
+// and the columns it sets.
 func (ch *fileChanges) updateCopies(u *pg.UpdateStmt) {
 	t := catalog.RangeName(u.Relation)
 	for _, n := range u.TargetList {
+		ch.filledCols[colKey{t, n.GetResTarget().GetName()}] = true
 		for _, col := range columnRefs(n.GetResTarget().GetVal()) {
 			ch.copiedCols[colKey{t, col}] = true
 		}
@@ -315,32 +342,69 @@ func droppedTables(p *analysis.Pass, s *pg.DropStmt) []tableDrop {
 	return out
 }
 
-// pairColumns pairs each table's drops with its adds: the only drop with the
-// only add unless their types cannot hold the same values, else a drop with
-// the first unpaired add of the same type.
-func pairColumns(drops []colDrop, adds []colAdd) []colRename {
+// pairColumns pairs each table's drops with its adds where the evidence
+// says rename (see renameEvidence): types that can hold the same values, an
+// add that no UPDATE of the file fills and that references what the drop
+// referenced, and names in common or a pairing nothing else on the table
+// competes with. Each add pairs once, the likeliest drop first.
+func pairColumns(drops []colDrop, adds []colAdd, tables []tableRename) []colRename {
 	var out []colRename
 	used := make([]bool, len(adds))
 	for _, d := range drops {
-		var same []int
+		best, bestE := -1, renameEvidence{}
 		for i, a := range adds {
-			if a.Table == d.Table {
-				same = append(same, i)
+			if used[i] || a.Table != d.Table {
+				continue
+			}
+			if e, ok := weigh(d, a, drops, adds, tables); ok && (best < 0 || e.likely() && !bestE.likely()) {
+				best, bestE = i, e
 			}
 		}
-		if len(same) == 1 && countDrops(drops, d.Table) == 1 && (!d.Typed || similarTypes(d.Type, adds[same[0]].Type)) {
-			out = append(out, colRename{colDrop: d, New: adds[same[0]].Col, NewType: adds[same[0]].Type})
-			continue
-		}
-		for _, i := range same {
-			if !used[i] && d.Typed && sameType(d.Type, adds[i].Type) {
-				used[i] = true
-				out = append(out, colRename{colDrop: d, New: adds[i].Col, NewType: adds[i].Type})
-				break
-			}
+		if best >= 0 {
+			used[best] = true
+			out = append(out, colRename{colDrop: d, New: adds[best].Col, NewType: adds[best].Type, Evidence: bestE})
 		}
 	}
 	return out
+}
+
+// weigh returns the evidence that add a renames drop d, and whether it is
+// enough to pair them.
+func weigh(d colDrop, a colAdd, drops []colDrop, adds []colAdd, tables []tableRename) (renameEvidence, bool) {
+	if a.Filled || !sameReference(d.Ref, a.Ref, tables) || d.Typed && !similarTypes(d.Type, a.Type) {
+		return renameEvidence{}, false
+	}
+	e := renameEvidence{sameType: d.Typed && sameType(d.Type, a.Type)}
+	compareNames(&e, d.Col, a.Col)
+	e.onlyPair = countDrops(drops, d.Table) == 1 && countAdds(adds, d.Table) == 1
+	e.uniqueType = e.sameType && countTyped(drops, adds, d.Table, d.Type) == 2
+	return e, e.enough()
+}
+
+func countAdds(adds []colAdd, table catalog.Name) int {
+	n := 0
+	for _, a := range adds {
+		if a.Table == table {
+			n++
+		}
+	}
+	return n
+}
+
+// countTyped counts the drops and adds of a table with exactly type t.
+func countTyped(drops []colDrop, adds []colAdd, table catalog.Name, t catalog.Type) int {
+	n := 0
+	for _, d := range drops {
+		if d.Table == table && d.Typed && sameType(d.Type, t) {
+			n++
+		}
+	}
+	for _, a := range adds {
+		if a.Table == table && sameType(a.Type, t) {
+			n++
+		}
+	}
+	return n
 }
 
 func countDrops(drops []colDrop, table catalog.Name) int {

@@ -10,8 +10,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// Block is a DO statement whose PL/pgSQL body ExpandBlocks replaced by the
-// SQL statements it runs.
+// Block is a DO statement, or a call of a PL/pgSQL function the file
+// creates, that ExpandBlocks replaced by the SQL statements it runs.
 type Block struct {
 	Start, End int      // the DO statement, as Stmt.Start and Stmt.End
 	Node       *pg.Node // the DO statement itself, for what judges the file's statements as sent
@@ -50,8 +50,9 @@ func (f *File) ExpandBlocks() {
 	var out []*Stmt
 	splice := map[int32][]*pg.ScanToken{} // body token start -> the body's tokens
 	expanded := false
+	funcs := map[string]*Stmt{} // zero-argument PL/pgSQL functions the file creates, by name
 	for _, s := range f.Stmts {
-		inner, toks := f.expandBlock(s)
+		inner, toks := f.expandBlock(s, funcs)
 		if inner == nil {
 			out = append(out, s)
 			continue
@@ -104,29 +105,89 @@ type bodyTokens struct {
 	toks []*pg.ScanToken
 }
 
-// expandBlock returns the statements a DO statement's body runs, or nil.
-func (f *File) expandBlock(s *Stmt) ([]*Stmt, *bodyTokens) {
+// expandBlock returns the statements a DO statement's body runs, or those
+// of the body of a function of funcs that s calls, or nil. It records in
+// funcs the functions s creates.
+func (f *File) expandBlock(s *Stmt, funcs map[string]*Stmt) ([]*Stmt, *bodyTokens) {
+	if cf := s.Node.GetCreateFunctionStmt(); cf != nil {
+		if name := funcName(cf.Funcname); len(cf.Parameters) == 0 && name != "" {
+			if _, ok := plpgsqlBody(cf.Options); ok {
+				funcs[name] = s
+			} else {
+				delete(funcs, name) // replaced by a body it cannot read
+			}
+		}
+		return nil, nil
+	}
+	if name := calledFunction(s.Node); name != "" && funcs[name] != nil {
+		def := funcs[name]
+		body, _ := plpgsqlBody(def.Node.GetCreateFunctionStmt().Options)
+		delete(funcs, name) // a second call runs the same statements: one finding each is enough
+		return f.expandBody(def, body, &Block{Start: s.Start, End: s.End, Node: s.Node})
+	}
 	do := s.Node.GetDoStmt()
 	if do == nil {
 		return nil, nil
 	}
+	body, ok := plpgsqlBody(do.Args)
+	if !ok {
+		return nil, nil
+	}
+	return f.expandBody(s, body, &Block{Start: s.Start, End: s.End, Node: s.Node})
+}
+
+// plpgsqlBody returns the body of a DO statement's arguments or a CREATE
+// FUNCTION's options when its language is PL/pgSQL (a DO's default).
+func plpgsqlBody(opts []*pg.Node) (string, bool) {
 	body, lang := "", "plpgsql"
-	for _, a := range do.Args {
+	for _, a := range opts {
 		d := a.GetDefElem()
 		if d == nil {
 			continue
 		}
 		switch d.Defname {
 		case "as":
-			body = d.Arg.GetString_().GetSval()
+			if l := d.Arg.GetList(); l != nil && len(l.Items) > 0 { // CREATE FUNCTION's AS is a list
+				body = l.Items[0].GetString_().GetSval()
+			} else {
+				body = d.Arg.GetString_().GetSval()
+			}
 		case "language":
 			lang = strings.ToLower(d.Arg.GetString_().GetSval())
 		}
 	}
-	if lang != "plpgsql" || body == "" {
-		return nil, nil
+	return body, lang == "plpgsql" && body != ""
+}
+
+// funcName is a function's unqualified name.
+func funcName(names []*pg.Node) string {
+	if len(names) == 0 {
+		return ""
 	}
-	lit, ok := f.bodyLiteral(s, body)
+	return names[len(names)-1].GetString_().GetSval()
+}
+
+// calledFunction returns the function a statement does nothing but call
+// without arguments (`SELECT f();`, `CALL f();`), or "".
+func calledFunction(n *pg.Node) string {
+	if c := n.GetCallStmt(); c != nil && len(c.Funccall.GetArgs()) == 0 {
+		return funcName(c.Funccall.GetFuncname())
+	}
+	sel := n.GetSelectStmt()
+	if sel == nil || len(sel.TargetList) != 1 || len(sel.FromClause) > 0 || sel.WhereClause != nil {
+		return ""
+	}
+	fc := sel.TargetList[0].GetResTarget().GetVal().GetFuncCall()
+	if fc == nil || len(fc.Args) > 0 || fc.AggStar {
+		return ""
+	}
+	return funcName(fc.Funcname)
+}
+
+// expandBody returns the statements of a PL/pgSQL body that def (a DO
+// statement or a CREATE FUNCTION) holds, run as blk.
+func (f *File) expandBody(def *Stmt, body string, blk *Block) ([]*Stmt, *bodyTokens) {
+	lit, ok := f.bodyLiteral(def, body)
 	if !ok {
 		return nil, nil
 	}
@@ -134,7 +195,6 @@ func (f *File) expandBlock(s *Stmt) ([]*Stmt, *bodyTokens) {
 	if len(sqls) == 0 {
 		return nil, nil
 	}
-	blk := &Block{Start: s.Start, End: s.End, Node: s.Node}
 	var stmts []*Stmt
 	var toks *bodyTokens
 	if f.tokens != nil {
