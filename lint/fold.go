@@ -81,6 +81,7 @@ func (fs foldings) note(found []Finding) []Finding {
 		what := make([]string, len(folded))
 		for j, f := range folded {
 			what[j] = fmt.Sprintf("%s (line %d)", f.Rule, f.Line)
+			found[i].Folded = append(found[i].Folded, Folded{Rule: f.Rule, Line: f.Line})
 		}
 		found[i].Message += fmt.Sprintf("; so the migration only succeeds while %s is empty, where its locks last "+
 			"no time: the findings about them are folded into this one: %s", k.table, strings.Join(what, ", "))

@@ -1,10 +1,12 @@
 package lint_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/lint"
 )
 
@@ -34,6 +36,9 @@ func TestLocksFoldIntoRequiredColumn(t *testing.T) {
 	if want := `so the migration only succeeds while "Post" is empty, where its locks last no time: the findings about them ` +
 		`are folded into this one: require-concurrent-index (line 5), constraint-missing-not-valid (line 8)`; !strings.HasSuffix(fs[0].Message, want) {
 		t.Errorf("message %q\nlacks %q", fs[0].Message, want)
+	}
+	if got, want := fmt.Sprint(fs[0].Folded), "[{require-concurrent-index 5} {constraint-missing-not-valid 8}]"; got != want {
+		t.Errorf("Folded = %s, want %s", got, want)
 	}
 }
 
@@ -68,5 +73,38 @@ CREATE INDEX "User_name_idx" ON "User"("name");
 	fs = lintLast(t, lint.DefaultConfig(), prismaHistory+strings.Replace(settings, `, CONSTRAINT "Settings_single" CHECK ("id" = 1)`, "", 1), work)
 	if n := strings.Count(brief(fs), "\n"); n != 3 {
 		t.Errorf("without the CHECK: %d findings, want 3\n%s", n, dump(fs))
+	}
+}
+
+// TestEmptiedTableTakesRequiredColumn checks that a NOT NULL column added
+// after the same transaction deleted or truncated every row is not a
+// failure: nothing is folded, and the index build after a DELETE, which
+// still scans the deleted tuples under the lock, keeps its finding, while
+// after TRUNCATE the table is empty and locked already, so it has none.
+// Run statement by statement, the rows may come back in between.
+func TestEmptiedTableTakesRequiredColumn(t *testing.T) {
+	const tail = `ALTER TABLE "Post" ADD COLUMN "slug" TEXT NOT NULL;
+CREATE INDEX "Post_slug_idx" ON "Post"("slug");
+`
+	for _, c := range []struct{ name, runner, empty, want string }{
+		{"delete", "", `DELETE FROM "Post";`, "1:1-1:18 update-or-delete-without-where\n3:1-3:46 require-concurrent-index\n"},
+		{"truncate", "", `TRUNCATE "Post";`, "1:1-1:15 truncate-table\n"},
+		{"delete, then committed", "prisma@7.8.0", `DELETE FROM "Post";`,
+			"1:1-1:18 update-or-delete-without-where\n2:1-2:50 require-lock-timeout\n2:20-2:50 adding-required-column\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := lint.DefaultConfig()
+			if c.runner != "" {
+				r, err := execution.ParseRunner(c.runner)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.Runner = r
+			}
+			fs := lintLast(t, cfg, prismaHistory, c.empty+"\n"+tail)
+			if got := brief(fs); got != c.want {
+				t.Errorf("findings\n%s, want\n%s\n%s", got, c.want, dump(fs))
+			}
+		})
 	}
 }

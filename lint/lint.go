@@ -33,6 +33,15 @@ type Finding struct {
 	Fix       string            `json:"fix"`
 	// Impact is set when a stats file knows the table the finding is about.
 	Impact *Impact `json:"impact,omitempty"`
+	// Folded lists the findings this one absorbed: moot lock findings on a
+	// table this statement's failure proves empty.
+	Folded []Folded `json:"folded,omitempty"`
+}
+
+// Folded is a finding folded into another: its rule and where it was.
+type Folded struct {
+	Rule string `json:"rule"`
+	Line int    `json:"line"`
 }
 
 // Result is the outcome of a lint run.

@@ -94,7 +94,7 @@ func TestParallelSameAsSequential(t *testing.T) {
 
 func firstDiff(got, want []Finding) string {
 	for i := range min(len(got), len(want)) {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) {
 			return "got " + got[i].File + " " + got[i].Rule + ": " + got[i].Message + "\nwant " + want[i].File + " " + want[i].Rule + ": " + want[i].Message
 		}
 	}

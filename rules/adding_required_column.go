@@ -33,8 +33,8 @@ func runAddingRequiredColumn(p *analysis.Pass) {
 		if c.Cmd.Subtype != pg.AlterTableType_AT_AddColumn || d == nil || !existing(p, c.Table) {
 			continue
 		}
-		if !requiredWithoutDefault(d) {
-			continue
+		if !requiredWithoutDefault(d) || emptiedBefore(p, p.Stmt.Index, c.Table) != notEmptied {
+			continue // an earlier statement of the transaction removed every row
 		}
 		typ := p.Schema.TypeOf(d.TypeName)
 		p.ReportAt(c.Span, analysis.Report{

@@ -13,8 +13,8 @@ import (
 // statement of the file that adds a NOT NULL column without a default to
 // the table: it fails on any row, so the migration only succeeds while the
 // table is empty, and the finding belongs to that failure (-1 when the
-// reason is another). A table whose constraints allow one row at most is
-// the other reason.
+// reason is another). A table whose constraints allow one row at most, or
+// that the transaction truncated before, are the other reasons.
 func FewRows(p *analysis.Pass, table catalog.Name) (required int, few bool) {
 	if t := p.Schema.Table(table); t != nil && t.AtMostOneRow() {
 		return -1, true
@@ -22,8 +22,11 @@ func FewRows(p *analysis.Pass, table catalog.Name) (required int, few bool) {
 	if p.Schema.IsNew(table) {
 		return -1, false
 	}
+	if emptiedBefore(p, p.Stmt.Index, table) == truncated {
+		return -1, true
+	}
 	for _, s := range p.File.Stmts {
-		if addsRequiredColumnTo(s.Node.GetAlterTableStmt(), table) {
+		if addsRequiredColumnTo(s.Node.GetAlterTableStmt(), table) && emptiedBefore(p, s.Index, table) == notEmptied {
 			return s.Index, true
 		}
 	}

@@ -203,3 +203,10 @@ func firstOfTransaction(p *analysis.Pass) int {
 	}
 	return i
 }
+
+// aloneInTransaction reports whether the current statement is the only one
+// of its transaction: it commits as soon as it finishes.
+func aloneInTransaction(p *analysis.Pass) bool {
+	i, id := p.Stmt.Index, p.Tx[p.Stmt.Index].ID
+	return firstOfTransaction(p) == i && (i+1 == len(p.Tx) || p.Tx[i+1].ID != id)
+}

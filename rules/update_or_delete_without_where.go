@@ -35,13 +35,17 @@ func runUpdateOrDeleteWithoutWhere(p *analysis.Pass) {
 	if !ok {
 		return
 	}
-	msg := "UPDATE without WHERE rewrites every row of %[1]s in one transaction: each row stays locked until the migration " +
-		"commits, so concurrent UPDATE and DELETE of %[1]s wait, and every row gets a new version (bloat, a burst of WAL)"
+	until := "the migration commits"
+	if aloneInTransaction(p) {
+		until = "it commits"
+	}
+	msg := "UPDATE without WHERE rewrites every row of %[1]s in one transaction: each row stays locked until %[2]s, " +
+		"so concurrent UPDATE and DELETE of %[1]s wait, and every row gets a new version (bloat, a burst of WAL)"
 	if p.Stmt.Node.GetDeleteStmt() != nil {
 		msg = "DELETE without WHERE deletes every row of %[1]s for good, in one transaction that keeps each row locked " +
-			"until the migration commits (concurrent UPDATE and DELETE of %[1]s wait)"
+			"until %[2]s (concurrent UPDATE and DELETE of %[1]s wait)"
 	}
-	msg = fmt.Sprintf(msg, table)
+	msg = fmt.Sprintf(msg, table, until)
 	if held := append(heldOn(p, locks.Tables(stmtLocks(p))), heldElsewhere(p)...); len(held) > 0 {
 		msg += "; and the whole time it runs under " + describeLocks(p, held)
 	}

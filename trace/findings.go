@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -208,6 +209,20 @@ func staticOn(st *Statement, static []lint.Finding) []lint.Finding {
 		}
 		if f.Line >= st.Line && f.Line <= st.EndLine || predictive[f.Rule] && namesExclusive(f.Message, st) {
 			out = append(out, f)
+		}
+		out = append(out, foldedOn(st, f)...)
+	}
+	return out
+}
+
+// foldedOn returns, as findings of their own, the findings f absorbed that
+// were about st: the static model predicted them, and judged them moot.
+func foldedOn(st *Statement, f lint.Finding) []lint.Finding {
+	var out []lint.Finding
+	for _, fo := range f.Folded {
+		if fo.Line >= st.Line && fo.Line <= st.EndLine {
+			out = append(out, lint.Finding{File: f.File, Line: fo.Line, Rule: fo.Rule, Severity: f.Severity,
+				Message: "folded into " + f.Rule + " (line " + strconv.Itoa(f.Line) + ")"})
 		}
 	}
 	return out
