@@ -79,6 +79,8 @@ func runManyAccessExclusive(p *analysis.Pass) {
 			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them " +
 			"with `prisma migrate dev`.",
 		Fix: splitByTable(p),
+		// The table locked first waits for all the work done from then on.
+		Impact: heldImpact(p, taken[0].table, locks.AccessExclusive, taken[0].stmt),
 	})
 }
 

@@ -143,7 +143,7 @@ const Spread = 2.0
 func Estimate(r *Throughputs, op analysis.Operation, t, ref *Table) (lo, hi float64) {
 	s := r.seconds(op, t.HeapBytes, t.Rows)
 	switch op {
-	case analysis.Rewrite:
+	case analysis.Rewrite, analysis.IndexesRebuild:
 		for _, ix := range t.Indexes {
 			build := analysis.IndexBuild
 			if ix.Unique {
@@ -151,6 +151,10 @@ func Estimate(r *Throughputs, op analysis.Operation, t, ref *Table) (lo, hi floa
 			}
 			s += r.seconds(build, t.HeapBytes, t.Rows)
 		}
+	case analysis.Copy:
+		// Pages copied as they are: at most as slow as a rewrite's copy
+		// of the heap, which also forms each row again.
+		s = r.seconds(analysis.Rewrite, t.HeapBytes, t.Rows)
 	case analysis.ForeignKeyScan:
 		if ref != nil {
 			s += r.seconds(analysis.CheckScan, ref.HeapBytes, ref.Rows)
