@@ -98,7 +98,7 @@ var sizingRules = []*analysis.Rule{
 	RequireConcurrentIndex, ConstraintMissingNotValid, UniqueConstraintWithoutIndex, SetNotNull, ColumnTypeRewrite,
 	ValidateInSameTransaction, AddingSerialColumn, AddingIdentityColumn, AddingStoredGeneratedColumn, VolatileDefault,
 	SetLoggedUnlogged, SetTablespace, VacuumFullOrCluster, RequireConcurrentReindex, DropPrimaryKey, RedefineIndex,
-	EnumValueRemoval,
+	EnumValueRemoval, ExclusionConstraint,
 }
 
 // stmtWork is the work the current statement does on existing rows, from

@@ -133,6 +133,9 @@ func TestSizedLockFindings(t *testing.T) {
 		{name: "rebuilt primary key", sql: `ALTER TABLE "Post" DROP CONSTRAINT "Post_pkey", ADD CONSTRAINT "Post_pkey" PRIMARY KEY ("id", "title");`,
 			rule: "drop-primary-key", table: "Post", lock: "ACCESS EXCLUSIVE",
 			work: []analysis.Work{{Table: table("Post"), Op: analysis.UniqueIndexBuild}}, keeps: true},
+		{name: "exclusion constraint", sql: `ALTER TABLE "Comment" ADD CONSTRAINT "Comment_body_excl" EXCLUDE USING btree ("body" WITH =);`,
+			rule: "exclusion-constraint", table: "Comment", lock: "ACCESS EXCLUSIVE",
+			work: []analysis.Work{{Table: table("Comment"), Op: analysis.IndexBuild}}, keeps: true},
 		{name: "Prisma enum swap", sql: `BEGIN;
 CREATE TYPE "Role_new" AS ENUM ('USER');
 ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
