@@ -51,7 +51,7 @@ func (e *engine) sizeFinding(fd *Finding, r *analysis.Rule, im *analysis.Impact)
 		return
 	}
 	fd.Impact = &Impact{Table: t.Schema + "." + t.Name, Rows: t.Rows, Bytes: t.TotalBytes, Lock: im.Lock,
-		Blocks: im.Blocks, EstimatedSeconds: [2]float64{round3(lo), round3(hi)}, EstimateFrom: FromModel}
+		Blocks: im.Blocks, EstimatedSeconds: [2]float64{RoundSeconds(lo), RoundSeconds(hi)}, EstimateFrom: FromModel}
 	fd.Message += fmt.Sprintf(" (%s: %s; %s)", im.Table, t.Describe(), blockedFor(im, lo, hi))
 	if im.Op == analysis.IndexBuild || im.Op == analysis.UniqueIndexBuild {
 		clo, chi := stats.Estimate(st.Rates(), analysis.ConcurrentIndexBuild, t, nil)
@@ -60,12 +60,22 @@ func (e *engine) sizeFinding(fd *Finding, r *analysis.Rule, im *analysis.Impact)
 	if _, set := e.cfg.Rules[r.ID]; set || fd.Severity == analysis.Off || im.Blocks == "" {
 		return
 	}
+	fd.Severity = e.cfg.SizedSeverity(fd.Severity, lo, hi, im.KeepSeverity)
+}
+
+// SizedSeverity is the severity of a lock finding blocking for an
+// estimated [lo, hi] seconds: an error when the middle of the range (the
+// model's value) is over large-table, a notice when even hi is under
+// small-table, unless keep (the finding also says the statement fails on
+// existing data or loses data); else sev.
+func (c *Config) SizedSeverity(sev analysis.Severity, lo, hi float64, keep bool) analysis.Severity {
 	switch {
-	case math.Sqrt(lo*hi) > e.cfg.LargeTable.Seconds(): // the model's value, the middle of the range
-		fd.Severity = analysis.Error
-	case hi < e.cfg.SmallTable.Seconds() && !im.KeepSeverity:
-		fd.Severity = analysis.Notice
+	case math.Sqrt(lo*hi) > c.LargeTable.Seconds():
+		return analysis.Error
+	case hi < c.SmallTable.Seconds() && !keep:
+		return analysis.Notice
 	}
+	return sev
 }
 
 // Where an estimate comes from (Impact.EstimateFrom).
@@ -117,8 +127,8 @@ func blockedFor(im *analysis.Impact, lo, hi float64) string {
 	return im.Blocks + " blocked for " + est
 }
 
-// round3 keeps a millisecond's precision, so JSON stays readable.
-func round3(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
+// RoundSeconds keeps a millisecond's precision, so JSON stays readable.
+func RoundSeconds(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
 
 // roleTimeoutNote says, for require-lock-timeout, that the stats snapshot
 // saw no lock_timeout for its role either.

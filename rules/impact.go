@@ -19,16 +19,16 @@ import (
 // statement of the transaction holds) is held.
 func impactOn(p *analysis.Pass, table catalog.Name, op analysis.Operation) *analysis.Impact {
 	g := governingLocks(p, stmtLocks(p), []catalog.Name{table})[0]
-	im := &analysis.Impact{Work: analysis.Work{Table: table, Op: op}, Blocks: blockedWords(g.Mode.Blocks())}
+	im := &analysis.Impact{Work: analysis.Work{Table: table, Op: op}, Blocks: BlockedWords(g.Mode.Blocks())}
 	if g.Mode != 0 {
 		im.Lock = g.Mode.String()
 	}
 	return im
 }
 
-// blockedWords says in a few words which of the application's statements
+// BlockedWords says in a few words which of the application's statements
 // wait: "reads and writes", "writes", "" for none.
-func blockedWords(e locks.Effect) string {
+func BlockedWords(e locks.Effect) string {
 	switch {
 	case e.Reads:
 		return "reads and writes"
@@ -72,7 +72,7 @@ func heldImpact(p *analysis.Pass, table catalog.Name, mode locks.Mode, from int)
 	if !ok {
 		return nil
 	}
-	return &analysis.Impact{Work: analysis.Work{Table: table}, Held: work, Lock: mode.String(), Blocks: blockedWords(mode.Blocks())}
+	return &analysis.Impact{Work: analysis.Work{Table: table}, Held: work, Lock: mode.String(), Blocks: BlockedWords(mode.Blocks())}
 }
 
 // heldWork is the work on existing rows of the statements of the current

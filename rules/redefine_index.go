@@ -113,7 +113,7 @@ func runRedefineIndex(p *analysis.Pass) {
 	if tx := p.Tx[r.Drop.Index]; !tx.InTx || tx.ID != p.Tx[r.Create.Index].ID {
 		msg = fmt.Sprintf("%s leave %s without the index until the build ends (queries that used it scan the table) and the "+
 			"build holds a SHARE lock that blocks writes on %[2]s for its whole duration", what, r.Table)
-		im.Lock, im.Blocks = locks.Share.String(), blockedWords(locks.Share.Blocks())
+		im.Lock, im.Blocks = locks.Share.String(), BlockedWords(locks.Share.Blocks())
 	}
 	p.ReportAt(sqlfile.Span{Start: r.Drop.Start, End: r.Create.End}, analysis.Report{Message: msg, Impact: im,
 		Help: "Build the new definition beside the old index with CREATE INDEX CONCURRENTLY (writes go on), drop the old " +

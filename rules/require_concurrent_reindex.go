@@ -92,7 +92,7 @@ func reindexImpact(p *analysis.Pass, s *pg.ReindexStmt, table catalog.Name) *ana
 		}
 	}
 	im := impactOn(p, table, op)
-	im.Blocks = blockedWords(locks.AccessExclusive.Blocks())
+	im.Blocks = BlockedWords(locks.AccessExclusive.Blocks())
 	return im
 }
 

@@ -62,7 +62,7 @@ func tablespaceImpact(p *analysis.Pass, c alterCmd, table catalog.Name, isIndex 
 	if isIndex {
 		im.Index = c.Table
 	}
-	im.Lock, im.Blocks = locks.AccessExclusive.String(), blockedWords(locks.AccessExclusive.Blocks())
+	im.Lock, im.Blocks = locks.AccessExclusive.String(), BlockedWords(locks.AccessExclusive.Blocks())
 	return im
 }
 
