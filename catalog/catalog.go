@@ -11,7 +11,8 @@ package catalog
 
 import (
 	"sort"
-	"strings"
+
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DefaultSchema is where unqualified names live: the first schema on
@@ -24,9 +25,9 @@ type Name struct{ Schema, Name string }
 
 func (n Name) String() string {
 	if n.Schema == DefaultSchema || n.Schema == "" {
-		return QuoteIdent(n.Name)
+		return sqltext.Ident(n.Name)
 	}
-	return QuoteIdent(n.Schema) + "." + QuoteIdent(n.Name)
+	return sqltext.Ident(n.Schema) + "." + sqltext.Ident(n.Name)
 }
 
 func (n Name) less(o Name) bool {
@@ -280,11 +281,4 @@ func (c *Catalog) mutable(n Name) *Table {
 	cp.epoch = c.epoch
 	c.tables.set(n, &cp)
 	return &cp
-}
-
-// QuoteIdent quotes an identifier for SQL. It always quotes, as Prisma's
-// SQL does: a lowercase name may still be a reserved word ("order", "user")
-// that breaks the SQL unquoted.
-func QuoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

@@ -2,11 +2,11 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // AddingIdentityColumn flags a GENERATED ... AS IDENTITY column added to a
@@ -38,7 +38,7 @@ func runAddingIdentityColumn(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: rewriteMessage(p, fmt.Sprintf("adding identity column %s.%s gives every existing row its own value", c.Table,
-				ident(c.Def.Colname)), c.Table),
+				sqltext.Ident(c.Def.Colname)), c.Table),
 			Help: "Add the column as a plain nullable integer with a sequence default for new rows (no row is touched), number " +
 				"the existing rows in batches, each its own transaction, make it NOT NULL through a validated CHECK " +
 				"constraint, then turn it into an identity column, which touches no row. " + prismaEdit,
@@ -60,7 +60,7 @@ func identityFix(c addedColumn, k *pg.Constraint) string {
 	if k.GeneratedWhen == "a" {
 		when = "ALWAYS"
 	}
-	col := ident(c.Def.Colname)
+	col := sqltext.Ident(c.Def.Colname)
 	seq := columnSequence(c.Table, c.Def.Colname)
 	return steps + fmt.Sprintf(`
 -- Last migration: make it an identity column that continues the numbering; no row is touched.
@@ -68,5 +68,5 @@ ALTER SEQUENCE %[3]s OWNED BY NONE;
 ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s ADD GENERATED %[4]s AS IDENTITY;
 SELECT setval(pg_get_serial_sequence(%[5]s, %[6]s), nextval(%[7]s));
 DROP SEQUENCE %[3]s;`,
-		c.Table, col, seq, when, regclassLiteral(c.Table), "'"+strings.ReplaceAll(c.Def.Colname, "'", "''")+"'", regclassLiteral(seq))
+		c.Table, col, seq, when, sqltext.Literal(c.Table.String()), sqltext.Literal(c.Def.Colname), sqltext.Literal(seq.String()))
 }

@@ -3,10 +3,9 @@ package rules
 import (
 	"fmt"
 
-	pg "github.com/pganalyze/pg_query_go/v6"
-
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // AddingSerialColumn flags a SERIAL, BIGSERIAL or SMALLSERIAL column added
@@ -38,7 +37,7 @@ func runAddingSerialColumn(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: rewriteMessage(p, fmt.Sprintf("adding serial column %s.%s gives every existing row its own number from a new sequence",
-				c.Table, ident(c.Def.Colname)), c.Table),
+				c.Table, sqltext.Ident(c.Def.Colname)), c.Table),
 			Help: "Add the column as a plain nullable integer, create its sequence and set the default for new rows: no row is " +
 				"touched. Then number the existing rows in batches, each its own transaction, and make the column NOT NULL " +
 				"through a validated CHECK constraint. " + prismaEdit,
@@ -46,26 +45,4 @@ func runAddingSerialColumn(p *analysis.Pass) {
 			Impact: impactOn(p, c.Table, analysis.Rewrite),
 		})
 	}
-}
-
-// sequenceColumnFix adds a serial or identity column as a plain nullable
-// integer with its own sequence as the default for new rows, then numbers the
-// existing rows in batches and restores NOT NULL and keys.
-func sequenceColumnFix(t catalog.Name, d *pg.ColumnDef) string {
-	plain, keys := plainColumn(d)
-	addColumn, ok := deparseAddColumn(t, plain)
-	typ, typOK := deparseType(plain.TypeName)
-	if !ok || !typOK {
-		return ""
-	}
-	seq := columnSequence(t, d.Colname)
-	def := fmt.Sprintf("nextval(%s)", regclassLiteral(seq))
-	return fmt.Sprintf("-- Migration 1: add the column, its sequence and the default for new rows; no row is touched.\n"+
-		"%s;\nCREATE SEQUENCE %s AS %s OWNED BY %s.%s;\n", addColumn, seq, typ, t, ident(d.Colname)) +
-		backfillSteps(t, d, def, keys)
-}
-
-// columnSequence is the name PostgreSQL gives a column's sequence.
-func columnSequence(t catalog.Name, col string) catalog.Name {
-	return catalog.Name{Schema: t.Schema, Name: t.Name + "_" + col + "_seq"}
 }

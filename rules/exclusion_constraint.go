@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ExclusionConstraint flags an EXCLUDE constraint added to a table that may
@@ -54,7 +55,7 @@ func runExclusionConstraint(p *analysis.Pass) {
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("adding exclusion constraint %s builds its index and checks every row of %s against the others, and "+
 				"until it finishes the statement runs under %s; it fails with SQLSTATE 23P01 if two rows conflict",
-				ident(name), c.Table, underSlow(p, c.Table)),
+				sqltext.Ident(name), c.Table, underSlow(p, c.Table)),
 			Help: "There is no online way to add an exclusion constraint to a table that holds rows: PostgreSQL has no " +
 				"EXCLUDE ... USING INDEX. Check first that no rows conflict, then add it when traffic is low, in a migration " +
 				"of its own. " + lockTimeoutHelp(p) + prismaEdit,

@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -67,25 +69,33 @@ func columnHas(d *pg.ColumnDef, typ pg.ConstrType) *pg.Constraint {
 	return nil
 }
 
-// ident quotes an identifier for SQL the user will paste.
-func ident(s string) string { return catalog.Name{Schema: catalog.DefaultSchema, Name: s}.String() }
-
 // notNullSteps is the safe way to make an existing column NOT NULL, as two
 // migrations numbered from first: a NOT VALID check (a brief lock), then its
 // validation (reads and writes go on) and SET NOT NULL, which PostgreSQL 12+
 // proves from the validated check without scanning the table.
 func notNullSteps(t catalog.Name, col string, first int) string {
-	check := ident(t.Name + "_" + col + "_not_null")
+	check := sqltext.Ident(t.Name + "_" + col + "_not_null")
 	return fmt.Sprintf(`-- Migration %[4]d: add the check without scanning existing rows.
 ALTER TABLE %[1]s ADD CONSTRAINT %[3]s CHECK (%[2]s IS NOT NULL) NOT VALID;
 -- Migration %[5]d (its own migration, so validation holds no ACCESS EXCLUSIVE lock):
 ALTER TABLE %[1]s VALIDATE CONSTRAINT %[3]s;
 ALTER TABLE %[1]s ALTER COLUMN %[2]s SET NOT NULL;
-ALTER TABLE %[1]s DROP CONSTRAINT %[3]s;`, t, ident(col), check, first, first+1)
+ALTER TABLE %[1]s DROP CONSTRAINT %[3]s;`, t, sqltext.Ident(col), check, first, first+1)
 }
 
 // unknownIndex reports whether the history, which knows some tables, never
 // created the index (an empty history knows nothing either way).
 func unknownIndex(p *analysis.Pass, name catalog.Name) bool {
 	return p.Schema.Tables() > 0 && p.Schema.Index(name) == nil
+}
+
+// dedupe drops repeated strings, keeping the first of each.
+func dedupe(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -60,39 +61,6 @@ func rewriteMessage(p *analysis.Pass, what string, table catalog.Name) string {
 		what, table, underSlow(p, table))
 }
 
-// lockTimeoutFix is the fix for a statement that has no online form: run
-// it with a lock timeout, so that it fails instead of queueing every query
-// on the table behind its lock while it waits.
-func lockTimeoutFix(p *analysis.Pass) string {
-	return "-- No online form exists: run it when traffic is low, with a lock timeout so that it fails (and can be\n" +
-		"-- retried) instead of queueing every query on the table behind it while it waits for the lock:\n" +
-		withLockTimeout(p)
-}
-
-// withLockTimeout is the current statement under a lock_timeout that holds
-// the way the runner sends the file: SET LOCAL inside a transaction; outside
-// one (Prisma 7.4+ sends each statement on its own) SET LOCAL would end with
-// its own statement, so a plain SET, reset after the statement.
-func withLockTimeout(p *analysis.Pass) string {
-	stmt := p.File.Text(p.Stmt) + terminator(p.File, p.Stmt)
-	timeout := suggestedLockTimeout(p)
-	if p.InTx() || len(p.File.Stmts) == 1 && !p.Plan.Runner.Splits() {
-		return "SET LOCAL lock_timeout = '" + timeout + "';\n" + stmt
-	}
-	return "SET lock_timeout = '" + timeout + "';\n" + stmt + "\nRESET lock_timeout;"
-}
-
-// lockTimeoutHelp explains withLockTimeout.
-func lockTimeoutHelp(p *analysis.Pass) string {
-	if strings.HasPrefix(withLockTimeout(p), "SET LOCAL") {
-		return "SET LOCAL lock_timeout bounds the wait for the lock (SET LOCAL lasts until the migration's " +
-			"transaction ends); it does not shorten the time the lock is then held. "
-	}
-	return "SET lock_timeout bounds the wait for the lock; it is a plain SET because " + p.Plan.Runner.Name() +
-		" runs this statement in a transaction of its own, where SET LOCAL would end before it; it does not " +
-		"shorten the time the lock is then held. "
-}
-
 // parenSpan returns the span inside the first parenthesized group that
 // starts at or after from, within sp.
 func parenSpan(f *sqlfile.File, sp sqlfile.Span, from int) (sqlfile.Span, bool) {
@@ -115,12 +83,6 @@ func parenSpan(f *sqlfile.File, sp sqlfile.Span, from int) (sqlfile.Span, bool) 
 		}
 	}
 	return sqlfile.Span{}, false
-}
-
-// regclassLiteral writes a relation name as a string literal, as
-// nextval() and setval() take it.
-func regclassLiteral(n catalog.Name) string {
-	return "'" + strings.ReplaceAll(n.String(), "'", "''") + "'"
 }
 
 // relationCmds returns the clauses of the current statement when it is an
@@ -172,7 +134,7 @@ func repackFix(tables []catalog.Name, note string) string {
 	if tables != nil {
 		target = ""
 		for _, t := range tables {
-			target += " --table=" + shellQuote(ident(t.Schema)+"."+ident(t.Name))
+			target += " --table=" + shellQuote(sqltext.Ident(t.Schema)+"."+sqltext.Ident(t.Name))
 		}
 	}
 	return "-- Not in a migration: rebuild online with pg_repack, which holds ACCESS EXCLUSIVE only for a moment at the\n" +

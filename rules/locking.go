@@ -6,6 +6,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
@@ -175,7 +176,7 @@ func describeLocks(p *analysis.Pass, gs []governing) string {
 	}
 	if summarize {
 		parts = append(parts, fmt.Sprintf("the ACCESS EXCLUSIVE locks that earlier statements took on %s and hold until "+
-			"commit, which block reads and writes on all of them", joinWords(held)))
+			"commit, which block reads and writes on all of them", english.Join(held)))
 	}
 	return strings.Join(parts, "; and ")
 }
@@ -209,13 +210,11 @@ func describeGroup(p *analysis.Pass, g governing, tables []catalog.Name) string 
 		blocks = "block" + strings.TrimPrefix(blocks, "blocks")
 	}
 	if g.From == nil {
-		article := "a"
-		if len(tables) > 1 {
-			article = ""
-		} else if strings.HasPrefix(g.Mode.String(), "A") || strings.HasPrefix(g.Mode.String(), "E") {
-			article = "an"
+		mode := g.Mode.String()
+		if len(tables) == 1 {
+			mode = english.WithArticle(mode)
 		}
-		return strings.TrimSpace(fmt.Sprintf("%s %s %s on %s, which %s", article, g.Mode, lock, names, blocks))
+		return fmt.Sprintf("%s %s on %s, which %s", mode, lock, names, blocks)
 	}
 	return fmt.Sprintf("the %s %s on %s that line %d (%s) took and holds until commit, which %s",
 		g.Mode, lock, names, p.File.Position(g.From.Start).Line, g.Why, blocks)
@@ -231,16 +230,5 @@ func joinNames(names []catalog.Name) string {
 			s[i] = "its table"
 		}
 	}
-	return joinWords(s)
-}
-
-// joinWords joins with commas and a final "and".
-func joinWords(s []string) string {
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return english.Join(s)
 }

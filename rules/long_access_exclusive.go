@@ -2,16 +2,14 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
-	"github.com/migrate-guard/migrate-guard/execution"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
-	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
 // LongAccessExclusive flags a slow statement that runs while an earlier
@@ -102,47 +100,6 @@ func reportedWithHeldLocks(p *analysis.Pass) bool {
 	return false
 }
 
-// heldElsewhere returns the ACCESS EXCLUSIVE locks earlier statements of the
-// transaction hold on tables that may serve traffic and that the current
-// statement does not work on, in the order they were taken.
-func heldElsewhere(p *analysis.Pass) []governing { return blockedDuring(p, slowWork{owned: true}) }
-
-// blockedDuring returns the ACCESS EXCLUSIVE locks earlier statements of the
-// transaction hold on tables that may serve traffic, leaving out the tables
-// the slow statement works on when its own rule speaks for them (or when
-// it locks them as strongly itself), and the locks an enum replacement block
-// takes for itself (enum-value-removal reports them), in the order they were
-// taken.
-func blockedDuring(p *analysis.Pass, slow slowWork) []governing {
-	own := stmtLocks(p)
-	var blocked []governing
-	for t, h := range heldBefore(p) {
-		if h.Mode != locks.AccessExclusive || sameEnumBlock(p, h.Stmt.Index, p.Stmt.Index) {
-			continue
-		}
-		if l, mine := locks.Strongest(own, t); mine && (slow.owned || l.Mode == locks.AccessExclusive) {
-			continue
-		}
-		blocked = append(blocked, governing{h.Lock, h.Stmt})
-	}
-	sort.Slice(blocked, func(i, j int) bool {
-		if blocked[i].From.Start != blocked[j].From.Start {
-			return blocked[i].From.Start < blocked[j].From.Start
-		}
-		return blocked[i].Table.String() < blocked[j].Table.String()
-	})
-	return blocked
-}
-
-// slowWork is what makes a statement slow.
-type slowWork struct {
-	what string // `CREATE INDEX "x" reads every row of "Post"`
-	// owned tells that another rule reports the statement and the locks
-	// on the tables it works on (index builds, constraint checks, backfills,
-	// rewrites): this rule then speaks only of the other tables.
-	owned bool
-}
-
 // slowStatement tells whether the current statement does work that grows
 // with a table's size on a table that may hold rows.
 func slowStatement(p *analysis.Pass) (slowWork, bool) {
@@ -186,7 +143,7 @@ func slowAlter(p *analysis.Pass) (slowWork, bool) {
 		}
 		if c.Cmd.Subtype == pg.AlterTableType_AT_ValidateConstraint {
 			add, _ := addedNotValid(p, t, c.Cmd.Name)
-			return slowWork{fmt.Sprintf("VALIDATE CONSTRAINT %s scans every row of %s", ident(c.Cmd.Name), t), add != nil}, true
+			return slowWork{fmt.Sprintf("VALIDATE CONSTRAINT %s scans every row of %s", sqltext.Ident(c.Cmd.Name), t), add != nil}, true
 		}
 		if part := c.Cmd.Def.GetPartitionCmd(); c.Cmd.Subtype == pg.AlterTableType_AT_AttachPartition && part != nil {
 			return slowWork{fmt.Sprintf("ATTACH PARTITION scans %s to check that its rows fit the partition bound",
@@ -211,11 +168,11 @@ func slowClause(p *analysis.Pass, c alterCmd, t catalog.Name) string {
 	case pg.AlterTableType_AT_AddColumn:
 		d := c.Cmd.Def.GetColumnDef()
 		if d != nil && (rewritingColumn(p, d) || p.PGVersion < 11 && !isNull(columnDefault(d))) {
-			return fmt.Sprintf("adding column %s rewrites %s", ident(d.Colname), t)
+			return fmt.Sprintf("adding column %s rewrites %s", sqltext.Ident(d.Colname), t)
 		}
 		for _, n := range d.GetConstraints() {
 			if k := n.GetConstraint(); isKey(k) || k.GetContype() == pg.ConstrType_CONSTR_FOREIGN && !k.SkipValidation {
-				return fmt.Sprintf("adding column %s with its %s constraint reads every row of %s", ident(d.GetColname()), constraintWord(k), t)
+				return fmt.Sprintf("adding column %s with its %s constraint reads every row of %s", sqltext.Ident(d.GetColname()), constraintWord(k), t)
 			}
 		}
 	case pg.AlterTableType_AT_SetNotNull:
@@ -224,7 +181,7 @@ func slowClause(p *analysis.Pass, c alterCmd, t catalog.Name) string {
 		}
 	case pg.AlterTableType_AT_AlterColumnType:
 		if d := c.Cmd.Def.GetColumnDef(); d != nil && typeChangeMessage(p.Schema, t, c.Cmd.Name, d) != "" {
-			return fmt.Sprintf("changing the type of %s rewrites %s", ident(c.Cmd.Name), t)
+			return fmt.Sprintf("changing the type of %s rewrites %s", sqltext.Ident(c.Cmd.Name), t)
 		}
 	case pg.AlterTableType_AT_SetLogged, pg.AlterTableType_AT_SetUnLogged, pg.AlterTableType_AT_SetTableSpace,
 		pg.AlterTableType_AT_SetAccessMethod:
@@ -297,20 +254,4 @@ func restOfTransaction(p *analysis.Pass) string {
 		b.WriteString(p.File.Text(s) + terminator(p.File, s) + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// txStatements returns the statements of the current transaction from
-// statement from on, without BEGIN, COMMIT and the like.
-func txStatements(p *analysis.Pass, from int) []*sqlfile.Stmt {
-	tx := p.Tx[p.Stmt.Index].ID
-	var out []*sqlfile.Stmt
-	for _, s := range p.File.Stmts[from:] {
-		if p.Tx[s.Index].ID != tx {
-			break
-		}
-		if _, isTx := execution.TxKind(s.Node); !isTx {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -8,12 +8,9 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
-
-// manyTables is how many existing tables one transaction may lock in ACCESS
-// EXCLUSIVE mode before the rule speaks.
-const manyTables = 3
 
 // ManyAccessExclusive flags a transaction that takes ACCESS EXCLUSIVE locks
 // on several tables that may serve traffic.
@@ -73,7 +70,7 @@ func runManyAccessExclusive(p *analysis.Pass) {
 		Message: fmt.Sprintf("this transaction now holds ACCESS EXCLUSIVE locks on %s until it commits, which %s; each lock first "+
 			"waits for the running queries on its table while the tables already locked stay blocked, and an application "+
 			"transaction using these tables in another order can deadlock with the migration (SQLSTATE 40P01)",
-			joinWords(names), "block"+strings.TrimPrefix(locks.AccessExclusive.Blocks().On("all of them"), "blocks")),
+			english.Join(names), "block"+strings.TrimPrefix(locks.AccessExclusive.Blocks().On("all of them"), "blocks")),
 		Help: "Split the migration so that each transaction takes ACCESS EXCLUSIVE on one table (below, in the same order), and " +
 			"bound each wait with a lock timeout; a failed part can then be retried alone. With Prisma: create the " +
 			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them " +

@@ -10,6 +10,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/execution"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 )
 
 // NonAtomicMigration flags, for a runner that sends a file statement by
@@ -365,7 +366,7 @@ func appliedWords(lines []string) string {
 	if len(lines) == 1 {
 		return "the schema change on line " + lines[0] + " before it stays applied"
 	}
-	return fmt.Sprintf("the %d schema changes on lines %s before it stay applied", len(lines), joinWords(lines))
+	return fmt.Sprintf("the %d schema changes on lines %s before it stay applied", len(lines), english.Join(lines))
 }
 
 // idempotent reports whether a statement succeeds when run again after it

@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // RequireConcurrentIndex flags an index built without CONCURRENTLY on a
@@ -45,7 +46,7 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 		what = "CREATE UNIQUE INDEX"
 	}
 	if s.Idxname != "" {
-		what += " " + ident(s.Idxname)
+		what += " " + sqltext.Ident(s.Idxname)
 	}
 	p.ReportAt(p.StmtSpan(), analysis.Report{
 		Message: fmt.Sprintf("%s runs for the whole build under %s", what,

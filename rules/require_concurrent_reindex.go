@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
@@ -51,7 +52,7 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 			catalog.RangeName(s.Relation), what, underSlow(p, table))
 	default:
 		msg = fmt.Sprintf("REINDEX %s %s rebuilds every index of every table in it, each table in turn under an ACCESS "+
-			"EXCLUSIVE lock on its indexes, which %s", reindexKind(s), ident(s.Name),
+			"EXCLUSIVE lock on its indexes, which %s", reindexKind(s), sqltext.Ident(s.Name),
 			locks.AccessExclusive.Blocks().On("that table (every query on a table locks all its indexes)"))
 	}
 	if p.PGVersion < 12 {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
@@ -66,7 +68,7 @@ func runRequireLockTimeout(p *analysis.Pass) {
 		Message: fmt.Sprintf("the statement waits for %s lock on %s (%s) with no lock_timeout set, and %s sets none: behind a "+
 			"long-running query or an open transaction on the table it waits as long as they last, and while it waits "+
 			"in the lock queue it already %s",
-			withArticle(w.Lock.Mode), table, w.Lock.Why, p.Plan.Runner.Name(), w.Lock.Mode.Blocks().On(table)),
+			english.WithArticle(w.Lock.Mode.String()), table, w.Lock.Why, p.Plan.Runner.Name(), w.Lock.Mode.Blocks().On(table)),
 		Help: "Bound every lock wait of the deploy, best first: (1) deploy with `migrate-guard deploy`, which runs each " +
 			"migration under a lock_timeout and retries on timeout (then set deployed-by = \"migrate-guard\"); (2) set " +
 			"one lock_timeout for the role that deploys, once: `ALTER ROLE <deployer> SET lock_timeout = '" + timeout + "'` " +
@@ -75,9 +77,9 @@ func runRequireLockTimeout(p *analysis.Pass) {
 			"when Prisma 7.4+ sends the statements one by one; SET LOCAL would end with the first statement's " +
 			"transaction. On a timeout (SQLSTATE 55P03) " + outcome + "; with Prisma, run " +
 			"`prisma migrate resolve --rolled-back <migration>` and deploy again.",
-		Fix: fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = '%s';\n"+
-			"-- Or at the top of the migration:\nSET lock_timeout = '%s';\n%s%s",
-			timeout, timeout, p.File.Text(p.Stmt), terminator(p.File, p.Stmt)),
+		Fix: fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = %s;\n"+
+			"-- Or at the top of the migration:\n%s\n%s%s",
+			sqltext.Literal(timeout), sqltext.SetLockTimeout(timeout, false), p.File.Text(p.Stmt), terminator(p.File, p.Stmt)),
 	})
 }
 
@@ -115,13 +117,4 @@ func blockingLock(p *analysis.Pass, i int) (locks.Lock, bool) {
 		}
 	}
 	return best, found
-}
-
-// withArticle writes "an ACCESS EXCLUSIVE" or "a SHARE".
-func withArticle(m locks.Mode) string {
-	switch m.String()[0] {
-	case 'A', 'E':
-		return "an " + m.String()
-	}
-	return "a " + m.String()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // SetTablespace flags ALTER TABLE/INDEX ... SET TABLESPACE on a relation
@@ -46,7 +47,7 @@ func runSetTablespace(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("SET TABLESPACE copies every page of %s to tablespace %s, and until it finishes the statement runs "+
-				"under %s", what, ident(c.Cmd.Name), underSlow(p, table)),
+				"under %s", what, sqltext.Ident(c.Cmd.Name), underSlow(p, table)),
 			Help: tablespaceHelp(p, isIndex),
 			Fix:  tablespaceFix(p, c, table, isIndex),
 		})
@@ -66,11 +67,11 @@ func tablespaceHelp(p *analysis.Pass, isIndex bool) string {
 func tablespaceFix(p *analysis.Pass, c alterCmd, table catalog.Name, isIndex bool) string {
 	if isIndex && p.PGVersion >= 14 {
 		return fmt.Sprintf("-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n"+
-			"REINDEX (TABLESPACE %s) INDEX CONCURRENTLY %s;", ident(c.Cmd.Name), c.Table)
+			"REINDEX (TABLESPACE %s) INDEX CONCURRENTLY %s;", sqltext.Ident(c.Cmd.Name), c.Table)
 	}
 	move := " --tablespace=" + shellQuote(c.Cmd.Name)
 	if isIndex {
-		return repackFix([]catalog.Name{}, "") + move + " --index=" + shellQuote(ident(c.Table.Schema)+"."+ident(c.Table.Name))
+		return repackFix([]catalog.Name{}, "") + move + " --index=" + shellQuote(sqltext.Ident(c.Table.Schema)+"."+sqltext.Ident(c.Table.Name))
 	}
 	return repackFix([]catalog.Name{table}, "") + move + " --moveidx"
 }

@@ -210,9 +210,3 @@ func lockTimeoutSet(p *analysis.Pass) []bool {
 		return out
 	}).([]bool)
 }
-
-// suggestedLockTimeout is the lock_timeout fixes propose: 5s, or the
-// configured maximum when that is shorter.
-func suggestedLockTimeout(p *analysis.Pass) string {
-	return formatTimeout(min(5*time.Second, p.MaxLockTimeout))
-}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
@@ -46,7 +47,7 @@ func runVacuumFullOrCluster(p *analysis.Pass) {
 		}
 		if s.ClusterStmt.Indexname != "" && s.ClusterStmt.Relation != nil {
 			note = fmt.Sprintf("-- pg_repack orders the rows by the table's clustering index; set it first (a brief lock):\n"+
-				"--   ALTER TABLE %s CLUSTER ON %s;\n", catalog.RangeName(s.ClusterStmt.Relation), ident(s.ClusterStmt.Indexname))
+				"--   ALTER TABLE %s CLUSTER ON %s;\n", catalog.RangeName(s.ClusterStmt.Relation), sqltext.Ident(s.ClusterStmt.Indexname))
 		}
 	default:
 		return
