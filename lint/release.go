@@ -131,7 +131,7 @@ func (e *engine) checkHead(cat *catalog.Catalog) {
 		if p.Kind == compat.Required {
 			continue // the history has a column the schema does not write: fine here
 		}
-		e.add(Finding{File: p.File, Line: p.Line, Column: 1, EndLine: p.Line, EndColumn: 1,
+		e.checks.now(Finding{File: p.File, Line: p.Line, Column: 1, EndLine: p.Line, EndColumn: 1,
 			Rule: rules.SchemaWithoutMigration.ID, Message: rules.MissingMigration(p),
 			Help: "Run `prisma migrate dev` to generate the migration that creates it, and commit it with the schema " +
 				"change; `prisma migrate diff --from-migrations <dir> --to-schema-datamodel <schema> --script` shows the SQL."})
