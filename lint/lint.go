@@ -322,6 +322,7 @@ func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner executi
 		pass.Stmt, pass.Schema = s, snaps[i]
 		for _, r := range e.rules {
 			pass.Report = func(d analysis.Diagnostic) {
+				pass.Facts.NoteReport(s.Index, r)
 				if !e.fold(pass, r, d, folds) {
 					found = append(found, e.finding(f, r, d))
 					folds.target(len(found)-1, s.Index, d)

@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"sort"
+
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/rules"
@@ -53,5 +55,7 @@ func newEngine(cfg *Config) *engine {
 			e.rules = append(e.rules, r)
 		}
 	}
+	// A rule that reads what others reported on a statement runs after them.
+	sort.SliceStable(e.rules, func(i, j int) bool { return !e.rules[i].ReadsReports && e.rules[j].ReadsReports })
 	return e
 }

@@ -25,7 +25,8 @@ var AddingRequiredColumn = register(&analysis.Rule{
 ALTER TABLE "User" ADD COLUMN "email" TEXT NOT NULL;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "email" TEXT;`,
-	Run: runAddingRequiredColumn,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runAddingRequiredColumn,
 })
 
 func runAddingRequiredColumn(p *analysis.Pass) {

@@ -11,9 +11,10 @@ import (
 // AddingSerialColumn flags a SERIAL, BIGSERIAL or SMALLSERIAL column added
 // to a table that may hold rows.
 var AddingSerialColumn = register(&analysis.Rule{
-	ID:       "adding-serial-column",
-	Severity: analysis.Warning,
-	Summary:  "SERIAL/BIGSERIAL/SMALLSERIAL column added to an existing table",
+	ID:             "adding-serial-column",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "SERIAL/BIGSERIAL/SMALLSERIAL column added to an existing table",
 	Doc: "A serial column is an integer column whose default is nextval() of a new sequence. Added to a table " +
 		"that holds rows, every existing row needs its own number, so PostgreSQL rewrites the whole table and " +
 		"rebuilds its indexes while it holds an ACCESS EXCLUSIVE lock: every read and write of the table waits " +
@@ -27,7 +28,8 @@ ALTER TABLE "Post" ADD COLUMN "number" SERIAL NOT NULL;`,
 ALTER TABLE "Post" ADD COLUMN "number" INTEGER;
 CREATE SEQUENCE "Post_number_seq" AS INTEGER OWNED BY "Post"."number";
 ALTER TABLE "Post" ALTER COLUMN "number" SET DEFAULT nextval('"Post_number_seq"');`,
-	Run: runAddingSerialColumn,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runAddingSerialColumn,
 })
 
 func runAddingSerialColumn(p *analysis.Pass) {

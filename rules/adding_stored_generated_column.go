@@ -13,9 +13,10 @@ import (
 // AddingStoredGeneratedColumn flags a GENERATED ALWAYS AS (...) STORED column
 // added to a table that may hold rows.
 var AddingStoredGeneratedColumn = register(&analysis.Rule{
-	ID:       "adding-stored-generated-column",
-	Severity: analysis.Warning,
-	Summary:  "stored generated column added to an existing table",
+	ID:             "adding-stored-generated-column",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "stored generated column added to an existing table",
 	Doc: "A stored generated column keeps the value of its expression in every row. Added to a table that holds " +
 		"rows, PostgreSQL computes it for each of them by rewriting the whole table and rebuilding its indexes while " +
 		"it holds an ACCESS EXCLUSIVE lock: every read and write of the table waits until the rewrite is done. " +
@@ -26,7 +27,8 @@ var AddingStoredGeneratedColumn = register(&analysis.Rule{
 ALTER TABLE "Post" ADD COLUMN "titleLength" INTEGER GENERATED ALWAYS AS (length("title")) STORED;`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "titleLength" INTEGER;`,
-	Run: runAddingStoredGeneratedColumn,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runAddingStoredGeneratedColumn,
 })
 
 func runAddingStoredGeneratedColumn(p *analysis.Pass) {

@@ -17,9 +17,10 @@ import (
 // BackfillInMigration flags a data change (UPDATE, DELETE, INSERT ... SELECT)
 // that runs in the same transaction as DDL on the same table.
 var BackfillInMigration = register(&analysis.Rule{
-	ID:       "backfill-in-migration",
-	Severity: analysis.Warning,
-	Summary:  "backfill in the same transaction as DDL on its table, or changing every row at once",
+	ID:             "backfill-in-migration",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "backfill in the same transaction as DDL on its table, or changing every row at once",
 	Doc: "Prisma before 7.4 runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +
 		"transaction ends. An UPDATE, DELETE or INSERT ... SELECT after an ALTER TABLE (or CREATE INDEX, ...) on the " +
 		"same table therefore runs under that statement's lock: with ALTER TABLE's ACCESS EXCLUSIVE lock every read and " +
@@ -37,7 +38,8 @@ ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
 UPDATE "Post" SET "slug" = lower("title") WHERE "slug" IS NULL;`,
 	Good: `-- Data migration, its own transaction, repeated until it updates no row:
 UPDATE "Post" SET "slug" = lower("title") WHERE "id" IN (SELECT "id" FROM "Post" WHERE "slug" IS NULL LIMIT 10000);`,
-	Run: runBackfillInMigration,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runBackfillInMigration,
 })
 
 func runBackfillInMigration(p *analysis.Pass) {

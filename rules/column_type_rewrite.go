@@ -13,9 +13,10 @@ import (
 // ColumnTypeRewrite flags ALTER COLUMN ... TYPE on a table that may hold
 // rows, unless PostgreSQL can keep the stored values as they are.
 var ColumnTypeRewrite = register(&analysis.Rule{
-	ID:       "column-type-rewrite",
-	Severity: analysis.Warning,
-	Summary:  "column type change that rewrites an existing table",
+	ID:             "column-type-rewrite",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "column type change that rewrites an existing table",
 	Doc: "Changing a column's type makes PostgreSQL convert every row: it rewrites the whole table and rebuilds " +
 		"every index on it while holding an ACCESS EXCLUSIVE lock, so all reads and writes of the table wait " +
 		"until it is done (minutes on a large table), and a narrowing change also fails on the first value that " +
@@ -29,7 +30,8 @@ var ColumnTypeRewrite = register(&analysis.Rule{
 ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE BIGINT;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(200);`,
-	Run: runColumnTypeRewrite,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runColumnTypeRewrite,
 })
 
 func runColumnTypeRewrite(p *analysis.Pass) {

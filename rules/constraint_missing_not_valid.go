@@ -17,9 +17,10 @@ import (
 // ConstraintMissingNotValid flags a foreign key or CHECK constraint added to
 // an existing table with validation of every existing row.
 var ConstraintMissingNotValid = register(&analysis.Rule{
-	ID:       "constraint-missing-not-valid",
-	Severity: analysis.Warning,
-	Summary:  "FOREIGN KEY or CHECK added to an existing table without NOT VALID",
+	ID:             "constraint-missing-not-valid",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "FOREIGN KEY or CHECK added to an existing table without NOT VALID",
 	Doc: "ADD CONSTRAINT checks every existing row before it commits, under the lock it took: for a FOREIGN KEY " +
 		"a SHARE ROW EXCLUSIVE lock on the table and on the referenced table, so writes to both wait for the whole " +
 		"check; for a CHECK an ACCESS EXCLUSIVE lock, so reads and writes wait. Prisma generates such an " +
@@ -32,7 +33,8 @@ var ConstraintMissingNotValid = register(&analysis.Rule{
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
 	Good: `-- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;`,
-	Run: runConstraintMissingNotValid,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runConstraintMissingNotValid,
 })
 
 func runConstraintMissingNotValid(p *analysis.Pass) {

@@ -38,14 +38,15 @@ ADD COLUMN     "fullName" VARCHAR(100);`,
 -- added, written by a trigger and backfilled (see rename-column); "name" is dropped later.
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN     "fullName" VARCHAR(100);`,
-	Run: runDropAddRename,
+	Requires: []analysis.Result{alterCmdsResult, renamesResult},
+	Run:      runDropAddRename,
 })
 
 func runDropAddRename(p *analysis.Pass) {
 	if !dropsOldData(p) {
 		return
 	}
-	r := fileRenames(p)
+	r := renamesResult.Of(p)
 	for _, c := range r.cols {
 		if maps, known := baseMaps(p, c.Table, c.Col); c.Stmt == p.Stmt.Index && (!known || maps) { // known && !maps: contract step
 			reportColumnRename(p, c)

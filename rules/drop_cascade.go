@@ -36,7 +36,8 @@ var DropCascade = register(&analysis.Rule{
 DROP TABLE "User" CASCADE;`,
 	Good: `-- The trigger that called it was dropped explicitly in an earlier migration; no CASCADE:
 DROP FUNCTION IF EXISTS "set_updated_at"();`,
-	Run: runDropCascade,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runDropCascade,
 })
 
 func runDropCascade(p *analysis.Pass) {

@@ -38,7 +38,8 @@ SET lock_timeout = '5s';
 -- AlterTable
 -- migrate-guard-ignore drop-column -- contract step: no code reads "name" since release 42
 ALTER TABLE "User" DROP COLUMN "name";`,
-	Run: runDropColumn,
+	Requires: []analysis.Result{alterCmdsResult, renamesResult},
+	Run:      runDropColumn,
 })
 
 func runDropColumn(p *analysis.Pass) {
@@ -51,7 +52,7 @@ func runDropColumn(p *analysis.Pass) {
 			continue // contract step: the running release no longer maps the column (release-column-removed)
 		}
 		if r == nil {
-			found := fileRenames(p)
+			found := renamesResult.Of(p)
 			r = &found
 		}
 		key := colKey{c.Table, c.Cmd.Name}

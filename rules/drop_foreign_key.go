@@ -33,11 +33,12 @@ ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
 
 -- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE NOT VALID;`,
-	Run: runDropForeignKey,
+	Requires: []analysis.Result{alterCmdsResult, lockTimeoutSetResult},
+	Run:      runDropForeignKey,
 })
 
 func runDropForeignKey(p *analysis.Pass) {
-	if lockTimeoutSet(p)[p.Stmt.Index] {
+	if lockTimeoutSetResult.Of(p)[p.Stmt.Index] {
 		return // the drop gives up instead of queueing: what the fix asks for
 	}
 	cmds := alterCmds(p)

@@ -25,7 +25,8 @@ var DropNotNull = register(&analysis.Rule{
 ALTER TABLE "User" ALTER COLUMN "email" DROP NOT NULL;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ALTER COLUMN "name" SET DEFAULT 'anonymous';`,
-	Run: runDropNotNull,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runDropNotNull,
 })
 
 func runDropNotNull(p *analysis.Pass) {

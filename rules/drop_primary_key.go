@@ -15,9 +15,10 @@ import (
 // DropPrimaryKey flags dropping the primary key of an existing table, alone
 // or to replace it with one built under the ALTER TABLE's lock.
 var DropPrimaryKey = register(&analysis.Rule{
-	ID:       "drop-primary-key",
-	Severity: analysis.Warning,
-	Summary:  "primary key of an existing table dropped or rebuilt under lock",
+	ID:             "drop-primary-key",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "primary key of an existing table dropped or rebuilt under lock",
 	Doc: "Prisma changes a primary key (a new @id or @@id) with `DROP CONSTRAINT \"T_pkey\", ADD CONSTRAINT \"T_pkey\" " +
 		"PRIMARY KEY (...)`: the new key's unique index is built while the ALTER TABLE holds an ACCESS EXCLUSIVE lock, " +
 		"so every read and write of the table waits for the whole build, and the build fails with SQLSTATE 23505 on " +
@@ -38,7 +39,8 @@ ADD CONSTRAINT "Post_pkey" PRIMARY KEY ("id", "authorId");`,
 	Good: `-- Swap onto an index built beforehand with CREATE UNIQUE INDEX CONCURRENTLY "Post_pkey_new" ON "Post"("id", "authorId"):
 ALTER TABLE "Post" DROP CONSTRAINT "Post_pkey",
 ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_pkey_new";`,
-	Run: runDropPrimaryKey,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runDropPrimaryKey,
 })
 
 func runDropPrimaryKey(p *analysis.Pass) {

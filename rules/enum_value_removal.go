@@ -45,7 +45,8 @@ COMMIT;`,
 	Good: `-- Step 1 of removing ADMIN, once no deployed code writes it: move the rows that hold it, in batches
 -- (repeat until it updates no row). The value itself can stay in the type, unused.
 UPDATE "User" SET "role" = 'USER' WHERE "id" IN (SELECT "id" FROM "User" WHERE "role" = 'ADMIN' LIMIT 10000);`,
-	Run: runEnumValueRemoval,
+	Requires: []analysis.Result{enumSwapsResult},
+	Run:      runEnumValueRemoval,
 })
 
 // runEnumValueRemoval reports a block at its first ALTER COLUMN ... TYPE of
@@ -55,7 +56,7 @@ func runEnumValueRemoval(p *analysis.Pass) {
 	if p.Stmt.Node.GetAlterTableStmt() == nil {
 		return
 	}
-	for _, sw := range enumSwaps(p) {
+	for _, sw := range enumSwapsResult.Of(p) {
 		var rewritten []colKey
 		at := -1
 		for i, c := range sw.Columns {

@@ -39,10 +39,8 @@ func sameEnumBlock(p *analysis.Pass, i, j int) bool {
 	return ok && ok2 && a == b
 }
 
-// enumSwaps finds the enum replacement blocks of the file, once per file.
-func enumSwaps(p *analysis.Pass) []enumSwap {
-	return p.Memo("enum-swaps", func() any { return findEnumSwaps(p) }).([]enumSwap)
-}
+// enumSwapsResult holds the enum replacement blocks of the file.
+var enumSwapsResult = analysis.NewResult("enum replacement blocks", findEnumSwaps)
 
 // droppedTypes returns the types a DROP TYPE statement drops.
 func droppedTypes(n *pg.Node) []catalog.Name {
@@ -78,7 +76,7 @@ func (sw *enumSwap) addConversions(p *analysis.Pass, n *pg.Node, at int) {
 // enumBlockAt returns the index in enumSwaps of the replacement block that
 // statement i belongs to.
 func enumBlockAt(p *analysis.Pass, i int) (int, bool) {
-	for k, s := range enumSwaps(p) {
+	for k, s := range enumSwapsResult.Of(p) {
 		if i >= s.First && i <= s.Last {
 			return k, true
 		}

@@ -12,9 +12,10 @@ import (
 // ExclusionConstraint flags an EXCLUDE constraint added to a table that may
 // hold rows.
 var ExclusionConstraint = register(&analysis.Rule{
-	ID:       "exclusion-constraint",
-	Severity: analysis.Warning,
-	Summary:  "EXCLUDE constraint added to an existing table",
+	ID:             "exclusion-constraint",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "EXCLUDE constraint added to an existing table",
 	Doc: "ADD CONSTRAINT ... EXCLUDE builds the constraint's index and checks every existing row against every other " +
 		"while ALTER TABLE holds an ACCESS EXCLUSIVE lock: every read and write of the table waits until it is done, and " +
 		"the statement fails with SQLSTATE 23P01 if two rows conflict. Unlike UNIQUE, an exclusion constraint cannot be " +
@@ -32,7 +33,8 @@ CREATE TABLE "Booking" (
     CONSTRAINT "Booking_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "Booking_room_during_excl" EXCLUDE USING gist ("roomId" WITH =, "during" WITH &&)
 );`,
-	Run: runExclusionConstraint,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runExclusionConstraint,
 })
 
 func runExclusionConstraint(p *analysis.Pass) {

@@ -52,7 +52,8 @@ CREATE INDEX "Comment_postId_idx" ON "Comment"("postId");
 
 -- AddForeignKey
 ALTER TABLE "Comment" ADD CONSTRAINT "Comment_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE;`,
-	Run: runForeignKeyWithoutIndex,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runForeignKeyWithoutIndex,
 })
 
 // addedForeignKey is a foreign key the current statement adds.

@@ -20,32 +20,36 @@ type alterCmd struct {
 }
 
 // alterCmds returns the clauses of the current statement when it is an
-// ALTER TABLE on a table, else nil. Most rules ask, so each statement's are
-// split once.
+// ALTER TABLE on a table, else nil.
 func alterCmds(p *analysis.Pass) []alterCmd {
-	memo := p.Memo("alterCmds", func() any { return map[*sqlfile.Stmt][]alterCmd{} }).(map[*sqlfile.Stmt][]alterCmd)
-	cmds, ok := memo[p.Stmt]
-	if !ok {
-		cmds = splitAlterCmds(p)
-		memo[p.Stmt] = cmds
-	}
+	cmds := alterCmdsResult.Of(p)[p.Stmt.Index]
 	return cmds[:len(cmds):len(cmds)] // shared: an append must copy
 }
 
-func splitAlterCmds(p *analysis.Pass) []alterCmd {
-	s := p.Stmt.Node.GetAlterTableStmt()
+// alterCmdsResult holds the clauses of each statement of the file: most
+// rules ask, so each statement's are split once.
+var alterCmdsResult = analysis.NewResult("clauses of each ALTER TABLE", func(p *analysis.Pass) [][]alterCmd {
+	out := make([][]alterCmd, len(p.File.Stmts))
+	for i, st := range p.File.Stmts {
+		out[i] = splitAlterCmds(p.File, st)
+	}
+	return out
+})
+
+func splitAlterCmds(f *sqlfile.File, st *sqlfile.Stmt) []alterCmd {
+	s := st.Node.GetAlterTableStmt()
 	if s == nil || s.Objtype != pg.ObjectType_OBJECT_TABLE || s.Relation == nil {
 		return nil
 	}
 	table := catalog.RangeName(s.Relation)
-	spans := p.File.Clauses(p.Stmt, int(s.Relation.Location), len(s.Cmds))
+	spans := f.Clauses(st, int(s.Relation.Location), len(s.Cmds))
 	out := make([]alterCmd, 0, len(s.Cmds))
 	for i, n := range s.Cmds {
 		cmd := n.GetAlterTableCmd()
 		if cmd == nil {
 			continue
 		}
-		sp := p.StmtSpan()
+		sp := sqlfile.Span{Start: st.Start, End: st.End}
 		if spans != nil {
 			sp = spans[i]
 		}

@@ -47,7 +47,8 @@ CREATE TABLE "SubscriptionBillingEvent" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "SubscriptionBillingEvent_period_key" ON "SubscriptionBillingEvent"("subscriptionId", "billingPeriodStartsAt");`,
-	Run: runIdentifierTooLong,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runIdentifierTooLong,
 })
 
 // namedObject is a name the current statement gives an object, as the

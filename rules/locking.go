@@ -27,15 +27,19 @@ func stmtLocks(p *analysis.Pass) []locks.Lock {
 // locksAt returns the locks statement i of the current file takes, each
 // computed once per file against the schema just before that statement.
 func locksAt(p *analysis.Pass, i int) []locks.Lock {
-	all := p.Memo("locks.Of", func() any {
-		out := make([][]locks.Lock, len(p.File.Stmts))
-		for j, s := range p.File.Stmts {
-			out[j] = locks.Of(s.Node, p.SchemaAt(j))
-		}
-		return out
-	}).([][]locks.Lock)
+	all := locksResult.Of(p)
 	return all[i][:len(all[i]):len(all[i])] // shared: an append must copy
 }
+
+// locksResult holds the locks each statement of the file takes, against
+// the schema just before it.
+var locksResult = analysis.NewResult("locks of each statement", func(p *analysis.Pass) [][]locks.Lock {
+	out := make([][]locks.Lock, len(p.File.Stmts))
+	for j, s := range p.File.Stmts {
+		out[j] = locks.Of(s.Node, p.SchemaAt(j))
+	}
+	return out
+})
 
 // heldLock is a lock an earlier statement of the transaction took: it lasts
 // until the transaction commits or rolls back.
@@ -52,7 +56,7 @@ func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
 	if !p.InTx() {
 		return nil
 	}
-	pre := heldPrefix(p)
+	pre := heldPrefixResult.Of(p)
 	i := p.Stmt.Index
 	engine := p.Schema == p.SchemaAt(i)
 	if engine && pre.held[i] != nil {
@@ -80,35 +84,33 @@ type lockPrefix struct {
 	taken, held []map[catalog.Name]heldLock
 }
 
-// heldPrefix computes the lockPrefix once per file: asking each statement's
+// heldPrefixResult computes the lockPrefix once per file: asking each statement's
 // predecessors again made the lock rules quadratic in the statements of a
 // transaction.
-func heldPrefix(p *analysis.Pass) *lockPrefix {
-	return p.Memo("heldPrefix", func() any {
-		n := len(p.File.Stmts)
-		out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
-		running := map[int]map[catalog.Name]heldLock{} // by transaction
-		for _, s := range p.File.Stmts {
-			tx := p.Tx[s.Index].ID
-			cur := running[tx]
-			out.taken[s.Index] = cur
-			next := make(map[catalog.Name]heldLock, len(cur))
-			for t, h := range cur {
-				next[t] = h
-			}
-			for _, l := range locksAt(p, s.Index) {
-				if l.Table == (catalog.Name{}) {
-					continue
-				}
-				if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
-					next[l.Table] = heldLock{l, s}
-				}
-			}
-			running[tx] = next
+var heldPrefixResult = analysis.NewResult("locks held before each statement", func(p *analysis.Pass) *lockPrefix {
+	n := len(p.File.Stmts)
+	out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
+	running := map[int]map[catalog.Name]heldLock{} // by transaction
+	for _, s := range p.File.Stmts {
+		tx := p.Tx[s.Index].ID
+		cur := running[tx]
+		out.taken[s.Index] = cur
+		next := make(map[catalog.Name]heldLock, len(cur))
+		for t, h := range cur {
+			next[t] = h
 		}
-		return out
-	}).(*lockPrefix)
-}
+		for _, l := range locksAt(p, s.Index) {
+			if l.Table == (catalog.Name{}) {
+				continue
+			}
+			if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
+				next[l.Table] = heldLock{l, s}
+			}
+		}
+		running[tx] = next
+	}
+	return out
+}, locksResult)
 
 // governing is the lock that decides what waits on a table while the
 // current statement runs: the statement's own, or a stronger one an earlier

@@ -35,14 +35,25 @@ ALTER TABLE "User" ADD COLUMN "lastPostAt" TIMESTAMP(3);
 UPDATE "Post" SET "published" = true WHERE "views" > 100;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "lastPostAt" TIMESTAMP(3);`,
-	Run: runLongAccessExclusive,
+	ReadsReports: true, // leaves to the NamesHeldLocks rules the statements they report
+	Requires:     []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult, longWaitsResult},
+	Run:          runLongAccessExclusive,
 })
 
 func runLongAccessExclusive(p *analysis.Pass) {
-	first := p.Memo("long-access-exclusive", func() any { return firstLongWaits(p) }).(map[int]int)
-	if i, ok := first[p.Tx[p.Stmt.Index].ID]; !ok || i != p.Stmt.Index {
-		return // one finding per transaction: the same split fixes the later ones
+	for _, i := range longWaitsResult.Of(p)[p.Tx[p.Stmt.Index].ID] {
+		if reportedWithHeldLocks(p, i) {
+			continue // its own rule names the locks
+		}
+		if i != p.Stmt.Index {
+			return // one finding per transaction (the same split fixes the later ones), at the first left
+		}
+		reportLongWait(p)
+		return
 	}
+}
+
+func reportLongWait(p *analysis.Pass) {
 	slow, _ := slowStatement(p)
 	p.ReportStmt(analysis.Report{
 		Message: fmt.Sprintf("%s, and the whole time it runs under %s", slow.what, describeLocks(p, blockedDuring(p, slow))),
@@ -53,51 +64,33 @@ func runLongAccessExclusive(p *analysis.Pass) {
 	})
 }
 
-// firstLongWaits returns, for each transaction of the file, the first
-// statement that is slow while an earlier one holds ACCESS EXCLUSIVE locks
-// that matter.
-func firstLongWaits(p *analysis.Pass) map[int]int {
-	out := map[int]int{}
+// longWaitsResult holds, for each transaction of the file, the statements
+// that are slow while an earlier one holds ACCESS EXCLUSIVE locks that
+// matter, in order.
+var longWaitsResult = analysis.NewResult("slow statements under held ACCESS EXCLUSIVE locks", func(p *analysis.Pass) map[int][]int {
+	out := map[int][]int{}
 	at := *p
 	for _, s := range p.File.Stmts {
 		at.Stmt, at.Schema = s, p.SchemaAt(s.Index)
-		tx := p.Tx[s.Index].ID
-		if _, done := out[tx]; done || !at.InTx() {
-			continue
-		}
-		if slow, ok := slowStatement(&at); ok && len(blockedDuring(&at, slow)) > 0 && !reportedWithHeldLocks(&at) {
-			out[tx] = s.Index
+		if at.InTx() && isLongWait(&at) {
+			out[p.Tx[s.Index].ID] = append(out[p.Tx[s.Index].ID], s.Index)
 		}
 	}
 	return out
+}, locksResult, heldPrefixResult, enumSwapsResult)
+
+// isLongWait reports whether the current statement is slow while an earlier
+// one of its transaction holds ACCESS EXCLUSIVE locks that matter.
+func isLongWait(p *analysis.Pass) bool {
+	slow, ok := slowStatement(p)
+	return ok && len(blockedDuring(p, slow)) > 0
 }
 
-// slowStatementRules report slow statements naming, besides the locks on
-// their own tables, the ACCESS EXCLUSIVE locks the transaction holds on
-// other tables meanwhile (underSlow, heldElsewhere).
-var slowStatementRules = []*analysis.Rule{
-	RequireConcurrentIndex, BackfillInMigration, UpdateOrDeleteWithoutWhere, ConstraintMissingNotValid,
-	UniqueConstraintWithoutIndex, ExclusionConstraint, SetNotNull, ColumnTypeRewrite, ValidateInSameTransaction,
-	AddingSerialColumn, AddingIdentityColumn, AddingStoredGeneratedColumn, VolatileDefault, SetLoggedUnlogged,
-	SetTablespace, VacuumFullOrCluster, RequireConcurrentReindex, DropPrimaryKey,
-}
-
-// reportedWithHeldLocks reports whether one of slowStatementRules that is
-// on reports the current statement: its finding already names the tables
-// this rule would, so this rule leaves the statement to it.
-func reportedWithHeldLocks(p *analysis.Pass) bool {
-	q := *p
-	reported := false
-	q.Report = func(analysis.Diagnostic) { reported = true }
-	for _, r := range slowStatementRules {
-		if p.Enabled != nil && !p.Enabled(r.ID) {
-			continue // turned off: this rule must still say what the statement blocks
-		}
-		if r.Run(&q); reported {
-			return true
-		}
-	}
-	return false
+// reportedWithHeldLocks reports whether a rule whose findings name the
+// held locks (Rule.NamesHeldLocks) reported statement i: this rule then
+// leaves the statement to it.
+func reportedWithHeldLocks(p *analysis.Pass, i int) bool {
+	return p.ReportedBy(i, func(r *analysis.Rule) bool { return r.NamesHeldLocks })
 }
 
 // slowStatement tells whether the current statement does work that grows

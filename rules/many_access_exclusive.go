@@ -39,7 +39,8 @@ ALTER TABLE "User" ADD COLUMN "bio" TEXT;
 
 -- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Run: runManyAccessExclusive,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, manyExclusiveResult},
+	Run:      runManyAccessExclusive,
 })
 
 // exclusiveTable is a table an ACCESS EXCLUSIVE lock was taken on, and the
@@ -51,7 +52,7 @@ type exclusiveTable struct {
 }
 
 func runManyAccessExclusive(p *analysis.Pass) {
-	first := p.Memo("many-access-exclusive", func() any { return firstManyExclusive(p) }).(map[int]int)
+	first := manyExclusiveResult.Of(p)
 	if i, ok := first[p.Tx[p.Stmt.Index].ID]; !ok || i != p.Stmt.Index {
 		return // one finding per transaction, at the statement that reached the count
 	}
@@ -96,6 +97,10 @@ func exclusiveSoFar(p *analysis.Pass) []exclusiveTable {
 	}
 	return taken
 }
+
+// manyExclusiveResult holds firstManyExclusive of the file.
+var manyExclusiveResult = analysis.NewResult("first statement of each transaction holding many ACCESS EXCLUSIVE locks", firstManyExclusive,
+	locksResult, heldPrefixResult, enumSwapsResult)
 
 // firstManyExclusive returns, for each transaction of the file, the first
 // statement that locks a table in ACCESS EXCLUSIVE mode and after which the

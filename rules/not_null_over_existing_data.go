@@ -32,7 +32,8 @@ ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_content_key";`,
 -- CREATE UNIQUE INDEX CONCURRENTLY "Post_title_key" ON "Post"("title");
 ALTER TABLE "Post" DROP CONSTRAINT "Post_pkey",
 ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_title_key";`,
-	Run: runNotNullOverExistingData,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runNotNullOverExistingData,
 })
 
 func runNotNullOverExistingData(p *analysis.Pass) {

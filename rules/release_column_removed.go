@@ -29,7 +29,8 @@ var ReleaseColumnRemoved = register(&analysis.Rule{
 ALTER TABLE "User" DROP COLUMN "name";`,
 	Good: `-- AlterTable
 ALTER TABLE "User" DROP COLUMN "bio";`,
-	Run: runReleaseColumnRemoved,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseColumnRemoved,
 })
 
 func runReleaseColumnRemoved(p *analysis.Pass) {

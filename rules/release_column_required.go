@@ -29,7 +29,8 @@ var ReleaseColumnRequired = register(&analysis.Rule{
 ALTER TABLE "User" ADD COLUMN "tenantId" INTEGER NOT NULL;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "tenantId" INTEGER NOT NULL DEFAULT 1;`,
-	Run: runReleaseColumnRequired,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseColumnRequired,
 })
 
 func runReleaseColumnRequired(p *analysis.Pass) {

@@ -29,7 +29,8 @@ var ReleaseTypeChanged = register(&analysis.Rule{
 ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(200);`,
-	Run: runReleaseTypeChanged,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseTypeChanged,
 })
 
 func runReleaseTypeChanged(p *analysis.Pass) {

@@ -98,11 +98,8 @@ type renames struct {
 	copiedTables map[catalog.Name]bool
 }
 
-// fileRenames returns the probable renames of the file being linted,
-// analysed once per file.
-func fileRenames(p *analysis.Pass) renames {
-	return p.Memo("renames", func() any { return findRenames(p) }).(renames)
-}
+// renamesResult holds the probable renames of the file being linted.
+var renamesResult = analysis.NewResult("probable renames", findRenames, alterCmdsResult)
 
 func findRenames(p *analysis.Pass) renames {
 	ch := collectChanges(p)

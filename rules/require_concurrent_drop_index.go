@@ -27,7 +27,8 @@ var RequireConcurrentDropIndex = register(&analysis.Rule{
 DROP INDEX "Post_authorId_idx";`,
 	Good: `-- DropIndex
 DROP INDEX CONCURRENTLY IF EXISTS "Post_authorId_idx";`,
-	Run: runRequireConcurrentDropIndex,
+	Requires: []analysis.Result{locksResult, heldPrefixResult},
+	Run:      runRequireConcurrentDropIndex,
 })
 
 func runRequireConcurrentDropIndex(p *analysis.Pass) {

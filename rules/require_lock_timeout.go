@@ -40,6 +40,7 @@ ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
 	ExampleRunner: "prisma",
+	Requires:      []analysis.Result{unboundedWaitResult},
 	Run:           runRequireLockTimeout,
 })
 
@@ -54,7 +55,7 @@ func runRequireLockTimeout(p *analysis.Pass) {
 	if p.Plan.Runner.SetsLockTimeout() {
 		return
 	}
-	w := firstUnboundedWait(p)
+	w := unboundedWaitResult.Of(p)
 	if w.Index != p.Stmt.Index {
 		return
 	}
@@ -83,23 +84,21 @@ func runRequireLockTimeout(p *analysis.Pass) {
 	})
 }
 
-// firstUnboundedWait finds, once per file, the first statement that takes
+// unboundedWaitResult finds, once per file, the first statement that takes
 // a lock blocking reads or writes on a table that existed before the file
 // while no SET lock_timeout of the file is in effect.
-func firstUnboundedWait(p *analysis.Pass) unboundedWait {
-	return p.Memo("require-lock-timeout", func() any {
-		set := lockTimeoutSet(p)
-		for i := range p.File.Stmts {
-			if set[i] {
-				continue
-			}
-			if l, ok := blockingLock(p, i); ok {
-				return unboundedWait{i, l}
-			}
+var unboundedWaitResult = analysis.NewResult("first statement waiting for a lock without lock_timeout", func(p *analysis.Pass) unboundedWait {
+	set := lockTimeoutSetResult.Of(p)
+	for i := range p.File.Stmts {
+		if set[i] {
+			continue
 		}
-		return unboundedWait{Index: -1}
-	}).(unboundedWait)
-}
+		if l, ok := blockingLock(p, i); ok {
+			return unboundedWait{i, l}
+		}
+	}
+	return unboundedWait{Index: -1}
+}, lockTimeoutSetResult, locksResult)
 
 // blockingLock returns the strongest lock statement i takes that blocks
 // reads or writes on a table that existed before the file. A lock on a

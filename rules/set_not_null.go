@@ -12,9 +12,10 @@ import (
 // SetNotNull flags SET NOT NULL on an existing table when PostgreSQL has to
 // scan the table to prove it.
 var SetNotNull = register(&analysis.Rule{
-	ID:       "set-not-null",
-	Severity: analysis.Warning,
-	Summary:  "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
+	ID:             "set-not-null",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
 	Doc: "ALTER COLUMN ... SET NOT NULL takes an ACCESS EXCLUSIVE lock on the table and keeps it while " +
 		"PostgreSQL reads every row to prove the column holds no NULL: all reads and writes on the table wait " +
 		"for the whole scan. If one NULL remains the statement fails with SQLSTATE 23502 and the deploy breaks. " +
@@ -30,7 +31,8 @@ COMMIT;
 ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_null";
 ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
 ALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";`,
-	Run: runSetNotNull,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runSetNotNull,
 })
 
 func runSetNotNull(p *analysis.Pass) {

@@ -13,9 +13,10 @@ import (
 // SetTablespace flags ALTER TABLE/INDEX ... SET TABLESPACE on a relation
 // that may hold data.
 var SetTablespace = register(&analysis.Rule{
-	ID:       "set-tablespace",
-	Severity: analysis.Warning,
-	Summary:  "ALTER TABLE/INDEX ... SET TABLESPACE copies the relation under an ACCESS EXCLUSIVE lock",
+	ID:             "set-tablespace",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "ALTER TABLE/INDEX ... SET TABLESPACE copies the relation under an ACCESS EXCLUSIVE lock",
 	Doc: "SET TABLESPACE copies every page of the table (or index) to the new tablespace while holding an ACCESS " +
 		"EXCLUSIVE lock on it: every read and write of the table waits for the whole copy (for an index too, since " +
 		"every query on a table locks all its indexes). An index moves online with REINDEX (TABLESPACE ...) INDEX " +
@@ -28,7 +29,8 @@ CREATE TABLE "Archive" (
 
     CONSTRAINT "Archive_pkey" PRIMARY KEY ("id")
 ) TABLESPACE "fast_ssd";`,
-	Run: runSetTablespace,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runSetTablespace,
 })
 
 func runSetTablespace(p *analysis.Pass) {

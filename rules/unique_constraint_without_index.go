@@ -16,9 +16,10 @@ import (
 // UniqueConstraintWithoutIndex flags a UNIQUE or PRIMARY KEY constraint added
 // to a table that may hold rows without an index built beforehand.
 var UniqueConstraintWithoutIndex = register(&analysis.Rule{
-	ID:       "unique-constraint-without-index",
-	Severity: analysis.Warning,
-	Summary:  "UNIQUE or PRIMARY KEY added to an existing table without USING INDEX",
+	ID:             "unique-constraint-without-index",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "UNIQUE or PRIMARY KEY added to an existing table without USING INDEX",
 	Doc: "ADD CONSTRAINT ... UNIQUE, ADD PRIMARY KEY and ADD COLUMN ... UNIQUE build the constraint's index by reading " +
 		"every row, and ALTER TABLE holds an ACCESS EXCLUSIVE lock meanwhile: every read and write of the table waits " +
 		"for the whole build (a plain CREATE UNIQUE INDEX would at least let reads go on). Prisma generates ADD " +
@@ -29,7 +30,8 @@ var UniqueConstraintWithoutIndex = register(&analysis.Rule{
 ALTER TABLE "Post" ADD CONSTRAINT "Post_title_key" UNIQUE ("title");`,
 	Good: `-- After CREATE UNIQUE INDEX CONCURRENTLY "Post_title_key" ON "Post"("title") in an earlier migration:
 ALTER TABLE "Post" ADD CONSTRAINT "Post_title_key" UNIQUE USING INDEX "Post_title_key";`,
-	Run: runUniqueConstraintWithoutIndex,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runUniqueConstraintWithoutIndex,
 })
 
 func runUniqueConstraintWithoutIndex(p *analysis.Pass) {

@@ -14,18 +14,20 @@ import (
 // VacuumFullOrCluster flags VACUUM FULL and CLUSTER, which rewrite tables
 // under an ACCESS EXCLUSIVE lock.
 var VacuumFullOrCluster = register(&analysis.Rule{
-	ID:       "vacuum-full-or-cluster",
-	Severity: analysis.Warning,
-	Summary:  "VACUUM FULL or CLUSTER rewrites a table under an ACCESS EXCLUSIVE lock",
+	ID:             "vacuum-full-or-cluster",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "VACUUM FULL or CLUSTER rewrites a table under an ACCESS EXCLUSIVE lock",
 	Doc: "VACUUM FULL and CLUSTER write a new copy of the table and of all its indexes, holding an ACCESS EXCLUSIVE lock " +
 		"for the whole time: every read and write of the table waits, minutes or hours on a large table, and the copy " +
 		"needs as much free disk as the table. Without a table name they do this to every table of the database (CLUSTER: " +
 		"every table clustered before). Table maintenance does not belong in a schema migration: pg_repack or the " +
 		"pg_squeeze extension rebuild a table online, holding the ACCESS EXCLUSIVE lock only for a moment at the start " +
 		"and the end.",
-	Bad:  `VACUUM FULL "Post";`,
-	Good: `VACUUM (ANALYZE) "Post";`,
-	Run:  runVacuumFullOrCluster,
+	Bad:      `VACUUM FULL "Post";`,
+	Good:     `VACUUM (ANALYZE) "Post";`,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runVacuumFullOrCluster,
 })
 
 func runVacuumFullOrCluster(p *analysis.Pass) {

@@ -13,9 +13,10 @@ import (
 // ValidateInSameTransaction flags VALIDATE CONSTRAINT in the transaction that
 // added the constraint NOT VALID.
 var ValidateInSameTransaction = register(&analysis.Rule{
-	ID:       "validate-in-same-transaction",
-	Severity: analysis.Warning,
-	Summary:  "VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID",
+	ID:             "validate-in-same-transaction",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID",
 	Doc: "Adding a constraint NOT VALID and validating it later avoids checking existing rows under a heavy " +
 		"lock, but only if the two run in different transactions. ADD CONSTRAINT takes an ACCESS EXCLUSIVE lock " +
 		"(CHECK) or SHARE ROW EXCLUSIVE locks on both tables (FOREIGN KEY), and a lock is held until the transaction " +
@@ -28,7 +29,8 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("author
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_user_fkey";`,
 	Good: `-- A later migration than the one that added the constraint NOT VALID:
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
-	Run: runValidateInSameTransaction,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runValidateInSameTransaction,
 })
 
 func runValidateInSameTransaction(p *analysis.Pass) {

@@ -15,9 +15,10 @@ import (
 // PostgreSQL must store a value in every existing row, which rewrites the
 // table.
 var VolatileDefault = register(&analysis.Rule{
-	ID:       "volatile-default",
-	Severity: analysis.Warning,
-	Summary:  "column added to an existing table with a default computed for every row",
+	ID:             "volatile-default",
+	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	Severity:       analysis.Warning,
+	Summary:        "column added to an existing table with a default computed for every row",
 	Doc: "Since PostgreSQL 11, ADD COLUMN with a constant or stable default (a literal, a cast, now(), " +
 		"CURRENT_TIMESTAMP) only records the default in the catalog; existing rows are left alone. A volatile " +
 		"default (gen_random_uuid(), uuid_generate_v4(), random(), clock_timestamp(), nextval(), a function " +
@@ -32,7 +33,8 @@ var VolatileDefault = register(&analysis.Rule{
 ALTER TABLE "User" ADD COLUMN "publicId" UUID NOT NULL DEFAULT gen_random_uuid();`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;`,
-	Run: runVolatileDefault,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runVolatileDefault,
 })
 
 func runVolatileDefault(p *analysis.Pass) {
