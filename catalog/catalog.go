@@ -199,6 +199,16 @@ func (c *Catalog) IsNew(n Name) bool {
 // caller must not change it afterwards.
 func (c *Catalog) SetPending(files map[int]bool) { c.pending = files }
 
+// Indexes returns every index, sorted by name.
+func (c *Catalog) Indexes() []*Index {
+	var out []*Index
+	for _, ix := range c.indexes.all() {
+		out = append(out, ix)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name.less(out[j].Name) })
+	return out
+}
+
 // IndexesOn returns the indexes of a table, sorted by name so that what
 // rules say about them does not change from run to run.
 func (c *Catalog) IndexesOn(table Name) []*Index {
