@@ -2,7 +2,10 @@
 // after golang.org/x/tools/go/analysis: a Rule is a value whose Run receives a
 // Pass describing one statement and its context, and reports through
 // Pass.Report. Rules never replay the schema or read files themselves; the
-// lint engine does that once for all of them.
+// lint engine does that once for all of them. What rules share about the
+// whole file is a Result (NewResult), computed once per file and declared in
+// Rule.Requires, as go/analysis's ResultOf; whether another rule reported a
+// statement is data the engine keeps (Pass.ReportedBy).
 package analysis
 
 import (

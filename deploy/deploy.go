@@ -309,9 +309,9 @@ func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema st
 		return err
 	}
 	if objects > 0 {
-		return &RefusedError{fmt.Sprintf("the database schema %q is not empty but has no %s table (Prisma error P3005): "+
-			"baseline it first — mark the migrations that the schema already contains as applied with "+
-			"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)", schema, historyTable)}
+		return &RefusedError{Code: "P3005", Msg: fmt.Sprintf("the database schema %q is not empty but has no %s table", schema, historyTable),
+			Next: "baseline it first — mark the migrations that the schema already contains as applied with " +
+				"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)"}
 	}
 	if err := ensureSchema(ctx, conn, schema); err != nil {
 		return err
@@ -376,10 +376,11 @@ func refusal(r *Row, why string) error {
 	if why != "" {
 		logs += "\nIt cannot be resumed: " + why + "."
 	}
-	return &RefusedError{fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
-		"Either fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
-		"or finish the migration by hand, then `migrate-guard resolve --applied %s`.",
-		r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)}
+	return &RefusedError{Code: "P3009",
+		Msg: fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved",
+			r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05")),
+		Next: fmt.Sprintf("%s\nEither fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
+			"or finish the migration by hand, then `migrate-guard resolve --applied %s`.", logs, r.Name, r.Name)}
 }
 
 // checkHistory warns about applied migrations changed or missing on disk and

@@ -92,7 +92,7 @@ func baseAtRef(o ReleaseOptions, headPath string) (*prismaschema.Schema, error) 
 	g := prismaschema.GitSource{Dir: ".", Ref: o.BaseRef}
 	prefix, err := g.Prefix()
 	if err != nil {
-		return nil, fmt.Errorf("--base-ref %s: %v", o.BaseRef, err)
+		return nil, fmt.Errorf("--base-ref %s: %w", o.BaseRef, err)
 	}
 	var p string
 	if len(o.Migrations) > 0 {
@@ -106,7 +106,7 @@ func baseAtRef(o ReleaseOptions, headPath string) (*prismaschema.Schema, error) 
 	}
 	s, err := prismaschema.Load(g, p, o.BaseRef+":")
 	if err != nil {
-		return nil, fmt.Errorf("--base-ref %s: %v", o.BaseRef, err)
+		return nil, fmt.Errorf("--base-ref %s: %w", o.BaseRef, err)
 	}
 	return s, nil
 }

@@ -5,11 +5,13 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	pg "github.com/pganalyze/pg_query_go/v6"
 )
 
@@ -149,4 +151,29 @@ func isConstant(n *pg.Node) bool {
 	}
 	items := n.GetList().GetItems()
 	return len(items) > 0 && !slices.ContainsFunc(items, func(i *pg.Node) bool { return !isConstant(i) })
+}
+
+// columnHas reports whether a column definition carries a constraint of
+// that type.
+func columnHas(d *pg.ColumnDef, typ pg.ConstrType) *pg.Constraint {
+	for _, n := range d.Constraints {
+		if k := n.GetConstraint(); k != nil && k.Contype == typ {
+			return k
+		}
+	}
+	return nil
+}
+
+// notNullSteps is the safe way to make an existing column NOT NULL, as two
+// migrations numbered from first: a NOT VALID check (a brief lock), then its
+// validation (reads and writes go on) and SET NOT NULL, which PostgreSQL 12+
+// proves from the validated check without scanning the table.
+func notNullSteps(t catalog.Name, col string, first int) string {
+	check := sqltext.Ident(t.Name + "_" + col + "_not_null")
+	return fmt.Sprintf(`-- Migration %[4]d: add the check without scanning existing rows.
+ALTER TABLE %[1]s ADD CONSTRAINT %[3]s CHECK (%[2]s IS NOT NULL) NOT VALID;
+-- Migration %[5]d (its own migration, so validation holds no ACCESS EXCLUSIVE lock):
+ALTER TABLE %[1]s VALIDATE CONSTRAINT %[3]s;
+ALTER TABLE %[1]s ALTER COLUMN %[2]s SET NOT NULL;
+ALTER TABLE %[1]s DROP CONSTRAINT %[3]s;`, t, sqltext.Ident(col), check, first, first+1)
 }

@@ -93,3 +93,9 @@ func hasComment(s *sqlfile.Stmt, text string) bool {
 	}
 	return false
 }
+
+// unknownIndex reports whether the history, which knows some tables, never
+// created the index (an empty history knows nothing either way).
+func unknownIndex(p *analysis.Pass, name catalog.Name) bool {
+	return p.Schema.Tables() > 0 && p.Schema.Index(name) == nil
+}

@@ -234,3 +234,25 @@ func joinNames(names []catalog.Name) string {
 	}
 	return english.Join(s)
 }
+
+// underLocks describes the locks that govern tables while the current
+// statement runs.
+func underLocks(p *analysis.Pass, tables ...catalog.Name) string {
+	return describeLocks(p, governingLocks(p, stmtLocks(p), tables))
+}
+
+// underSlow describes, for a slow statement, the locks that govern tables
+// while it runs, then the ACCESS EXCLUSIVE locks earlier statements of the
+// transaction hold on the tables it does not work on: the rules of slow
+// statements name both, and long-access-exclusive leaves the statements they
+// report to them.
+func underSlow(p *analysis.Pass, tables ...catalog.Name) string {
+	return describeLocks(p, append(governingLocks(p, stmtLocks(p), tables), heldElsewhere(p)...))
+}
+
+// rewriteMessage says that what makes PostgreSQL rewrite a table, and under
+// which locks.
+func rewriteMessage(p *analysis.Pass, what string, table catalog.Name) string {
+	return fmt.Sprintf("%s, so PostgreSQL rewrites %s and rebuilds its indexes, and until it finishes the statement runs under %s",
+		what, table, underSlow(p, table))
+}
