@@ -93,7 +93,10 @@ func heldWork(p *analysis.Pass, from int) (work []analysis.Work, ok bool) {
 }
 
 // sizingRules are the rules whose findings carry the Impact of a slow
-// statement's work.
+// statement's work. heldWork runs them on other statements than the
+// current one, only for a finding about a lock held across a transaction;
+// the Results they read are computed on first use, so the rules calling
+// heldWork do not repeat them in Requires.
 var sizingRules = []*analysis.Rule{
 	RequireConcurrentIndex, ConstraintMissingNotValid, UniqueConstraintWithoutIndex, SetNotNull, ColumnTypeRewrite,
 	ValidateInSameTransaction, AddingSerialColumn, AddingIdentityColumn, AddingStoredGeneratedColumn, VolatileDefault,

@@ -8,20 +8,13 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // This file classifies the statements whose time grows with a table's rows,
-// for the rules that report what runs while a lock is held.
-
-// slowWork is what makes a statement slow.
-type slowWork struct {
-	what string // `CREATE INDEX "x" reads every row of "Post"`
-	// owned tells that another rule reports the statement and the locks
-	// on the tables it works on (index builds, constraint checks, backfills,
-	// rewrites): this rule then speaks only of the other tables.
-	owned bool
-}
+// for the rules that report what runs while a lock is held and for sizing
+// that work (impact.go).
 
 // slowStatement tells whether the current statement does work that grows
 // with a table's size on a table that may hold rows.
@@ -66,7 +59,7 @@ func slowAlter(p *analysis.Pass) (slowWork, bool) {
 		}
 		if c.Cmd.Subtype == pg.AlterTableType_AT_ValidateConstraint {
 			add, _ := addedNotValid(p, t, c.Cmd.Name)
-			return slowWork{fmt.Sprintf("VALIDATE CONSTRAINT %s scans every row of %s", ident(c.Cmd.Name), t), add != nil}, true
+			return slowWork{fmt.Sprintf("VALIDATE CONSTRAINT %s scans every row of %s", sqltext.Ident(c.Cmd.Name), t), add != nil}, true
 		}
 		if part := c.Cmd.Def.GetPartitionCmd(); c.Cmd.Subtype == pg.AlterTableType_AT_AttachPartition && part != nil {
 			return slowWork{fmt.Sprintf("ATTACH PARTITION scans %s to check that its rows fit the partition bound",
@@ -91,11 +84,11 @@ func slowClause(p *analysis.Pass, c alterCmd, t catalog.Name) string {
 	case pg.AlterTableType_AT_AddColumn:
 		d := c.Cmd.Def.GetColumnDef()
 		if d != nil && (rewritingColumn(p, d) || p.PGVersion < 11 && !isNull(columnDefault(d))) {
-			return fmt.Sprintf("adding column %s rewrites %s", ident(d.Colname), t)
+			return fmt.Sprintf("adding column %s rewrites %s", sqltext.Ident(d.Colname), t)
 		}
 		for _, n := range d.GetConstraints() {
 			if k := n.GetConstraint(); isKey(k) || k.GetContype() == pg.ConstrType_CONSTR_FOREIGN && !k.SkipValidation {
-				return fmt.Sprintf("adding column %s with its %s constraint reads every row of %s", ident(d.GetColname()), constraintWord(k), t)
+				return fmt.Sprintf("adding column %s with its %s constraint reads every row of %s", sqltext.Ident(d.GetColname()), constraintWord(k), t)
 			}
 		}
 	case pg.AlterTableType_AT_SetNotNull:
@@ -104,7 +97,7 @@ func slowClause(p *analysis.Pass, c alterCmd, t catalog.Name) string {
 		}
 	case pg.AlterTableType_AT_AlterColumnType:
 		if d := c.Cmd.Def.GetColumnDef(); d != nil && typeChangeMessage(p.Schema, t, c.Cmd.Name, d) != "" {
-			return fmt.Sprintf("changing the type of %s rewrites %s", ident(c.Cmd.Name), t)
+			return fmt.Sprintf("changing the type of %s rewrites %s", sqltext.Ident(c.Cmd.Name), t)
 		}
 	case pg.AlterTableType_AT_SetLogged, pg.AlterTableType_AT_SetUnLogged, pg.AlterTableType_AT_SetTableSpace,
 		pg.AlterTableType_AT_SetAccessMethod:
