@@ -146,9 +146,12 @@ func needed(s *migrations.Set) []*migrations.Migration {
 type engine struct {
 	cfg   *Config
 	rules []*analysis.Rule
-	res   *Result
-	once  map[string]int // a once-per-run rule's kept finding, by rule id
-	more  map[string]int // how many findings of that rule were left out
+	// rank is a rule's place in id order, the order a statement's findings
+	// keep whatever order the rules run in.
+	rank map[string]int
+	res  *Result
+	once map[string]int // a once-per-run rule's kept finding, by rule id
+	more map[string]int // how many findings of that rule were left out
 	// checks holds the files' findings until they are added in order.
 	checks *checks
 }
@@ -310,6 +313,34 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 	return nil
 }
 
+// inRuleOrder puts the findings of one statement, found[start:], in the
+// order of their rules' ids, which rules that read reports (run last) would
+// otherwise break; the failures recorded for folding move with them.
+func (e *engine) inRuleOrder(found []Finding, start int, fs foldings) {
+	block := found[start:]
+	byRank := func(a, b Finding) int { return e.rank[a.Rule] - e.rank[b.Rule] }
+	if slices.IsSortedFunc(block, byRank) {
+		return
+	}
+	order := make([]int, len(block))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return byRank(block[a], block[b]) })
+	moved := make([]Finding, len(block))
+	to := make(map[int]int, len(block))
+	for n, o := range order {
+		moved[n] = block[o]
+		to[start+o] = start + n
+	}
+	copy(block, moved)
+	for k, i := range fs.at {
+		if j, ok := to[i]; ok {
+			fs.at[k] = j
+		}
+	}
+}
+
 // check runs the rules over a file whose snapshots are taken. It only reads
 // the engine, so that files are checked concurrently.
 func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner execution.Runner) checked {
@@ -320,6 +351,7 @@ func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner executi
 	folds := newFoldings()
 	for i, s := range f.Stmts {
 		pass.Stmt, pass.Schema = s, snaps[i]
+		start := len(found)
 		for _, r := range e.rules {
 			pass.Report = func(d analysis.Diagnostic) {
 				pass.Facts.NoteReport(s.Index, r)
@@ -332,6 +364,7 @@ func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner executi
 				return checked{err: err}
 			}
 		}
+		e.inRuleOrder(found, start, folds)
 	}
 	found = folds.note(found)
 	for _, se := range f.Errors {

@@ -55,6 +55,10 @@ func newEngine(cfg *Config) *engine {
 			e.rules = append(e.rules, r)
 		}
 	}
+	e.rank = make(map[string]int, len(e.rules))
+	for i, r := range e.rules {
+		e.rank[r.ID] = i
+	}
 	// A rule that reads what others reported on a statement runs after them.
 	sort.SliceStable(e.rules, func(i, j int) bool { return !e.rules[i].ReadsReports && e.rules[j].ReadsReports })
 	return e

@@ -13,7 +13,7 @@ import (
 // table that may hold rows.
 var AddingIdentityColumn = register(&analysis.Rule{
 	ID:             "adding-identity-column",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "identity column (GENERATED ... AS IDENTITY) added to an existing table",
 	Doc: "An identity column draws its values from a sequence. Added to a table that holds rows, every existing " +

@@ -12,7 +12,7 @@ import (
 // to a table that may hold rows.
 var AddingSerialColumn = register(&analysis.Rule{
 	ID:             "adding-serial-column",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "SERIAL/BIGSERIAL/SMALLSERIAL column added to an existing table",
 	Doc: "A serial column is an integer column whose default is nextval() of a new sequence. Added to a table " +

@@ -14,7 +14,7 @@ import (
 // added to a table that may hold rows.
 var AddingStoredGeneratedColumn = register(&analysis.Rule{
 	ID:             "adding-stored-generated-column",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "stored generated column added to an existing table",
 	Doc: "A stored generated column keeps the value of its expression in every row. Added to a table that holds " +

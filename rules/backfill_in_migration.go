@@ -18,7 +18,7 @@ import (
 // that runs in the same transaction as DDL on the same table.
 var BackfillInMigration = register(&analysis.Rule{
 	ID:             "backfill-in-migration",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "backfill in the same transaction as DDL on its table, or changing every row at once",
 	Doc: "Prisma before 7.4 runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +

@@ -14,7 +14,7 @@ import (
 // rows, unless PostgreSQL can keep the stored values as they are.
 var ColumnTypeRewrite = register(&analysis.Rule{
 	ID:             "column-type-rewrite",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "column type change that rewrites an existing table",
 	Doc: "Changing a column's type makes PostgreSQL convert every row: it rewrites the whole table and rebuilds " +

@@ -18,7 +18,7 @@ import (
 // an existing table with validation of every existing row.
 var ConstraintMissingNotValid = register(&analysis.Rule{
 	ID:             "constraint-missing-not-valid",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "FOREIGN KEY or CHECK added to an existing table without NOT VALID",
 	Doc: "ADD CONSTRAINT checks every existing row before it commits, under the lock it took: for a FOREIGN KEY " +

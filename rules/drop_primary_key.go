@@ -16,7 +16,7 @@ import (
 // or to replace it with one built under the ALTER TABLE's lock.
 var DropPrimaryKey = register(&analysis.Rule{
 	ID:             "drop-primary-key",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "primary key of an existing table dropped or rebuilt under lock",
 	Doc: "Prisma changes a primary key (a new @id or @@id) with `DROP CONSTRAINT \"T_pkey\", ADD CONSTRAINT \"T_pkey\" " +

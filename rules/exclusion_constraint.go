@@ -14,7 +14,7 @@ import (
 // hold rows.
 var ExclusionConstraint = register(&analysis.Rule{
 	ID:             "exclusion-constraint",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "EXCLUDE constraint added to an existing table",
 	Doc: "ADD CONSTRAINT ... EXCLUDE builds the constraint's index and checks every existing row against every other " +

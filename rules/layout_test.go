@@ -11,12 +11,6 @@ import (
 	"testing"
 )
 
-// manyRuleFiles are the rule files holding more than one rule, as found
-// when this check was written.
-var manyRuleFiles = map[string]bool{
-	"suppression.go": true, // invalid-suppression and unused-suppression
-}
-
 // TestHelpersHaveOneHome checks the layout of package rules: a file that
 // registers a rule holds that rule only, and what it declares besides the
 // rule (functions, types, variables, constants) is used by that file only.
@@ -30,7 +24,7 @@ func TestHelpersHaveOneHome(t *testing.T) {
 		if len(f.rules) == 0 {
 			continue
 		}
-		if len(f.rules) > 1 && !manyRuleFiles[name] {
+		if len(f.rules) > 1 {
 			t.Errorf("%s registers %d rules (%s): give each rule its own file", name, len(f.rules), strings.Join(f.rules, ", "))
 		}
 		for _, d := range f.decls {

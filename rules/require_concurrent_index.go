@@ -14,7 +14,7 @@ import (
 // table that may serve traffic.
 var RequireConcurrentIndex = register(&analysis.Rule{
 	ID:             "require-concurrent-index",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "CREATE INDEX without CONCURRENTLY on an existing table",
 	Doc: "A plain CREATE INDEX holds a SHARE lock on the table for the whole build: reads go on, but every " +

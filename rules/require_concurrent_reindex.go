@@ -15,7 +15,7 @@ import (
 // tables that may serve traffic.
 var RequireConcurrentReindex = register(&analysis.Rule{
 	ID:             "require-concurrent-reindex",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "REINDEX without CONCURRENTLY",
 	Doc: "REINDEX rebuilds an index from scratch holding a SHARE lock on the table, which blocks writes, and an ACCESS " +

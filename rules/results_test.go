@@ -1,7 +1,10 @@
 package rules_test
 
 import (
+	"fmt"
 	"go/ast"
+	"go/parser"
+	"go/token"
 	"sort"
 	"strings"
 	"testing"
@@ -14,13 +17,48 @@ import (
 // not read. A result read and not declared fails here, whichever statement
 // would reach it.
 func TestResultsDeclared(t *testing.T) {
-	pkg := loadDecls(t)
-	if len(pkg.results) < 5 {
-		t.Fatalf("found only %d results", len(pkg.results))
+	pkg := loadDecls(parseRules(t))
+	if len(pkg.results) < 5 || len(pkg.rules) < 50 {
+		t.Fatalf("found only %d results and %d rules", len(pkg.results), len(pkg.rules))
 	}
+	for _, p := range pkg.problems() {
+		t.Error(p)
+	}
+}
+
+// TestResultsDeclaredFails shows the check failing on a rule and a result
+// that read results they do not list, and on a list naming one not read.
+func TestResultsDeclaredFails(t *testing.T) {
+	const src = `package rules
+var aResult = analysis.NewResult("a", func(p *analysis.Pass) int { return 1 })
+var bResult = analysis.NewResult("b", func(p *analysis.Pass) int { return aResult.Of(p) })
+func helper(p *analysis.Pass) int { return aResult.Of(p) }
+var R = register(&analysis.Rule{ID: "r", Run: func(p *analysis.Pass) { helper(p) }})
+var S = register(&analysis.Rule{ID: "s", Requires: []analysis.Result{aResult, bResult}, Run: func(p *analysis.Pass) { helper(p) }})
+var T = register(&analysis.Rule{ID: "t", Requires: []analysis.Result{bResult}, Run: func(p *analysis.Pass) { bResult.Of(p) }})
+`
+	af, err := parser.ParseFile(token.NewFileSet(), "x.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(loadDecls(map[string]*ruleFile{"x.go": declarations(af)}).problems(), "\n")
+	want := strings.Join([]string{
+		"result bResult reads aResult (through its own code) but does not list it in Requires",
+		"rule R reads aResult (through helper) but does not list it in Requires",
+		"rule S lists bResult in Requires but never reads it",
+	}, "\n")
+	if got != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// problems lists what the rules and results read without declaring it, and
+// what they declare without reading it.
+func (pkg *pkgDecls) problems() []string {
+	var out []string
 	for _, name := range sortedKeys(pkg.results) {
 		call := pkg.results[name]
-		pkg.check(t, "result "+name, idents(call.Args[2:]), call.Args[1])
+		out = append(out, pkg.check("result "+name, idents(call.Args[2:]), call.Args[1])...)
 	}
 	for _, name := range sortedKeys(pkg.rules) {
 		lit := pkg.rules[name]
@@ -39,8 +77,9 @@ func TestResultsDeclared(t *testing.T) {
 			}
 			rest = append(rest, kv.Value)
 		}
-		pkg.check(t, "rule "+name, declared, rest...)
+		out = append(out, pkg.check("rule "+name, declared, rest...)...)
 	}
+	return out
 }
 
 // pkgDecls is what the check needs of package rules' top-level names.
@@ -50,9 +89,9 @@ type pkgDecls struct {
 	rules   map[string]*ast.CompositeLit // rule variable -> its analysis.Rule literal
 }
 
-func loadDecls(t *testing.T) *pkgDecls {
+func loadDecls(files map[string]*ruleFile) *pkgDecls {
 	pkg := &pkgDecls{nodes: map[string][]ast.Node{}, results: map[string]*ast.CallExpr{}, rules: map[string]*ast.CompositeLit{}}
-	for _, f := range parseRules(t) {
+	for _, f := range files {
 		for _, d := range f.ast.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
@@ -87,19 +126,20 @@ func loadDecls(t *testing.T) *pkgDecls {
 }
 
 // check compares the results reachable from roots with declared.
-func (pkg *pkgDecls) check(t *testing.T, who string, declared []string, roots ...ast.Node) {
-	t.Helper()
+func (pkg *pkgDecls) check(who string, declared []string, roots ...ast.Node) []string {
+	var out []string
 	read := pkg.reads(roots)
 	for _, r := range sortedKeys(read) {
 		if !contains(declared, r) {
-			t.Errorf("%s reads %s (through %s) but does not list it in Requires", who, r, read[r])
+			out = append(out, fmt.Sprintf("%s reads %s (through %s) but does not list it in Requires", who, r, read[r]))
 		}
 	}
 	for _, d := range declared {
 		if _, ok := read[d]; !ok {
-			t.Errorf("%s lists %s in Requires but never reads it", who, d)
+			out = append(out, fmt.Sprintf("%s lists %s in Requires but never reads it", who, d))
 		}
 	}
+	return out
 }
 
 // reads returns the results reachable from roots through the package's

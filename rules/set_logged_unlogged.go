@@ -10,7 +10,7 @@ import (
 // table that may hold rows.
 var SetLoggedUnlogged = register(&analysis.Rule{
 	ID:             "set-logged-unlogged",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "SET LOGGED / SET UNLOGGED rewrites an existing table",
 	Doc: "ALTER TABLE ... SET LOGGED and SET UNLOGGED write a new copy of the table and its indexes while holding an " +

@@ -13,7 +13,7 @@ import (
 // scan the table to prove it.
 var SetNotNull = register(&analysis.Rule{
 	ID:             "set-not-null",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
 	Doc: "ALTER COLUMN ... SET NOT NULL takes an ACCESS EXCLUSIVE lock on the table and keeps it while " +

@@ -15,7 +15,7 @@ import (
 // that may hold data.
 var SetTablespace = register(&analysis.Rule{
 	ID:             "set-tablespace",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "ALTER TABLE/INDEX ... SET TABLESPACE copies the relation under an ACCESS EXCLUSIVE lock",
 	Doc: "SET TABLESPACE copies every page of the table (or index) to the new tablespace while holding an ACCESS " +

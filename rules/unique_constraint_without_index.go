@@ -17,7 +17,7 @@ import (
 // to a table that may hold rows without an index built beforehand.
 var UniqueConstraintWithoutIndex = register(&analysis.Rule{
 	ID:             "unique-constraint-without-index",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "UNIQUE or PRIMARY KEY added to an existing table without USING INDEX",
 	Doc: "ADD CONSTRAINT ... UNIQUE, ADD PRIMARY KEY and ADD COLUMN ... UNIQUE build the constraint's index by reading " +

@@ -14,7 +14,7 @@ import (
 // table that may hold data.
 var UpdateOrDeleteWithoutWhere = register(&analysis.Rule{
 	ID:             "update-or-delete-without-where",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Error,
 	Summary:        "UPDATE or DELETE without WHERE on an existing table",
 	Doc: "An UPDATE or DELETE without WHERE touches every row of the table in one statement, inside the " +

@@ -15,7 +15,7 @@ import (
 // under an ACCESS EXCLUSIVE lock.
 var VacuumFullOrCluster = register(&analysis.Rule{
 	ID:             "vacuum-full-or-cluster",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "VACUUM FULL or CLUSTER rewrites a table under an ACCESS EXCLUSIVE lock",
 	Doc: "VACUUM FULL and CLUSTER write a new copy of the table and of all its indexes, holding an ACCESS EXCLUSIVE lock " +

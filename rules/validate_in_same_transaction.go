@@ -14,7 +14,7 @@ import (
 // added the constraint NOT VALID.
 var ValidateInSameTransaction = register(&analysis.Rule{
 	ID:             "validate-in-same-transaction",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID",
 	Doc: "Adding a constraint NOT VALID and validating it later avoids checking existing rows under a heavy " +

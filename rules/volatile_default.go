@@ -16,7 +16,7 @@ import (
 // table.
 var VolatileDefault = register(&analysis.Rule{
 	ID:             "volatile-default",
-	NamesHeldLocks: true, // long-access-exclusive leaves its statements to it
+	NamesHeldLocks: true,
 	Severity:       analysis.Warning,
 	Summary:        "column added to an existing table with a default computed for every row",
 	Doc: "Since PostgreSQL 11, ADD COLUMN with a constant or stable default (a literal, a cast, now(), " +

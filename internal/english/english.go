@@ -4,9 +4,9 @@ package english
 
 import "strings"
 
-// Article is "an" before a word that starts with a vowel sound as lock
-// modes and SQL keywords are read (ACCESS EXCLUSIVE, EXCLUSIVE, INSERT),
-// else "a".
+// Article is "an" before a word that starts with a vowel letter, else "a":
+// right for the lock modes (an ACCESS EXCLUSIVE, a ROW SHARE), which are
+// what messages put it before; a word such as UNIQUE would need "a".
 func Article(word string) string {
 	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
 		return "an"
