@@ -92,38 +92,14 @@ func heldWork(p *analysis.Pass, from int) (work []analysis.Work, ok bool) {
 	return work, true
 }
 
-// sizingRules are the rules whose findings carry the Impact of a slow
-// statement's work. heldWork runs them on other statements than the
-// current one, only for a finding about a lock held across a transaction;
-// the Results they read are computed on first use, so the rules calling
-// heldWork do not repeat them in Requires.
-var sizingRules = []*analysis.Rule{
-	RequireConcurrentIndex, ConstraintMissingNotValid, UniqueConstraintWithoutIndex, SetNotNull, ColumnTypeRewrite,
-	ValidateInSameTransaction, AddingSerialColumn, AddingIdentityColumn, AddingStoredGeneratedColumn, VolatileDefault,
-	SetLoggedUnlogged, SetTablespace, VacuumFullOrCluster, RequireConcurrentReindex, DropPrimaryKey, RedefineIndex,
-	EnumValueRemoval, ExclusionConstraint,
-}
-
 // stmtWork is the work the current statement does on existing rows, from
-// the Impacts of sizingRules' findings on it (whatever their severity) and
-// its VALIDATE CONSTRAINT clauses; known is false when it is slow and none
-// sizes it. A statement of a redefined index or an enum replacement is
-// sized by the finding on its block.
+// the Impacts of the findings the sizing rules reported on it (whatever
+// their severity) and its VALIDATE CONSTRAINT clauses; known is false when
+// it is slow and none sizes it. A statement of a redefined index or an enum
+// replacement is sized by the finding on its block. Only a rule that sets
+// ReadsReports may ask, as then every statement's reports are in.
 func stmtWork(p *analysis.Pass) (work []analysis.Work, known bool) {
-	q := *p
-	q.Report = func(d analysis.Diagnostic) {
-		if d.Impact == nil {
-			return
-		}
-		for _, w := range d.Impact.Items() {
-			if !slices.Contains(work, w) {
-				work = append(work, w)
-			}
-		}
-	}
-	for _, r := range sizingRules {
-		r.Run(&q)
-	}
+	work = p.SizedWork(p.Stmt.Index)
 	for _, w := range validations(p) {
 		if !slices.Contains(work, w) {
 			work = append(work, w)

@@ -26,8 +26,9 @@ ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
 COMMIT;`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
-	Run:      runLockTable,
+	Requires:     []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	ReadsReports: true, // its estimate adds up the work the sizing rules reported in the transaction
+	Run:          runLockTable,
 })
 
 func runLockTable(p *analysis.Pass) {
