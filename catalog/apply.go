@@ -71,7 +71,7 @@ func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
 		col.NotNull, col.Default = true, true
 	}
 	if d.RawDefault != nil || d.CookedDefault != nil {
-		col.Default = true
+		col.Default, col.DefaultExpr = true, d.RawDefault
 	}
 	for _, cn := range d.Constraints {
 		k := cn.GetConstraint()
@@ -82,7 +82,7 @@ func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
 		case pg.ConstrType_CONSTR_NOTNULL, pg.ConstrType_CONSTR_PRIMARY:
 			col.NotNull = true
 		case pg.ConstrType_CONSTR_DEFAULT:
-			col.Default = true
+			col.Default, col.DefaultExpr = true, k.RawExpr
 		case pg.ConstrType_CONSTR_IDENTITY:
 			col.Identity, col.NotNull = true, true
 		case pg.ConstrType_CONSTR_GENERATED:
@@ -207,7 +207,7 @@ func (c *Catalog) alterCmd(t *Table, cmd *pg.AlterTableCmd) {
 		}
 	case pg.AlterTableType_AT_ColumnDefault:
 		if col != nil {
-			col.Default = cmd.Def != nil
+			col.Default, col.DefaultExpr = cmd.Def != nil, cmd.Def
 		}
 	case pg.AlterTableType_AT_SetNotNull:
 		if col != nil {

@@ -12,6 +12,8 @@ package catalog
 import (
 	"sort"
 	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
 )
 
 // DefaultSchema is where unqualified names live: the first schema on
@@ -77,6 +79,9 @@ type Column struct {
 	Type      Type
 	NotNull   bool
 	Default   bool // has a DEFAULT expression
+	// DefaultExpr is that expression, when the history wrote one (not for
+	// serial types), so a fix can set it again.
+	DefaultExpr *pg.Node
 	Identity  bool // GENERATED ... AS IDENTITY
 	Generated bool // GENERATED ALWAYS AS (...) STORED
 }

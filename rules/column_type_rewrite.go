@@ -64,16 +64,6 @@ func runColumnTypeRewrite(p *analysis.Pass) {
 	}
 }
 
-// usingExpr returns the USING expression of a type change, or nil when there
-// is none or it is just the column itself.
-func usingExpr(col string, d *pg.ColumnDef) *pg.Node {
-	ref := d.RawDefault.GetColumnRef()
-	if ref != nil && len(ref.Fields) == 1 && ref.Fields[0].GetString_().GetSval() == col {
-		return nil
-	}
-	return d.RawDefault
-}
-
 // typeChangeImpact is what changing col's type costs: a rewrite, unless the
 // change keeps the rows and only rebuilds indexes (not sized: nil).
 func typeChangeImpact(p *analysis.Pass, table catalog.Name, col string, d *pg.ColumnDef) *analysis.Impact {

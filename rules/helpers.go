@@ -89,3 +89,24 @@ ALTER TABLE %[1]s DROP CONSTRAINT %[3]s;`, t, ident(col), check, first, first+1)
 func unknownIndex(p *analysis.Pass, name catalog.Name) bool {
 	return p.Schema.Tables() > 0 && p.Schema.Index(name) == nil
 }
+
+// rowKey returns the column to batch a backfill by: the single-column
+// primary key, else the row's physical address.
+func rowKey(t *catalog.Table) string {
+	for _, k := range t.Constraints {
+		if k.Kind == catalog.PrimaryKey && len(k.Columns) == 1 {
+			return ident(k.Columns[0])
+		}
+	}
+	return "ctid"
+}
+
+// usingExpr returns the USING expression of a type change, or nil when there
+// is none or it is just the column itself.
+func usingExpr(col string, d *pg.ColumnDef) *pg.Node {
+	ref := d.RawDefault.GetColumnRef()
+	if ref != nil && len(ref.Fields) == 1 && ref.Fields[0].GetString_().GetSval() == col {
+		return nil
+	}
+	return d.RawDefault
+}

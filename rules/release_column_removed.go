@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 
+	pg "github.com/pganalyze/pg_query_go/v6"
+
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
 )
@@ -44,24 +46,54 @@ func runReleaseColumnRemoved(p *analysis.Pass) {
 					releaseName(rp), what, rp.Model, code),
 				Help: "Deploy the migration before the code that uses it (deploy-order = \"migrate-first\"), or ship the migration " +
 					"one release ahead of the code that maps the new column. " + expandContractHelp,
+				Fix: "-- No SQL fix: the statement is right, the order is not. Ship this migration one release before the code " +
+					"that maps it, or deploy with deploy-order = \"migrate-first\".",
 			})
 			continue
 		}
-		verb := "drops"
-		if p.Stmt.Node.GetRenameStmt() != nil {
-			verb = "renames"
+		if s := p.Stmt.Node.GetRenameStmt(); s != nil {
+			reportRename(p, rp, s, what, code)
+			continue
 		}
 		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
-			Message: fmt.Sprintf("this statement %s %s, which %s still reads: every query of model %s fails with %s until all its "+
-				"instances are replaced", verb, what, releaseName(rp), rp.Model, code),
+			Message: fmt.Sprintf("this statement drops %s, which %s still reads: every query of model %s fails with %s until all its "+
+				"instances are replaced", what, releaseName(rp), rp.Model, code),
 			Help: fmt.Sprintf("Expand-contract: first deploy a release whose schema.prisma no longer has %s (remove it, or mark it "+
 				"`@ignore`) and delete this statement from the migration; drop it in a later migration once that release "+
-				"runs everywhere. For a rename, keep the column and map the renamed field to it with `@map(\"%s\")`. %s",
-				fieldName(rp.Problem), rp.Column, expandContractHelp),
-			Fix: fmt.Sprintf("-- Release 1: schema.prisma without %s; no migration.\n-- Release 2 (the contract step), once release 1 runs everywhere:\n%s%s",
-				fieldName(rp.Problem), setLockTimeout(p), contractSQL(rp.Problem)),
+				"runs everywhere. %s", fieldName(rp.Problem), expandContractHelp),
+			Fix: fmt.Sprintf("-- Release 1: schema.prisma without %s; no SQL (this statement moves to the contract step).\n"+
+				"%s (migration 2), once release 1 runs everywhere:\n%s%s",
+				fieldName(rp.Problem), stepContract, setLockTimeout(p), contractSQL(rp.Problem)),
 		})
 	}
+}
+
+// reportRename reports a rename of what the running release reads; the
+// fix keeps the old name working until a release that uses the new one
+// runs everywhere.
+func reportRename(p *analysis.Pass, rp releaseProblem, s *pg.RenameStmt, what, code string) {
+	msg := fmt.Sprintf("this statement renames %s, which %s still reads: every query of model %s fails with %s until all its "+
+		"instances are replaced", what, releaseName(rp), rp.Model, code)
+	if rp.Kind == compat.MissingTable {
+		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+			Message: msg,
+			Help: fmt.Sprintf("If only the model's name should change, keep the table and map the model to it with `@@map(\"%s\")`: no "+
+				"migration. Otherwise leave a view under the old name while the running release uses it (the fix). %s",
+				rp.Table.Name, expandContractHelp),
+			Fix: tableRenameFix(p, rp.Table, s.Newname),
+		})
+		return
+	}
+	sync := syncFor(p, rp.Table, rp.Column, s.Newname, "")
+	sync.release = fmt.Sprintf("schema.prisma maps %s to %s (`@map(\"%s\")` or a field of that name)", fieldName(rp.Problem),
+		ident(s.Newname), s.Newname)
+	p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+		Message: msg,
+		Help: fmt.Sprintf("If only the field's name should change, keep the column and map the renamed field to it with "+
+			"`@map(\"%s\")`: no migration. Otherwise add the new column and keep both in step while the running release "+
+			"uses the old one (the fix). %s", rp.Column, expandContractHelp),
+		Fix: sync.String(),
+	})
 }
 
 // contractSQL is the drop that the contract step runs.
