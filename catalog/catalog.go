@@ -75,15 +75,15 @@ type Table struct {
 
 // Column is a replayed column.
 type Column struct {
-	Name      string
-	Type      Type
-	NotNull   bool
-	Default   bool // has a DEFAULT expression
+	Name    string
+	Type    Type
+	NotNull bool
+	Default bool // has a DEFAULT expression
 	// DefaultExpr is that expression, when the history wrote one (not for
 	// serial types), so a fix can set it again.
 	DefaultExpr *pg.Node
-	Identity  bool // GENERATED ... AS IDENTITY
-	Generated bool // GENERATED ALWAYS AS (...) STORED
+	Identity    bool // GENERATED ... AS IDENTITY
+	Generated   bool // GENERATED ALWAYS AS (...) STORED
 }
 
 // Type is a column type. Name is PostgreSQL's internal name for built-in
