@@ -40,6 +40,12 @@ func runReleaseColumnRemoved(p *analysis.Pass) {
 		if rp.Kind == compat.MissingTable {
 			what, code = fmt.Sprintf("table %s (model %s)", rp.Table, rp.Model), "42P01 \"relation does not exist\""
 		}
+		if rp.View {
+			what = fmt.Sprintf("column %s of view %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
+			if rp.Kind == compat.MissingTable {
+				what = fmt.Sprintf("view %s (view %s)", rp.Table, rp.Model)
+			}
+		}
 		if rp.CodeFirst {
 			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 				Message: fmt.Sprintf("%s reads %s, which only this statement creates: until it runs, every query of model %s fails with %s",
@@ -53,6 +59,10 @@ func runReleaseColumnRemoved(p *analysis.Pass) {
 		}
 		if s := p.Stmt.Node.GetRenameStmt(); s != nil {
 			reportRename(p, rp, s, what, code)
+			continue
+		}
+		if rp.View && rp.Kind == compat.MissingColumn {
+			reportViewColumn(p, rp, what)
 			continue
 		}
 		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
@@ -84,6 +94,10 @@ func reportRename(p *analysis.Pass, rp releaseProblem, s *pg.RenameStmt, what, c
 		})
 		return
 	}
+	if rp.View {
+		reportViewColumn(p, rp, what)
+		return
+	}
 	sync := syncFor(p, rp.Table, rp.Column, s.Newname, "")
 	sync.release = fmt.Sprintf("schema.prisma maps %s to %s (`@map(\"%s\")` or a field of that name)", fieldName(rp.Problem),
 		ident(s.Newname), s.Newname)
@@ -96,8 +110,27 @@ func reportRename(p *analysis.Pass, rp releaseProblem, s *pg.RenameStmt, what, c
 	})
 }
 
-// contractSQL is the drop that the contract step runs.
+// reportViewColumn reports a column of a view that the running release
+// selects and that the statement removes from the view (a view redefined,
+// or a view column renamed).
+func reportViewColumn(p *analysis.Pass, rp releaseProblem, what string) {
+	p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
+		Message: fmt.Sprintf("after this statement the database no longer has %s, which %s still selects: every query of view %s "+
+			"fails with 42703 \"column does not exist\" until all its instances are replaced", what, releaseName(rp), rp.Model),
+		Help: fmt.Sprintf("Expand-contract: keep the column in the view (CREATE OR REPLACE VIEW may add columns at the end, so a "+
+			"renamed column can be selected under both names), deploy a release whose schema.prisma no longer has %s, then "+
+			"redefine the view without it. %s", fieldName(rp.Problem), expandContractHelp),
+		Fix: fmt.Sprintf("-- No SQL fix generated: the view's query is yours. Release 1: schema.prisma without %s, and this "+
+			"migration's view keeps selecting %s (under its new name too, added at the end, for a rename).\n"+
+			"%s (migration 2), once release 1 runs everywhere: this statement.", fieldName(rp.Problem), ident(rp.Column), stepContract),
+	})
+}
+
+// contractSQL is the drop the contract step runs.
 func contractSQL(pr compat.Problem) string {
+	if pr.Kind == compat.MissingTable && pr.View {
+		return fmt.Sprintf("DROP VIEW %s;", pr.Table)
+	}
 	if pr.Kind == compat.MissingTable {
 		return fmt.Sprintf("DROP TABLE %s;", pr.Table)
 	}
