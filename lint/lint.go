@@ -380,6 +380,7 @@ func (e *engine) add(f Finding) {
 // finish counts, in the one finding a once-per-run rule keeps, the places
 // it left out.
 func (e *engine) finish() *Result {
+	e.schemaErrors()
 	for id, i := range e.once {
 		if n := e.more[id]; n > 0 {
 			e.res.Findings[i].Message += fmt.Sprintf(" (the same holds for the first such statement of %s in this run; "+

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,15 +73,30 @@ func TestLoadReleaseBaseRef(t *testing.T) {
 	}
 }
 
-// TestLoadReleaseSyntaxError: a broken base schema is an error naming its
-// file and line.
+// TestLoadReleaseSyntaxError: a broken base schema is a syntax-error
+// finding at its file and line, and the release is not checked against it.
 func TestLoadReleaseSyntaxError(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "base.prisma")
 	writeFile(t, p, releaseDS+"model User {\n  id Int @id\n  name String @default(\n}\n")
-	_, err := LoadRelease(ReleaseOptions{BaseSchema: p})
-	if err == nil || !strings.HasPrefix(err.Error(), p+":8: ") {
-		t.Errorf("error %v, want one at %s:8", err, p)
+	rel, err := LoadRelease(ReleaseOptions{BaseSchema: p})
+	if err != nil || rel.Base != nil || len(rel.Errors) != 1 {
+		t.Fatalf("LoadRelease: %+v, %v; want the error kept and no base", rel, err)
+	}
+	cfg := DefaultConfig()
+	cfg.Release = rel
+	res, err := RunText(nil, Text{Path: "migration.sql", SQL: []byte(`ALTER TABLE "User" DROP COLUMN "name";`)}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == "syntax-error" || strings.HasPrefix(f.Rule, "release-") {
+			got = append(got, fmt.Sprintf("%s %s:%d", f.Rule, f.File, f.Line))
+		}
+	}
+	if want := "syntax-error " + p + ":8"; strings.Join(got, ",") != want {
+		t.Errorf("findings %v, want %s", got, want)
 	}
 }
 
