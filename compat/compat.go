@@ -40,8 +40,11 @@ type Problem struct {
 	Table  catalog.Name // the table or enum type
 	Column string       // the column or the enum value's database name, or ""
 	// Want and Got are the type the client expects and the one the column
-	// has, for TypeMismatch.
+	// has, for TypeMismatch; Narrower is set when Got is of Want's kind but
+	// holds fewer values (varchar(255) → varchar(50), int8 → int4), so only
+	// the writes of values that do not fit fail.
 	Want, Got string
+	Narrower  bool
 	// View is set when the model is a Prisma view, read from a view (or a
 	// table) of that name.
 	View bool
@@ -116,7 +119,8 @@ func modelProblems(s *prismaschema.Schema, m *prismaschema.Model, cat *catalog.C
 		want := Expected(s, f)
 		if !Compatible(want, col.Type) {
 			out = append(out, Problem{Kind: TypeMismatch, Model: m.Name, Field: f.Name, Table: name, Column: f.Column(),
-				Want: want.String(), Got: col.Type.String(), File: m.File, Line: f.Line})
+				Want: want.String(), Got: col.Type.String(), Narrower: want.Array == col.Type.Array && family(want.Name) == family(col.Type.Name),
+				File: m.File, Line: f.Line})
 		}
 	}
 	for _, col := range t.Columns {

@@ -349,3 +349,26 @@ func TestSchemaWithoutMigrationViews(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseTypeNarrowedMessage: a narrower type of the same kind fails
+// only the writes that do not fit, and the message says so.
+func TestReleaseTypeNarrowedMessage(t *testing.T) {
+	for sql, want := range map[string]string{
+		`ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`: "writes of model User with a value varchar(50) does not hold fail",
+		`ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`:       "its queries of model Post fail",
+	} {
+		fs := lintRelease(t, releaseCase{base: base, sql: sql})
+		n := 0
+		for _, f := range fs {
+			if f.Rule == "release-type-changed" {
+				n++
+				if !strings.Contains(f.Message, want) {
+					t.Errorf("%s: message %q does not say %q", sql, f.Message, want)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d findings, want 1", sql, n)
+		}
+	}
+}

@@ -47,9 +47,13 @@ func runReleaseTypeChanged(p *analysis.Pass) {
 			})
 			continue
 		}
+		fails := fmt.Sprintf("its queries of model %s fail", rp.Model)
+		if rp.Narrower {
+			fails = fmt.Sprintf("its writes of model %s with a value %s does not hold fail (22001 or 22003)", rp.Model, rp.Got)
+		}
 		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
-			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: its queries of model %s fail "+
-				"until all its instances are replaced", col, rp.Want, releaseName(rp), rp.Got, rp.Model),
+			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: %s "+
+				"until all its instances are replaced", col, rp.Want, releaseName(rp), rp.Got, fails),
 			Help: fmt.Sprintf("Expand-contract: add a new column of the new type, fill it (a trigger for new writes, batches for "+
 				"old rows), deploy a release that maps %s to it with `@map`, then drop the old column in a later "+
 				"migration. %s", fieldName(rp.Problem), expandContractHelp),
