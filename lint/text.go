@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"sort"
+
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/rules"
@@ -42,16 +44,22 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	e.checkHead(cat)
-	return e.finish(), nil
+	return e.finish()
 }
 
 // newEngine selects the enabled rules.
 func newEngine(cfg *Config) *engine {
-	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}, once: map[string]int{}, more: map[string]int{}}
+	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}, once: map[string]int{}, more: map[string]int{}, checks: newChecks()}
 	for _, r := range rules.All() {
 		if r.Run != nil && cfg.Severity(r) != analysis.Off {
 			e.rules = append(e.rules, r)
 		}
 	}
+	e.rank = make(map[string]int, len(e.rules))
+	for i, r := range e.rules {
+		e.rank[r.ID] = i
+	}
+	// A rule that reads what others reported on a statement runs after them.
+	sort.SliceStable(e.rules, func(i, j int) bool { return !e.rules[i].ReadsReports && e.rules[j].ReadsReports })
 	return e
 }

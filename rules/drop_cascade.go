@@ -10,6 +10,8 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -34,7 +36,8 @@ var DropCascade = register(&analysis.Rule{
 DROP TABLE "User" CASCADE;`,
 	Good: `-- The trigger that called it was dropped explicitly in an earlier migration; no CASCADE:
 DROP FUNCTION IF EXISTS "set_updated_at"();`,
-	Run: runDropCascade,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runDropCascade,
 })
 
 func runDropCascade(p *analysis.Pass) {
@@ -52,12 +55,12 @@ func runDropCascade(p *analysis.Pass) {
 		var deps []string
 		switch c.Cmd.Subtype {
 		case pg.AlterTableType_AT_DropColumn:
-			what, deps = fmt.Sprintf("DROP COLUMN %s", ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
+			what, deps = fmt.Sprintf("DROP COLUMN %s", sqltext.Ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
 			for _, v := range p.Schema.ViewsOn(c.Table) {
 				deps = append(deps, "view "+v.String()+" if it reads the column")
 			}
 		case pg.AlterTableType_AT_DropConstraint:
-			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
+			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", sqltext.Ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
 		default:
 			continue
 		}
@@ -71,7 +74,7 @@ func runDropCascade(p *analysis.Pass) {
 func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []string, restrict string) {
 	known := "nothing the replayed migrations know of"
 	if len(deps) > 0 {
-		known = joinWords(deps)
+		known = english.Join(deps)
 	}
 	fix := ""
 	if restrict != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropType flags DROP TYPE of a type that columns still use.
@@ -79,7 +80,7 @@ func dropTypeFix(typ catalog.Name, cols []colKey) string {
 	b.WriteString("-- First move each column off the type (this rewrites its table: see column-type-rewrite),\n" +
 		"-- or drop it once no code uses it (its data is lost):\n")
 	for _, c := range cols {
-		fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, ident(c.Col))
+		fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
 	}
 	fmt.Fprintf(&b, "DROP TYPE %s;", typ)
 	return b.String()

@@ -26,7 +26,8 @@ ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
 COMMIT;`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Run: runLockTable,
+	Requires: []analysis.Result{locksResult, heldPrefixResult},
+	Run:      runLockTable,
 })
 
 func runLockTable(p *analysis.Pass) {

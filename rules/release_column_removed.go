@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseColumnRemoved flags a table or column that the running release's
@@ -30,18 +31,19 @@ var ReleaseColumnRemoved = register(&analysis.Rule{
 ALTER TABLE "User" DROP COLUMN "name";`,
 	Good: `-- AlterTable
 ALTER TABLE "User" DROP COLUMN "bio";`,
-	Run: runReleaseColumnRemoved,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseColumnRemoved,
 })
 
 func runReleaseColumnRemoved(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.MissingTable, compat.MissingColumn) {
-		what := fmt.Sprintf("column %s of %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
+		what := fmt.Sprintf("column %s of %s (field %s)", sqltext.Ident(rp.Column), rp.Table, fieldName(rp.Problem))
 		code := "42703 \"column does not exist\""
 		if rp.Kind == compat.MissingTable {
 			what, code = fmt.Sprintf("table %s (model %s)", rp.Table, rp.Model), "42P01 \"relation does not exist\""
 		}
 		if rp.View {
-			what = fmt.Sprintf("column %s of view %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
+			what = fmt.Sprintf("column %s of view %s (field %s)", sqltext.Ident(rp.Column), rp.Table, fieldName(rp.Problem))
 			if rp.Kind == compat.MissingTable {
 				what = fmt.Sprintf("view %s (view %s)", rp.Table, rp.Model)
 			}
@@ -100,7 +102,7 @@ func reportRename(p *analysis.Pass, rp releaseProblem, s *pg.RenameStmt, what, c
 	}
 	sync := syncFor(p, rp.Table, rp.Column, s.Newname, "")
 	sync.release = fmt.Sprintf("schema.prisma maps %s to %s (`@map(\"%s\")` or a field of that name)", fieldName(rp.Problem),
-		ident(s.Newname), s.Newname)
+		sqltext.Ident(s.Newname), s.Newname)
 	p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 		Message: msg,
 		Help: fmt.Sprintf("If only the field's name should change, keep the column and map the renamed field to it with "+
@@ -122,7 +124,7 @@ func reportViewColumn(p *analysis.Pass, rp releaseProblem, what string) {
 			"redefine the view without it. %s", fieldName(rp.Problem), expandContractHelp),
 		Fix: fmt.Sprintf("-- No SQL fix generated: the view's query is yours. Release 1: schema.prisma without %s, and this "+
 			"migration's view keeps selecting %s (under its new name too, added at the end, for a rename).\n"+
-			"%s (migration 2), once release 1 runs everywhere: this statement.", fieldName(rp.Problem), ident(rp.Column), stepContract),
+			"%s (migration 2), once release 1 runs everywhere: this statement.", fieldName(rp.Problem), sqltext.Ident(rp.Column), stepContract),
 	})
 }
 
@@ -134,5 +136,5 @@ func contractSQL(pr compat.Problem) string {
 	if pr.Kind == compat.MissingTable {
 		return fmt.Sprintf("DROP TABLE %s;", pr.Table)
 	}
-	return fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", pr.Table, ident(pr.Column))
+	return fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", pr.Table, sqltext.Ident(pr.Column))
 }

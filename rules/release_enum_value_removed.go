@@ -6,6 +6,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseEnumValueRemoved flags an enum value the running release may
@@ -26,7 +27,8 @@ var ReleaseEnumValueRemoved = register(&analysis.Rule{
 ALTER TYPE "Role" RENAME VALUE 'ADMIN' TO 'OWNER';`,
 	Good: `-- AlterEnum
 ALTER TYPE "Role" ADD VALUE 'GUEST';`,
-	Run: runReleaseEnumValueRemoved,
+	Requires: []analysis.Result{releaseProblemsResult},
+	Run:      runReleaseEnumValueRemoved,
 })
 
 func runReleaseEnumValueRemoved(p *analysis.Pass) {
@@ -76,14 +78,14 @@ func enumValueFix(p *analysis.Pass, rp releaseProblem) string {
 	after := p.SchemaAt(len(p.File.Stmts)).Enum(rp.Table)
 	if after == nil {
 		return "-- No SQL fix: the migration leaves no enum type " + rp.Table.String() + " to recreate; keep the value " +
-			literal(rp.Column) + " until no running release writes it."
+			sqltext.Literal(rp.Column) + " until no running release writes it."
 	}
 	cols := enumColumns(p.SchemaAt(0), rp.Table) // before the file: a recreation in it retypes them
 	to := ""
 	if s := p.Stmt.Node.GetAlterEnumStmt(); s != nil && s.OldVal == rp.Column {
 		to = s.NewVal
 	}
-	old := literal(rp.Column)
+	old := sqltext.Literal(rp.Column)
 	var b strings.Builder
 	if to == "" {
 		fmt.Fprintf(&b, "%s: none; keep %s in the type (the statements that remove it move to the contract step).\n", stepExpand, old)
@@ -91,24 +93,24 @@ func enumValueFix(p *analysis.Pass, rp releaseProblem) string {
 		fmt.Fprintf(&b, "%s: the value the rows holding %s take instead is yours to choose; these count them (each must be 0 "+
 			"before the contract step):\n", stepMove, old)
 		for _, c := range cols {
-			cond := fmt.Sprintf("%s = %s", ident(c.col.Name), old)
+			cond := fmt.Sprintf("%s = %s", sqltext.Ident(c.col.Name), old)
 			if c.col.Type.Array {
-				cond = fmt.Sprintf("%s = ANY (%s)", old, ident(c.col.Name))
+				cond = fmt.Sprintf("%s = ANY (%s)", old, sqltext.Ident(c.col.Name))
 			}
 			fmt.Fprintf(&b, "SELECT count(*) FROM %s WHERE %s;\n", c.table, cond)
 		}
 	} else {
 		fmt.Fprintf(&b, "%s, instead of this statement: add the new value.\nALTER TYPE %s ADD VALUE IF NOT EXISTS %s;\n",
-			stepExpand, rp.Table, literal(to))
-		fmt.Fprintf(&b, "-- Release 2: schema.prisma has %s and %s, its code writes %[2]s; deploy it everywhere.\n", old, literal(to))
+			stepExpand, rp.Table, sqltext.Literal(to))
+		fmt.Fprintf(&b, "-- Release 2: schema.prisma has %s and %s, its code writes %[2]s; deploy it everywhere.\n", old, sqltext.Literal(to))
 		fmt.Fprintf(&b, "%s, once release 2 runs everywhere: move the rows.\n", stepMove)
 		for _, c := range cols {
 			if c.col.Type.Array {
 				fmt.Fprintf(&b, "UPDATE %[1]s SET %[2]s = array_replace(%[2]s, %[3]s, %[4]s) WHERE %[3]s = ANY (%[2]s);\n",
-					c.table, ident(c.col.Name), old, literal(to))
+					c.table, sqltext.Ident(c.col.Name), old, sqltext.Literal(to))
 				continue
 			}
-			fmt.Fprintf(&b, "UPDATE %s SET %s = %s WHERE %[2]s = %[4]s;\n", c.table, ident(c.col.Name), literal(to), old)
+			fmt.Fprintf(&b, "UPDATE %s SET %s = %s WHERE %[2]s = %[4]s;\n", c.table, sqltext.Ident(c.col.Name), sqltext.Literal(to), old)
 		}
 	}
 	fmt.Fprintf(&b, "-- Release 3: schema.prisma without %s; deploy it everywhere.\n%s (migration 3), once release 3 runs "+

@@ -9,6 +9,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // The release rules' fixes are runnable SQL in steps, each headed by a
@@ -42,7 +43,7 @@ type columnSync struct {
 // toNew is the old column's value converted to the new type, in the
 // trigger (rel "new") or in the backfill (rel "").
 func (s columnSync) toNew(rel string) string {
-	ref := ident(s.old)
+	ref := sqltext.Ident(s.old)
 	if rel != "" {
 		ref = rel + "." + ref
 	}
@@ -64,9 +65,9 @@ func (s columnSync) toNew(rel string) string {
 // toOld is the new column's value in the old type, in the trigger.
 func (s columnSync) toOld() string {
 	if s.oldType == "" {
-		return "NEW." + ident(s.new)
+		return "NEW." + sqltext.Ident(s.new)
 	}
-	return fmt.Sprintf("(NEW.%s)::%s", ident(s.new), s.oldType)
+	return fmt.Sprintf("(NEW.%s)::%s", sqltext.Ident(s.new), s.oldType)
 }
 
 // String renders the fix. On insert, the release that does not write the
@@ -75,12 +76,12 @@ func (s columnSync) toOld() string {
 // wins; the backfill changes the new column to the converted old value,
 // which copies nothing back.
 func (s columnSync) String() string {
-	fn := ident(s.table.Name + "_" + s.new + "_sync")
+	fn := sqltext.Ident(s.table.Name + "_" + s.new + "_sync")
 	exec := "FUNCTION"
 	if s.pgVersion > 0 && s.pgVersion < 11 {
 		exec = "PROCEDURE"
 	}
-	o, n := ident(s.old), ident(s.new)
+	o, n := sqltext.Ident(s.old), sqltext.Ident(s.new)
 	var b strings.Builder
 	fmt.Fprintf(&b, `%[1]s, instead of this statement: add %[3]s and keep it equal to %[4]s whichever of the two a release writes.
 ALTER TABLE %[2]s ADD COLUMN %[3]s %[5]s;
@@ -106,7 +107,7 @@ UPDATE %[2]s SET %[3]s = %[11]s WHERE %[12]s IN (SELECT %[12]s FROM %[2]s WHERE 
 -- Release 2: %[13]s; deploy it everywhere.
 `, stepExpand, s.table, n, o, s.newType, fn, s.toNew("NEW"), s.toOld(), exec, stepBackfill, s.toNew(""), s.key, s.release)
 	if s.col != nil && s.col.NotNull {
-		check := ident(s.table.Name + "_" + s.new + "_not_null")
+		check := sqltext.Ident(s.table.Name + "_" + s.new + "_not_null")
 		fmt.Fprintf(&b, `%[4]s (migration 2), once release 2 runs everywhere: check %[2]s for NULLs without scanning the rows.
 ALTER TABLE %[1]s ADD CONSTRAINT %[3]s CHECK (%[2]s IS NOT NULL) NOT VALID;
 %[4]s (migration 3, its own, so that the validation holds no ACCESS EXCLUSIVE lock):
@@ -172,7 +173,7 @@ func tableRenameFix(p *analysis.Pass, old catalog.Name, to string) string {
 CREATE VIEW %[3]s AS SELECT * FROM %[5]s;
 -- Release 2: schema.prisma maps the model to %[5]s (@@map("%[7]s")); deploy it everywhere.
 %[6]s (migration 2), once release 2 runs everywhere:
-DROP VIEW %[3]s;`, stepExpand, setLockTimeout(p), old, ident(to), renamed, stepContract, to)
+DROP VIEW %[3]s;`, stepExpand, setLockTimeout(p), old, sqltext.Ident(to), renamed, stepContract, to)
 }
 
 // enumColumn is a column whose type is an enum type, or an array of it.
@@ -203,7 +204,7 @@ func enumRecreate(typ catalog.Name, values []string, cols []enumColumn, from, to
 	old := catalog.Name{Schema: typ.Schema, Name: typ.Name + "_old"}
 	quoted := make([]string, len(values))
 	for i, v := range values {
-		quoted[i] = literal(v)
+		quoted[i] = sqltext.Literal(v)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "CREATE TYPE %s AS ENUM (%s);\n", tmp, strings.Join(quoted, ", "))
@@ -215,15 +216,15 @@ func enumRecreate(typ catalog.Name, values []string, cols []enumColumn, from, to
 		}
 		if c.col.Default && c.col.DefaultExpr != nil {
 			if d, ok := deparseExpr(renameConst(c.col.DefaultExpr, from, to)); ok {
-				fmt.Fprintf(&b, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;\n", c.table, ident(c.col.Name))
-				defaults = append(defaults, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;\n", c.table, ident(c.col.Name), d))
+				fmt.Fprintf(&b, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;\n", c.table, sqltext.Ident(c.col.Name))
+				defaults = append(defaults, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;\n", c.table, sqltext.Ident(c.col.Name), d))
 			}
 		}
 		fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s%[4]s USING (%[2]s::text%[4]s::%[3]s%[4]s);\n",
-			c.table, ident(c.col.Name), tmp, arr)
+			c.table, sqltext.Ident(c.col.Name), tmp, arr)
 	}
 	fmt.Fprintf(&b, "ALTER TYPE %s RENAME TO %s;\nALTER TYPE %s RENAME TO %s;\nDROP TYPE %s;\n",
-		typ, ident(old.Name), tmp, ident(typ.Name), old)
+		typ, sqltext.Ident(old.Name), tmp, sqltext.Ident(typ.Name), old)
 	b.WriteString(strings.Join(defaults, ""))
 	return strings.TrimSuffix(b.String(), "\n")
 }
@@ -241,4 +242,15 @@ func renameConst(expr *pg.Node, from, to string) *pg.Node {
 		}
 	})
 	return out
+}
+
+// rowKey returns the column to batch a backfill by: the single-column
+// primary key, else the row's physical address.
+func rowKey(t *catalog.Table) string {
+	for _, k := range t.Constraints {
+		if k.Kind == catalog.PrimaryKey && len(k.Columns) == 1 {
+			return sqltext.Ident(k.Columns[0])
+		}
+	}
+	return "ctid"
 }

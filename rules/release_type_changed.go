@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseTypeChanged flags a column whose type changes to one the running
@@ -30,12 +31,13 @@ var ReleaseTypeChanged = register(&analysis.Rule{
 ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(200);`,
-	Run: runReleaseTypeChanged,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseTypeChanged,
 })
 
 func runReleaseTypeChanged(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.TypeMismatch) {
-		col := fmt.Sprintf("column %s of %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
+		col := fmt.Sprintf("column %s of %s (field %s)", sqltext.Ident(rp.Column), rp.Table, fieldName(rp.Problem))
 		if rp.CodeFirst {
 			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 				Message: fmt.Sprintf("%s reads and writes %s as %s, but until this statement runs it is %s: its queries of model %s fail",
@@ -79,6 +81,6 @@ func typeSync(p *analysis.Pass, rp releaseProblem) columnSync {
 		}
 	}
 	s.release = fmt.Sprintf("schema.prisma maps %s, with its new type, to %s (`@map(\"%s\")`)", fieldName(rp.Problem),
-		ident(s.new), s.new)
+		sqltext.Ident(s.new), s.new)
 	return s
 }

@@ -7,24 +7,27 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // RequireConcurrentReindex flags REINDEX without CONCURRENTLY on indexes of
 // tables that may serve traffic.
 var RequireConcurrentReindex = register(&analysis.Rule{
-	ID:       "require-concurrent-reindex",
-	Severity: analysis.Warning,
-	Summary:  "REINDEX without CONCURRENTLY",
+	ID:             "require-concurrent-reindex",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "REINDEX without CONCURRENTLY",
 	Doc: "REINDEX rebuilds an index from scratch holding a SHARE lock on the table, which blocks writes, and an ACCESS " +
 		"EXCLUSIVE lock on the index. Every query planned on the table locks all of its indexes, so in practice reads " +
 		"wait too: the table stops for the whole rebuild (REINDEX TABLE, SCHEMA and DATABASE do this to each table in " +
 		"turn). From PostgreSQL 12 on, REINDEX ... CONCURRENTLY builds a new copy of the index while reads and writes go " +
 		"on and swaps it in; like CREATE INDEX CONCURRENTLY it cannot run inside a transaction, so it needs a migration " +
 		"of its own.",
-	Bad:  `REINDEX INDEX "Post_authorId_idx";`,
-	Good: `REINDEX INDEX CONCURRENTLY "Post_authorId_idx";`,
-	Run:  runRequireConcurrentReindex,
+	Bad:      `REINDEX INDEX "Post_authorId_idx";`,
+	Good:     `REINDEX INDEX CONCURRENTLY "Post_authorId_idx";`,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runRequireConcurrentReindex,
 })
 
 func runRequireConcurrentReindex(p *analysis.Pass) {
@@ -51,7 +54,7 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 			catalog.RangeName(s.Relation), what, underSlow(p, table))
 	default:
 		msg = fmt.Sprintf("REINDEX %s %s rebuilds every index of every table in it, each table in turn under an ACCESS "+
-			"EXCLUSIVE lock on its indexes, which %s", reindexKind(s), ident(s.Name),
+			"EXCLUSIVE lock on its indexes, which %s", reindexKind(s), sqltext.Ident(s.Name),
 			locks.AccessExclusive.Blocks().On("that table (every query on a table locks all its indexes)"))
 	}
 	if p.PGVersion < 12 {

@@ -6,15 +6,16 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // SetNotNull flags SET NOT NULL on an existing table when PostgreSQL has to
 // scan the table to prove it.
 var SetNotNull = register(&analysis.Rule{
-	ID:       "set-not-null",
-	Severity: analysis.Warning,
-	Summary:  "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
+	ID:             "set-not-null",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
 	Doc: "ALTER COLUMN ... SET NOT NULL takes an ACCESS EXCLUSIVE lock on the table and keeps it while " +
 		"PostgreSQL reads every row to prove the column holds no NULL: all reads and writes on the table wait " +
 		"for the whole scan. If one NULL remains the statement fails with SQLSTATE 23502 and the deploy breaks. " +
@@ -30,7 +31,8 @@ COMMIT;
 ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_null";
 ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
 ALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";`,
-	Run: runSetNotNull,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runSetNotNull,
 })
 
 func runSetNotNull(p *analysis.Pass) {
@@ -49,24 +51,11 @@ func runSetNotNull(p *analysis.Pass) {
 		im.KeepSeverity = true // it also fails on a NULL left in the table
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
-				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
+				"SQLSTATE 23502 if any row is still NULL", sqltext.Ident(c.Cmd.Name), c.Table,
 				underSlow(p, c.Table)),
 			Help:   help + prismaEdit,
 			Fix:    nullsQuery(c.Table, c.Cmd.Name) + "\n" + notNullSteps(c.Table, c.Cmd.Name, 1),
 			Impact: im,
 		})
 	}
-}
-
-// provenNotNull reports whether SET NOT NULL needs no scan: the column is
-// already NOT NULL, or (PostgreSQL 12+) a validated CHECK proves it.
-func provenNotNull(p *analysis.Pass, table catalog.Name, col string) bool {
-	t := p.Schema.Table(table)
-	if t == nil {
-		return false
-	}
-	if c := t.Column(col); c != nil && c.NotNull {
-		return true
-	}
-	return p.PGVersion >= 12 && t.HasValidNotNullCheck(col)
 }

@@ -123,11 +123,11 @@ func Load(path string) (*File, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such stats file (write one with `migrate-guard stats --database-url URL -o %s`)", path, path)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	f, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
 }
@@ -158,7 +158,7 @@ func Parse(data []byte) (*File, error) {
 		}
 	}
 	if err := f.Throughputs.check(); err != nil {
-		return nil, fmt.Errorf("malformed stats file: %v", err)
+		return nil, fmt.Errorf("malformed stats file: %w", err)
 	}
 	return &f, nil
 }

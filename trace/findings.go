@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/lint"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
@@ -256,12 +257,12 @@ func dedupe(list []string) []string {
 func quoted(rel string) string {
 	schema, name, ok := strings.Cut(rel, ".")
 	if !ok {
-		return `"` + rel + `"`
+		return sqltext.Ident(rel)
 	}
 	if schema == "public" {
-		return `"` + name + `"`
+		return sqltext.Ident(name)
 	}
-	return `"` + schema + `"."` + name + `"`
+	return sqltext.Ident(schema) + "." + sqltext.Ident(name)
 }
 
 // duration writes a duration as a person reads it: 45 ms, 1.8 s.

@@ -43,13 +43,6 @@ func withInsertions(f *sqlfile.File, sp sqlfile.Span, ins []insertion) string {
 	return b.String()
 }
 
-// ownMigration explains why a CONCURRENTLY statement needs a migration file
-// to itself.
-const ownMigration = "Put it alone in a migration of its own: Prisma before 7.4 runs a migration.sql holding several " +
-	"statements as one transaction, and so does Prisma 7.4+ when the file holds a statement its SQL parser cannot read " +
-	"(DROP INDEX CONCURRENTLY, a DO block); CONCURRENTLY fails there with SQLSTATE 25001 (one statement per file " +
-	"works with every Prisma version and with `migrate-guard deploy`). "
-
 // terminator is what ends s in a fix: ";", or ";" on a line of its own when
 // the statement ends in a `--` comment that would swallow it.
 func terminator(f *sqlfile.File, s *sqlfile.Stmt) string {
@@ -60,7 +53,49 @@ func terminator(f *sqlfile.File, s *sqlfile.Stmt) string {
 	return ";"
 }
 
-// prismaMove is the Prisma workflow for moving a statement into a migration
-// of its own.
-const prismaMove = "With Prisma: create an empty migration with `prisma migrate dev --create-only`, move the statement " +
-	"into its migration.sql, then apply it with `prisma migrate dev`."
+// replacement is text that takes the place of a span of the file, to build
+// a fix from the user's own statement: names and comments stay verbatim.
+type replacement struct {
+	span sqlfile.Span
+	text string
+}
+
+// withReplacements returns the source text of sp with the replacements,
+// which must not overlap, made.
+func withReplacements(f *sqlfile.File, sp sqlfile.Span, rs []replacement) string {
+	rs = append([]replacement(nil), rs...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i].span.Start < rs[j].span.Start })
+	var b strings.Builder
+	from := sp.Start
+	for _, r := range rs {
+		b.WriteString(f.Src[from:r.span.Start])
+		b.WriteString(r.text)
+		from = r.span.End
+	}
+	b.WriteString(f.Src[from:sp.End])
+	return b.String()
+}
+
+// parenSpan returns the span inside the first parenthesized group that
+// starts at or after from, within sp.
+func parenSpan(f *sqlfile.File, sp sqlfile.Span, from int) (sqlfile.Span, bool) {
+	depth, start := 0, -1
+	for _, t := range f.Tokens(sp.Start, sp.End) {
+		if int(t.Start) < from {
+			continue
+		}
+		switch t.Token {
+		case pg.Token_ASCII_40:
+			if depth == 0 && start < 0 {
+				start = int(t.End)
+			}
+			depth++
+		case pg.Token_ASCII_41:
+			depth--
+			if depth == 0 && start >= 0 {
+				return sqlfile.Span{Start: start, End: int(t.Start)}, true
+			}
+		}
+	}
+	return sqlfile.Span{}, false
+}
