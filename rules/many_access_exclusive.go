@@ -39,7 +39,7 @@ ALTER TABLE "User" ADD COLUMN "bio" TEXT;
 
 -- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Requires: []analysis.Result{locksResult, heldPrefixResult, manyExclusiveResult},
+	Requires: []analysis.Result{locksResult, heldPrefixResult, manyExclusiveResult, enumSwapsResult},
 	Run:      runManyAccessExclusive,
 })
 
@@ -77,6 +77,8 @@ func runManyAccessExclusive(p *analysis.Pass) {
 			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them " +
 			"with `prisma migrate dev`.",
 		Fix: splitByTable(p),
+		// The table locked first waits for all the work done from then on.
+		Impact: heldImpact(p, taken[0].table, locks.AccessExclusive, taken[0].stmt),
 	})
 }
 
