@@ -116,3 +116,44 @@ func TestDeployOrderConfig(t *testing.T) {
 		t.Error("the default deploy order is not migrate-first")
 	}
 }
+
+// TestReleaseMultiFile: the release checks read multi-file schemas (a
+// prisma/schema folder) as one: a model of one file whose enum is in
+// another, and schema-without-migration names the file that declares the
+// field.
+func TestReleaseMultiFile(t *testing.T) {
+	dir := t.TempDir()
+	for side, user := range map[string]string{
+		"base": "model User {\n  id   Int  @id\n  name String\n  role Role\n}\n",
+		"head": "model User {\n  id   Int  @id\n  role Role\n  slug String\n}\n",
+	} {
+		writeFile(t, filepath.Join(dir, side, "main.prisma"), releaseDS)
+		writeFile(t, filepath.Join(dir, side, "user.prisma"), user)
+		writeFile(t, filepath.Join(dir, side, "enums.prisma"), "enum Role {\n  USER\n  ADMIN @map(\"admin\")\n}\n")
+	}
+	rel, err := LoadRelease(ReleaseOptions{BaseSchema: filepath.Join(dir, "base"), Schema: filepath.Join(dir, "head")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Release = rel
+	history := []Text{{Path: "init.sql", SQL: []byte(`CREATE TYPE "Role" AS ENUM ('USER', 'admin');
+CREATE TABLE "User" ("id" INT PRIMARY KEY, "name" TEXT NOT NULL, "role" "Role" NOT NULL);`)}}
+	res, err := RunText(history, Text{Path: "migration.sql", SQL: []byte(`ALTER TABLE "User" DROP COLUMN "name";
+ALTER TYPE "Role" RENAME VALUE 'admin' TO 'ADMIN';`)}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Rule, "release-") || f.Rule == "schema-without-migration" {
+			got = append(got, fmt.Sprintf("%s %s:%d", f.Rule, filepath.Base(f.File), f.Line))
+		}
+	}
+	// The head still maps ADMIN to "admin", which the rename took away.
+	want := "release-column-removed migration.sql:1 release-enum-value-removed migration.sql:2 schema-without-migration user.prisma:4 " +
+		"schema-without-migration enums.prisma:3"
+	if strings.Join(got, " ") != want {
+		t.Errorf("findings %v, want %s", got, want)
+	}
+}
