@@ -62,16 +62,32 @@ func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
 	if engine && pre.held[i] != nil {
 		return pre.held[i]
 	}
-	// Whether a table may hold rows is a property of the table alone, so
-	// filtering the running prefix keeps the same strongest locks.
-	out := map[catalog.Name]heldLock{}
-	for t, h := range pre.taken[i] {
+	out := existingOnly(p, pre.taken[i])
+	if engine {
+		pre.held[i] = out
+	}
+	return out
+}
+
+// existingOnly returns the locks of taken on tables that may hold rows:
+// taken itself when they all may, as in most transactions. Whether a table
+// may hold rows is a property of the table alone, so filtering the running
+// prefix keeps the same strongest locks.
+func existingOnly(p *analysis.Pass, taken map[catalog.Name]heldLock) map[catalog.Name]heldLock {
+	var out map[catalog.Name]heldLock
+	for t := range taken {
+		if !existing(p, t) {
+			out = map[catalog.Name]heldLock{}
+			break
+		}
+	}
+	if out == nil {
+		return taken
+	}
+	for t, h := range taken {
 		if existing(p, t) {
 			out[t] = h
 		}
-	}
-	if engine {
-		pre.held[i] = out
 	}
 	return out
 }
@@ -95,22 +111,33 @@ var heldPrefixResult = analysis.NewResult("locks held before each statement", fu
 		tx := p.Tx[s.Index].ID
 		cur := running[tx]
 		out.taken[s.Index] = cur
-		next := make(map[catalog.Name]heldLock, len(cur))
-		for t, h := range cur {
-			next[t] = h
-		}
-		for _, l := range locksAt(p, s.Index) {
-			if l.Table == (catalog.Name{}) {
-				continue
-			}
-			if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
-				next[l.Table] = heldLock{l, s}
-			}
-		}
-		running[tx] = next
+		running[tx] = withLocks(cur, locksAt(p, s.Index), s)
 	}
 	return out
 }, locksResult)
+
+// withLocks returns held after statement s took ls: held itself when s
+// strengthens no lock (most statements lock tables already locked, or
+// none), else a copy, since the prefixes of earlier statements share held.
+func withLocks(held map[catalog.Name]heldLock, ls []locks.Lock, s *sqlfile.Stmt) map[catalog.Name]heldLock {
+	next, copied := held, false
+	for _, l := range ls {
+		if l.Table == (catalog.Name{}) {
+			continue
+		}
+		if h, ok := next[l.Table]; ok && l.Mode <= h.Mode {
+			continue
+		}
+		if !copied {
+			next, copied = make(map[catalog.Name]heldLock, len(held)+1), true
+			for t, h := range held {
+				next[t] = h
+			}
+		}
+		next[l.Table] = heldLock{l, s}
+	}
+	return next
+}
 
 // governing is the lock that decides what waits on a table while the
 // current statement runs: the statement's own, or a stronger one an earlier
