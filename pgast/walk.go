@@ -4,6 +4,8 @@
 package pgast
 
 import (
+	"reflect"
+
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -41,8 +43,27 @@ func (w *walker) walk(m protoreflect.Message) {
 	if !m.IsValid() {
 		return
 	}
-	w.f(m.Interface())
+	msg := m.Interface()
+	w.f(msg)
+	if n, ok := msg.(*pg.Node); ok {
+		if c := nodeCase(n); c != nil {
+			w.walk(c.ProtoReflect())
+		}
+		return
+	}
 	m.Range(w.fields)
+}
+
+// nodeCase returns the message a node wraps, nil for an empty node. A node
+// is a oneof of some 270 message types, and every second message of a tree
+// is a node: protobuf reflection finds its case by looking the wrapper's
+// type up in maps, Go reflection reads the wrapper's one field directly.
+func nodeCase(n *pg.Node) proto.Message {
+	if n.Node == nil {
+		return nil
+	}
+	c, _ := reflect.ValueOf(n.Node).Elem().Field(0).Interface().(proto.Message)
+	return c
 }
 
 // field walks the messages a field of a message holds.
