@@ -349,17 +349,21 @@ func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner executi
 	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: snaps[0], PGVersion: e.cfg.PGVersion,
 		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFactsAt(f, snaps), Enabled: e.enabled, Release: e.release()}
 	folds := newFoldings()
+	// One Report for the file, reading the rule and statement that run: a
+	// closure per statement and rule was most of the rules' allocations.
+	var r *analysis.Rule
+	pass.Report = func(d analysis.Diagnostic) {
+		i := pass.Stmt.Index
+		pass.Facts.NoteReport(i, r)
+		if !e.fold(pass, r, d, folds) {
+			found = append(found, e.finding(f, r, d))
+			folds.target(len(found)-1, i, d)
+		}
+	}
 	for i, s := range f.Stmts {
 		pass.Stmt, pass.Schema = s, snaps[i]
 		start := len(found)
-		for _, r := range e.rules {
-			pass.Report = func(d analysis.Diagnostic) {
-				pass.Facts.NoteReport(s.Index, r)
-				if !e.fold(pass, r, d, folds) {
-					found = append(found, e.finding(f, r, d))
-					folds.target(len(found)-1, s.Index, d)
-				}
-			}
+		for _, r = range e.rules {
 			if err := runRule(r, pass); err != nil {
 				return checked{err: err}
 			}
