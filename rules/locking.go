@@ -62,82 +62,64 @@ func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
 	if engine && pre.held[i] != nil {
 		return pre.held[i]
 	}
-	out := existingOnly(p, pre.taken[i])
+	out := heldAt(p, pre.taken[p.Tx[i].ID], i)
 	if engine {
 		pre.held[i] = out
 	}
 	return out
 }
 
-// existingOnly returns the locks of taken on tables that may hold rows:
-// taken itself when they all may, as in most transactions. Whether a table
-// may hold rows is a property of the table alone, so filtering the running
-// prefix keeps the same strongest locks.
-func existingOnly(p *analysis.Pass, taken map[catalog.Name]heldLock) map[catalog.Name]heldLock {
+// heldAt folds the locks of a transaction that statements before i took
+// into the strongest on each table that may hold rows (nil for none).
+// Whether a table may hold rows is a property of the table alone, so
+// leaving the others out keeps the same strongest locks.
+func heldAt(p *analysis.Pass, taken []heldLock, i int) map[catalog.Name]heldLock {
 	var out map[catalog.Name]heldLock
-	for t := range taken {
-		if !existing(p, t) {
-			out = map[catalog.Name]heldLock{}
+	for _, h := range taken {
+		if h.Stmt.Index >= i {
 			break
 		}
-	}
-	if out == nil {
-		return taken
-	}
-	for t, h := range taken {
-		if existing(p, t) {
-			out[t] = h
+		if existing(p, h.Table) {
+			if out == nil {
+				out = map[catalog.Name]heldLock{}
+			}
+			out[h.Table] = h // a later entry of a table is stronger
 		}
 	}
 	return out
 }
 
-// lockPrefix is, for each statement of a file, the strongest lock on each
-// table that the earlier statements of its transaction took (taken), and
-// those on tables that may hold rows, as the lock rules ask for them (held,
-// filled on first use).
+// lockPrefix holds, for each transaction of a file, each lock that became
+// the strongest on its table, in statement order (taken), and for each
+// statement the locks heldBefore returns for it (held, filled on first use).
+// A map of held locks per statement, kept for every statement, made the
+// prefix quadratic in the statements of a transaction.
 type lockPrefix struct {
-	taken, held []map[catalog.Name]heldLock
+	taken map[int][]heldLock // by transaction
+	held  []map[catalog.Name]heldLock
 }
 
-// heldPrefixResult computes the lockPrefix once per file: asking each statement's
-// predecessors again made the lock rules quadratic in the statements of a
-// transaction.
+// heldPrefixResult computes the lockPrefix once per file: asking each
+// statement's predecessors again made the lock rules quadratic in the
+// statements of a transaction.
 var heldPrefixResult = analysis.NewResult("locks held before each statement", func(p *analysis.Pass) *lockPrefix {
-	n := len(p.File.Stmts)
-	out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
-	running := map[int]map[catalog.Name]heldLock{} // by transaction
+	out := &lockPrefix{taken: map[int][]heldLock{}, held: make([]map[catalog.Name]heldLock, len(p.File.Stmts))}
+	strongest := map[int]map[catalog.Name]locks.Mode{} // by transaction
 	for _, s := range p.File.Stmts {
 		tx := p.Tx[s.Index].ID
-		cur := running[tx]
-		out.taken[s.Index] = cur
-		running[tx] = withLocks(cur, locksAt(p, s.Index), s)
+		if strongest[tx] == nil {
+			strongest[tx] = map[catalog.Name]locks.Mode{}
+		}
+		for _, l := range locksAt(p, s.Index) {
+			if m, ok := strongest[tx][l.Table]; l.Table == (catalog.Name{}) || ok && l.Mode <= m {
+				continue // the first statement to take it, among equals
+			}
+			strongest[tx][l.Table] = l.Mode
+			out.taken[tx] = append(out.taken[tx], heldLock{l, s})
+		}
 	}
 	return out
 }, locksResult)
-
-// withLocks returns held after statement s took ls: held itself when s
-// strengthens no lock (most statements lock tables already locked, or
-// none), else a copy, since the prefixes of earlier statements share held.
-func withLocks(held map[catalog.Name]heldLock, ls []locks.Lock, s *sqlfile.Stmt) map[catalog.Name]heldLock {
-	next, copied := held, false
-	for _, l := range ls {
-		if l.Table == (catalog.Name{}) {
-			continue
-		}
-		if h, ok := next[l.Table]; ok && l.Mode <= h.Mode {
-			continue
-		}
-		if !copied {
-			next, copied = make(map[catalog.Name]heldLock, len(held)+1), true
-			for t, h := range held {
-				next[t] = h
-			}
-		}
-		next[l.Table] = heldLock{l, s}
-	}
-	return next
-}
 
 // governing is the lock that decides what waits on a table while the
 // current statement runs: the statement's own, or a stronger one an earlier
