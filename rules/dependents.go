@@ -11,9 +11,10 @@ import (
 // columnsOfType returns the columns whose type is typ or an array of it.
 func columnsOfType(s *catalog.Catalog, typ catalog.Name) []colKey {
 	var out []colKey
+	name := typ.String() // once, not per column
 	for _, t := range s.TableList() {
 		for _, c := range t.Columns {
-			if c.Type.Name == typ.String() {
+			if c.Type.Name == name {
 				out = append(out, colKey{t.Name, c.Name})
 			}
 		}

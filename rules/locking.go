@@ -62,52 +62,61 @@ func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
 	if engine && pre.held[i] != nil {
 		return pre.held[i]
 	}
-	// Whether a table may hold rows is a property of the table alone, so
-	// filtering the running prefix keeps the same strongest locks.
-	out := map[catalog.Name]heldLock{}
-	for t, h := range pre.taken[i] {
-		if existing(p, t) {
-			out[t] = h
-		}
-	}
+	out := heldAt(p, pre.taken[p.Tx[i].ID], i)
 	if engine {
 		pre.held[i] = out
 	}
 	return out
 }
 
-// lockPrefix is, for each statement of a file, the strongest lock on each
-// table that the earlier statements of its transaction took (taken), and
-// those on tables that may hold rows, as the lock rules ask for them (held,
-// filled on first use).
-type lockPrefix struct {
-	taken, held []map[catalog.Name]heldLock
+// heldAt folds the locks of a transaction that statements before i took
+// into the strongest on each table that may hold rows (nil for none).
+// Whether a table may hold rows is a property of the table alone, so
+// leaving the others out keeps the same strongest locks.
+func heldAt(p *analysis.Pass, taken []heldLock, i int) map[catalog.Name]heldLock {
+	var out map[catalog.Name]heldLock
+	for _, h := range taken {
+		if h.Stmt.Index >= i {
+			break
+		}
+		if existing(p, h.Table) {
+			if out == nil {
+				out = map[catalog.Name]heldLock{}
+			}
+			out[h.Table] = h // a later entry of a table is stronger
+		}
+	}
+	return out
 }
 
-// heldPrefixResult computes the lockPrefix once per file: asking each statement's
-// predecessors again made the lock rules quadratic in the statements of a
-// transaction.
+// lockPrefix holds, for each transaction of a file, each lock that became
+// the strongest on its table, in statement order (taken), and for each
+// statement the locks heldBefore returns for it (held, filled on first use).
+// A map of held locks per statement, kept for every statement, made the
+// prefix quadratic in the statements of a transaction.
+type lockPrefix struct {
+	taken map[int][]heldLock // by transaction
+	held  []map[catalog.Name]heldLock
+}
+
+// heldPrefixResult computes the lockPrefix once per file: asking each
+// statement's predecessors again made the lock rules quadratic in the
+// statements of a transaction.
 var heldPrefixResult = analysis.NewResult("locks held before each statement", func(p *analysis.Pass) *lockPrefix {
-	n := len(p.File.Stmts)
-	out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
-	running := map[int]map[catalog.Name]heldLock{} // by transaction
+	out := &lockPrefix{taken: map[int][]heldLock{}, held: make([]map[catalog.Name]heldLock, len(p.File.Stmts))}
+	strongest := map[int]map[catalog.Name]locks.Mode{} // by transaction
 	for _, s := range p.File.Stmts {
 		tx := p.Tx[s.Index].ID
-		cur := running[tx]
-		out.taken[s.Index] = cur
-		next := make(map[catalog.Name]heldLock, len(cur))
-		for t, h := range cur {
-			next[t] = h
+		if strongest[tx] == nil {
+			strongest[tx] = map[catalog.Name]locks.Mode{}
 		}
 		for _, l := range locksAt(p, s.Index) {
-			if l.Table == (catalog.Name{}) {
-				continue
+			if m, ok := strongest[tx][l.Table]; l.Table == (catalog.Name{}) || ok && l.Mode <= m {
+				continue // the first statement to take it, among equals
 			}
-			if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
-				next[l.Table] = heldLock{l, s}
-			}
+			strongest[tx][l.Table] = l.Mode
+			out.taken[tx] = append(out.taken[tx], heldLock{l, s})
 		}
-		running[tx] = next
 	}
 	return out
 }, locksResult)

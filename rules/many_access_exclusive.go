@@ -130,6 +130,9 @@ func firstManyExclusive(p *analysis.Pass) map[int]int {
 		if _, done := out[tx]; done || !at.InTx() {
 			continue
 		}
+		if len(exclusiveTables(&at, stmtLocks(&at))) == 0 {
+			continue // it adds no table to the count: skip asking for the held locks
+		}
 		count, block, adds := 0, false, false
 		for _, e := range exclusiveSoFar(&at) {
 			adds = adds || e.stmt == s.Index
