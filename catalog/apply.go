@@ -23,6 +23,7 @@ func (c *Catalog) Apply(node *pg.Node) {
 		}
 		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_MATVIEW && n.CreateTableAsStmt.Into != nil {
 			c.views.set(RangeName(n.CreateTableAsStmt.Into.Rel), relationsRead(n.CreateTableAsStmt.Query))
+			c.matviews.set(RangeName(n.CreateTableAsStmt.Into.Rel), true)
 		}
 	case *pg.Node_ViewStmt:
 		c.views.set(RangeName(n.ViewStmt.View), relationsRead(n.ViewStmt.Query))
@@ -82,7 +83,7 @@ func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
 		case pg.ConstrType_CONSTR_NOTNULL, pg.ConstrType_CONSTR_PRIMARY:
 			col.NotNull = true
 		case pg.ConstrType_CONSTR_DEFAULT:
-			col.Default = true
+			col.Default, col.DefaultText = true, stringConst(k.RawExpr)
 		case pg.ConstrType_CONSTR_IDENTITY:
 			col.Identity, col.NotNull = true, true
 		case pg.ConstrType_CONSTR_GENERATED:
@@ -91,6 +92,18 @@ func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
 		c.addConstraint(t, k, []string{d.Colname})
 	}
 	t.Columns = append(t.Columns, col)
+}
+
+// stringConst returns the string of a constant, cast or not ('USER' or
+// 'USER'::"Role"), or "".
+func stringConst(n *pg.Node) string {
+	if tc := n.GetTypeCast(); tc != nil {
+		n = tc.Arg
+	}
+	if k := n.GetAConst(); k != nil && k.GetSval() != nil {
+		return k.GetSval().Sval
+	}
+	return ""
 }
 
 // addConstraint records a table constraint; cols is set for a constraint
@@ -207,7 +220,7 @@ func (c *Catalog) alterCmd(t *Table, cmd *pg.AlterTableCmd) {
 		}
 	case pg.AlterTableType_AT_ColumnDefault:
 		if col != nil {
-			col.Default = cmd.Def != nil
+			col.Default, col.DefaultText = cmd.Def != nil, stringConst(cmd.Def)
 		}
 	case pg.AlterTableType_AT_SetNotNull:
 		if col != nil {
@@ -309,6 +322,7 @@ func (c *Catalog) drop(s *pg.DropStmt) {
 			c.functions.del(name.Name)
 		case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
 			c.views.del(name)
+			c.matviews.del(name)
 		}
 	}
 }
@@ -320,6 +334,10 @@ func (c *Catalog) renameInViews(old Name, to string) {
 	if reads, ok := c.views.get(old); ok {
 		c.views.del(old)
 		c.views.set(renamed, reads)
+		if c.matviews.at(old) {
+			c.matviews.del(old)
+			c.matviews.set(renamed, true)
+		}
 	}
 	for _, v := range c.views.keys(func(reads []Name) bool { return slices.Contains(reads, old) }) {
 		reads := slices.Clone(c.views.at(v))

@@ -40,6 +40,7 @@ type Catalog struct {
 	enums     layered[Name, *Enum]
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
 	views     layered[Name, []Name]       // view (or materialized view) -> the relations its query reads
+	matviews  layered[Name, bool]         // the views that are materialized
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
 	pending   map[int]bool                // files not yet deployed, see SetPending
@@ -53,6 +54,7 @@ func New() *Catalog {
 		enums:     newLayered[Name, *Enum](),
 		functions: newLayered[string, Volatility](),
 		views:     newLayered[Name, []Name](),
+		matviews:  newLayered[Name, bool](),
 		epoch:     1,
 	}
 }
@@ -73,12 +75,15 @@ type Table struct {
 
 // Column is a replayed column.
 type Column struct {
-	Name      string
-	Type      Type
-	NotNull   bool
-	Default   bool // has a DEFAULT expression
-	Identity  bool // GENERATED ... AS IDENTITY
-	Generated bool // GENERATED ALWAYS AS (...) STORED
+	Name    string
+	Type    Type
+	NotNull bool
+	Default bool // has a DEFAULT expression
+	// DefaultText is the default when it is a string constant (an enum
+	// column's 'USER'), which a type change must set again; else "".
+	DefaultText string
+	Identity    bool // GENERATED ... AS IDENTITY
+	Generated   bool // GENERATED ALWAYS AS (...) STORED
 }
 
 // Type is a column type. Name is PostgreSQL's internal name for built-in
@@ -158,6 +163,7 @@ func (c *Catalog) Clone() *Catalog {
 		enums:     c.enums.clone(),
 		functions: c.functions.clone(),
 		views:     c.views.clone(),
+		matviews:  c.matviews.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
 		pending:   c.pending,
