@@ -73,8 +73,15 @@ func dropsOldData(p *analysis.Pass) bool {
 
 func reportColumnRename(p *analysis.Pass, c colRename) {
 	fix := fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table, ident(c.Col), ident(c.New))
+	if c.NewStmt < c.Stmt { // pasted in place of the DROP, the RENAME finds the new column there
+		fix = fmt.Sprintf("-- Delete the ADD COLUMN %s of line %d, or drop the still empty column here:\nALTER TABLE %s DROP COLUMN %[1]s;\n",
+			ident(c.New), p.File.Position(p.File.Stmts[c.NewStmt].Start).Line, c.Table) + fix
+	}
 	if c.Typed && !sameType(c.Type, c.NewType) {
 		fix += fmt.Sprintf("\nALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, ident(c.New), c.NewType)
+		if c.NewType.Enum {
+			fix += fmt.Sprintf("\n-- The cast fails unless every value of %s is a label of %s, which only you know.", ident(c.Col), c.NewType)
+		}
 	}
 	sure := "this looks like a rename"
 	if !c.Evidence.likely() {

@@ -89,3 +89,12 @@ ALTER TABLE %[1]s DROP CONSTRAINT %[3]s;`, t, ident(col), check, first, first+1)
 func unknownIndex(p *analysis.Pass, name catalog.Name) bool {
 	return p.Schema.Tables() > 0 && p.Schema.Index(name) == nil
 }
+
+// ifExists is "IF EXISTS " for a statement that had it (missingOk), so a
+// fix does not fail where the statement it replaces did nothing.
+func ifExists(missingOk bool) string {
+	if missingOk {
+		return "IF EXISTS "
+	}
+	return ""
+}
