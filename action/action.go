@@ -169,14 +169,14 @@ func (r *runner) loadStats(cfg *lint.Config) error {
 	switch {
 	case r.in.statsFile != "":
 		if err := cfg.LoadStats(r.in.statsFile); err != nil {
-			return fmt.Errorf("input stats-file: %v", err)
+			return fmt.Errorf("input stats-file: %w", err)
 		}
 	case r.in.statsURL != "":
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		f, err := stats.Snapshot(ctx, r.in.statsURL)
 		if err != nil {
-			return fmt.Errorf("input stats-database-url: %v", err)
+			return fmt.Errorf("input stats-database-url: %w", err)
 		}
 		cfg.Stats = f
 	}

@@ -2,7 +2,10 @@
 // after golang.org/x/tools/go/analysis: a Rule is a value whose Run receives a
 // Pass describing one statement and its context, and reports through
 // Pass.Report. Rules never replay the schema or read files themselves; the
-// lint engine does that once for all of them.
+// lint engine does that once for all of them. What rules share about the
+// whole file is a Result (NewResult), computed once per file and declared in
+// Rule.Requires, as go/analysis's ResultOf; whether another rule reported a
+// statement is data the engine keeps (Pass.ReportedBy).
 package analysis
 
 import (
@@ -72,6 +75,19 @@ type Rule struct {
 	// BaseSchema is the running release's schema.prisma that Bad and Good
 	// are checked against, for the rules that compare with it.
 	BaseSchema string
+	// Requires lists the file Results the rule reads, directly or through
+	// the helpers it calls.
+	Requires []Result
+	// NamesHeldLocks says that the rule's findings on a slow statement name,
+	// besides the locks on the statement's own tables, the ACCESS EXCLUSIVE
+	// locks the transaction holds on other tables meanwhile: a rule that
+	// would only say that (long-access-exclusive) leaves such a statement
+	// to it (Pass.ReportedBy).
+	NamesHeldLocks bool
+	// ReadsReports makes the engine run the rule on each statement after
+	// the rules that do not read reports, so that Pass.ReportedBy knows all
+	// they reported on it.
+	ReadsReports bool
 	// Run inspects pass.Stmt. It is nil for findings the engine itself
 	// produces (syntax errors, suppression problems).
 	Run func(*Pass)
@@ -121,7 +137,7 @@ type Pass struct {
 	// pull request; nil when no base schema was given (release
 	// compatibility is then not checked).
 	Release *Release
-	// Facts holds what the engine keeps for the whole file (SchemaAt, Memo).
+	// Facts holds what the engine keeps for the whole file (SchemaAt, Results).
 	Facts *FileFacts
 	// Report records a finding against the rule being run.
 	Report func(Diagnostic)

@@ -7,25 +7,27 @@ import (
 
 // FileFacts is what the engine keeps per file for rules that look at the
 // whole file: the schema before each statement, computed once on first use,
-// and results memoised across statements and rules.
+// the file's Results, and the rules that reported each statement.
 type FileFacts struct {
-	file   *sqlfile.File
-	before *catalog.Catalog
-	snaps  []*catalog.Catalog
-	memo   map[string]any
+	file    *sqlfile.File
+	before  *catalog.Catalog
+	snaps   []*catalog.Catalog
+	results map[Result]any
+	// reported holds, by statement, the rules that reported it so far.
+	reported map[int][]report
 }
 
 // NewFileFacts returns the facts of a file whose schema before its first
 // statement is before. The engine calls it once per file.
 func NewFileFacts(f *sqlfile.File, before *catalog.Catalog) *FileFacts {
-	return &FileFacts{file: f, before: before, memo: map[string]any{}}
+	return &FileFacts{file: f, before: before, results: map[Result]any{}}
 }
 
 // NewFileFactsAt returns the facts of a file from the schema before each of
 // its statements, snaps[len(f.Stmts)] being the schema after it: for an
 // engine that replays the file anyway, so the snapshots are not built twice.
 func NewFileFactsAt(f *sqlfile.File, snaps []*catalog.Catalog) *FileFacts {
-	return &FileFacts{file: f, before: snaps[0], snaps: snaps, memo: map[string]any{}}
+	return &FileFacts{file: f, before: snaps[0], snaps: snaps, results: map[Result]any{}}
 }
 
 // SchemaAt returns the schema just before statement i of the file, or after
@@ -42,15 +44,4 @@ func (p *Pass) SchemaAt(i int) *catalog.Catalog {
 		ff.snaps[len(ff.file.Stmts)] = cat
 	}
 	return ff.snaps[i]
-}
-
-// Memo returns the result of compute for key, computing it once per file:
-// for analyses of the whole file that every statement consults.
-func (p *Pass) Memo(key string, compute func() any) any {
-	if v, ok := p.Facts.memo[key]; ok {
-		return v
-	}
-	v := compute()
-	p.Facts.memo[key] = v
-	return v
 }

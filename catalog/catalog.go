@@ -11,7 +11,8 @@ package catalog
 
 import (
 	"sort"
-	"strings"
+
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DefaultSchema is where unqualified names live: the first schema on
@@ -24,9 +25,9 @@ type Name struct{ Schema, Name string }
 
 func (n Name) String() string {
 	if n.Schema == DefaultSchema || n.Schema == "" {
-		return QuoteIdent(n.Name)
+		return sqltext.Ident(n.Name)
 	}
-	return QuoteIdent(n.Schema) + "." + QuoteIdent(n.Name)
+	return sqltext.Ident(n.Schema) + "." + sqltext.Ident(n.Name)
 }
 
 func (n Name) less(o Name) bool {
@@ -204,6 +205,16 @@ func (c *Catalog) IsNew(n Name) bool {
 // caller must not change it afterwards.
 func (c *Catalog) SetPending(files map[int]bool) { c.pending = files }
 
+// Indexes returns every index, sorted by name.
+func (c *Catalog) Indexes() []*Index {
+	var out []*Index
+	for _, ix := range c.indexes.all() {
+		out = append(out, ix)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name.less(out[j].Name) })
+	return out
+}
+
 // IndexesOn returns the indexes of a table, sorted by name so that what
 // rules say about them does not change from run to run.
 func (c *Catalog) IndexesOn(table Name) []*Index {
@@ -286,11 +297,4 @@ func (c *Catalog) mutable(n Name) *Table {
 	cp.epoch = c.epoch
 	c.tables.set(n, &cp)
 	return &cp
-}
-
-// QuoteIdent quotes an identifier for SQL. It always quotes, as Prisma's
-// SQL does: a lowercase name may still be a reserved word ("order", "user")
-// that breaks the SQL unquoted.
-func QuoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

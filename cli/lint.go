@@ -51,7 +51,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil && *deployOrder != "" {
 		if err = cfg.SetDeployOrder(*deployOrder); err != nil {
-			err = fmt.Errorf("--deploy-order: %v", err)
+			err = fmt.Errorf("--deploy-order: %w", err)
 		}
 	}
 	if err != nil {
@@ -181,17 +181,17 @@ func useColor(w io.Writer) bool {
 func applyStatsFlags(cfg *lint.Config, path, small, large string) error {
 	if path != "" {
 		if err := cfg.LoadStats(path); err != nil {
-			return fmt.Errorf("--stats: %v", err)
+			return fmt.Errorf("--stats: %w", err)
 		}
 	}
 	if small != "" {
 		if err := cfg.SetSmallTable(small); err != nil {
-			return fmt.Errorf("--small-table: %v", err)
+			return fmt.Errorf("--small-table: %w", err)
 		}
 	}
 	if large != "" {
 		if err := cfg.SetLargeTable(large); err != nil {
-			return fmt.Errorf("--large-table: %v", err)
+			return fmt.Errorf("--large-table: %w", err)
 		}
 	}
 	return nil

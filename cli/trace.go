@@ -39,7 +39,7 @@ func runTrace(args []string, stdout, stderr io.Writer) int {
 	}
 	if err == nil && *statsPath != "" {
 		if err = cfg.LoadStats(*statsPath); err != nil {
-			err = fmt.Errorf("--stats: %v", err)
+			err = fmt.Errorf("--stats: %w", err)
 		}
 	}
 	if err != nil {

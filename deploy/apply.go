@@ -47,7 +47,7 @@ type migration struct {
 func readMigration(name, path string, pgVersion int) (*migration, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	parse := sqlfile.Parse
 	if len(data) > leanSize {

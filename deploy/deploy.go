@@ -14,7 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/migrations"
 )
 
@@ -260,7 +260,7 @@ func createDatabase(ctx context.Context, t *Target, opts *Options) (*pgx.Conn, e
 		if c, err = pgx.ConnectConfig(ctx, cfg); err != nil {
 			continue
 		}
-		_, err = c.Exec(ctx, "CREATE DATABASE "+catalog.QuoteIdent(name))
+		_, err = c.Exec(ctx, "CREATE DATABASE "+sqltext.Ident(name))
 		_ = c.Close(context.Background())
 		if err == nil {
 			opts.say("created database %q on %s:%d (it did not exist), as prisma migrate deploy does", name, t.Config.Host, t.Config.Port)
@@ -272,7 +272,7 @@ func createDatabase(ctx context.Context, t *Target, opts *Options) (*pgx.Conn, e
 	}
 	if isPermission(err) {
 		return nil, fmt.Errorf("database %q does not exist on %s, and the role %q may not create it: it needs the CREATEDB attribute (ALTER ROLE %s CREATEDB), or create the database first: %w",
-			name, t, t.Config.User, catalog.QuoteIdent(t.Config.User), err)
+			name, t, t.Config.User, sqltext.Ident(t.Config.User), err)
 	}
 	return nil, fmt.Errorf("database %q does not exist on %s, and creating it failed: %w", name, t, err)
 }
@@ -309,16 +309,16 @@ func ensureHistory(ctx context.Context, conn *pgx.Conn, hist *history, schema st
 		return err
 	}
 	if objects > 0 {
-		return &RefusedError{fmt.Sprintf("the database schema %q is not empty but has no %s table (Prisma error P3005): "+
-			"baseline it first — mark the migrations that the schema already contains as applied with "+
-			"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)", schema, historyTable)}
+		return &RefusedError{Code: "P3005", Msg: fmt.Sprintf("the database schema %q is not empty but has no %s table", schema, historyTable),
+			Next: "baseline it first — mark the migrations that the schema already contains as applied with " +
+				"`migrate-guard resolve --applied <name>` (or `prisma migrate resolve --applied <name>`)"}
 	}
 	if err := ensureSchema(ctx, conn, schema); err != nil {
 		return err
 	}
 	if err := hist.create(ctx, conn); err != nil {
 		if isPermission(err) {
-			err = fmt.Errorf("%w (the deploy role needs CREATE on schema %s: GRANT CREATE ON SCHEMA %s TO <role>)", err, catalog.QuoteIdent(schema), catalog.QuoteIdent(schema))
+			err = fmt.Errorf("%w (the deploy role needs CREATE on schema %s: GRANT CREATE ON SCHEMA %s TO <role>)", err, sqltext.Ident(schema), sqltext.Ident(schema))
 		}
 		return &HistoryError{What: "creating", Err: err}
 	}
@@ -333,7 +333,7 @@ func ensureSchema(ctx context.Context, q querier, schema string) error {
 	if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", schema).Scan(&ok); err != nil || ok {
 		return err
 	}
-	if _, err := q.Exec(ctx, "CREATE SCHEMA "+catalog.QuoteIdent(schema)); err != nil {
+	if _, err := q.Exec(ctx, "CREATE SCHEMA "+sqltext.Ident(schema)); err != nil {
 		if isPermission(err) {
 			return fmt.Errorf("creating schema %q: %w (the deploy role needs CREATE on the database: GRANT CREATE ON DATABASE <db> TO <role>, or create the schema first)", schema, err)
 		}
@@ -376,10 +376,11 @@ func refusal(r *Row, why string) error {
 	if why != "" {
 		logs += "\nIt cannot be resumed: " + why + "."
 	}
-	return &RefusedError{fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved (Prisma error P3009):%s\n"+
-		"Either fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
-		"or finish the migration by hand, then `migrate-guard resolve --applied %s`.",
-		r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05"), logs, r.Name, r.Name)}
+	return &RefusedError{Code: "P3009",
+		Msg: fmt.Sprintf("migration %s, started at %s UTC, failed; no new migrations are applied until it is resolved",
+			r.Name, r.StartedAt.UTC().Format("2006-01-02 15:04:05")),
+		Next: fmt.Sprintf("%s\nEither fix the database and the migration, then `migrate-guard resolve --rolled-back %s` and deploy again,\n"+
+			"or finish the migration by hand, then `migrate-guard resolve --applied %s`.", logs, r.Name, r.Name)}
 }
 
 // checkHistory warns about applied migrations changed or missing on disk and

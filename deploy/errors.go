@@ -95,12 +95,33 @@ func historyErr(err error, what, privilege string) error {
 
 func isPermission(err error) bool { return isCode(err, "42501") }
 
-// RefusedError is a deploy refused because of the state of the history: a
-// failed migration (P3009) or a schema to baseline first (P3005). Like a
-// failed migration, it needs a person to resolve it.
-type RefusedError struct{ Msg string }
+// RefusedError is a deploy refused because of the state of the database: a
+// failed migration (P3009), a schema to baseline first (P3005), drift. Like
+// a failed migration, it needs a person to resolve it.
+type RefusedError struct {
+	// Code is the error code Prisma gives the same refusal ("P3009"), so
+	// that callers and users can look it up; "" when Prisma has none.
+	Code string
+	Msg  string // what is wrong
+	// Next says what to do about it; a leading newline puts it on lines
+	// of its own.
+	Next string
+}
 
-func (e *RefusedError) Error() string { return e.Msg }
+// Error writes "Msg (Prisma error Code): Next".
+func (e *RefusedError) Error() string {
+	s := e.Msg
+	if e.Code != "" {
+		s += " (Prisma error " + e.Code + ")"
+	}
+	if e.Next == "" {
+		return s
+	}
+	if strings.HasPrefix(e.Next, "\n") {
+		return s + ":" + e.Next
+	}
+	return s + ": " + e.Next
+}
 
 // migrationError builds the error for a failure of SQL sent from byte base
 // of the file, after done statements of the file had completed.

@@ -103,6 +103,9 @@ CREATE INDEX "Café_naïve_idx" ON "Café"("naïve");
 			}
 			wantContains(t, "refusal", err.Error(), "P3009", name, *r.Logs,
 				"resolve --rolled-back "+name, "resolve --applied "+name)
+			if re := (*RefusedError)(nil); !errors.As(fmt.Errorf("deploy: %w", err), &re) || re.Code != "P3009" {
+				t.Errorf("the refusal %#v, wrapped, is not a RefusedError with Code P3009", err)
+			}
 			st := mustStatus(t, o)
 			if states(st) != "applied failed" || st.Migrations[1].Logs != *r.Logs || st.Clean() {
 				t.Errorf("status %s, logs %q", states(st), st.Migrations[1].Logs)

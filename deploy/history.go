@@ -10,8 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // historyTable is Prisma's migration history table.
@@ -55,7 +54,7 @@ type history struct {
 }
 
 func newHistory(schema string) *history {
-	return &history{table: catalog.QuoteIdent(schema) + "." + catalog.QuoteIdent(historyTable), now: func() time.Time { return time.Now().UTC() }}
+	return &history{table: sqltext.Ident(schema) + "." + sqltext.Ident(historyTable), now: func() time.Time { return time.Now().UTC() }}
 }
 
 // exists reports whether the history table exists.
@@ -96,23 +95,23 @@ func (h *history) start(ctx context.Context, q querier, name, checksum string) (
 func (h *history) startSQL(id, name, checksum, logs string) string {
 	l := "NULL"
 	if logs != "" {
-		l = sqlLiteral(logs)
+		l = sqltext.Literal(logs)
 	}
 	return `INSERT INTO ` + h.table + ` (id, checksum, started_at, migration_name, logs) VALUES (` +
-		sqlLiteral(id) + `, ` + sqlLiteral(checksum) + `, ` + timestampLiteral(h.now()) + `, ` + sqlLiteral(name) + `, ` + l + ");\n"
+		sqltext.Literal(id) + `, ` + sqltext.Literal(checksum) + `, ` + timestampLiteral(h.now()) + `, ` + sqltext.Literal(name) + `, ` + l + ");\n"
 }
 
 // finishSQL marks a row applied, as Prisma does after a successful script:
 // one step, and no logs (the progress of a statement-by-statement run is
 // cleared).
 func (h *history) finishSQL(id string) string {
-	return `UPDATE ` + h.table + ` SET finished_at = ` + timestampLiteral(h.now()) + `, applied_steps_count = 1, logs = NULL WHERE id = ` + sqlLiteral(id) + ";\n"
+	return `UPDATE ` + h.table + ` SET finished_at = ` + timestampLiteral(h.now()) + `, applied_steps_count = 1, logs = NULL WHERE id = ` + sqltext.Literal(id) + ";\n"
 }
 
 // logsSQL replaces a row's logs, to record progress in the round trip of
 // the statement that made it.
 func (h *history) logsSQL(id, logs string) string {
-	return `UPDATE ` + h.table + ` SET logs = ` + sqlLiteral(logs) + ` WHERE id = ` + sqlLiteral(id) + ";\n"
+	return `UPDATE ` + h.table + ` SET logs = ` + sqltext.Literal(logs) + ` WHERE id = ` + sqltext.Literal(id) + ";\n"
 }
 
 // forget deletes the row of a migration that applied nothing, so that it
@@ -120,12 +119,6 @@ func (h *history) logsSQL(id, logs string) string {
 func (h *history) forget(ctx context.Context, q querier, id string) error {
 	_, err := q.Exec(ctx, `DELETE FROM `+h.table+` WHERE id = $1`, id)
 	return err
-}
-
-// sqlLiteral quotes s as a string constant that reads the same whatever
-// standard_conforming_strings says.
-func sqlLiteral(s string) string {
-	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
 }
 
 // timestampLiteral writes t to the microsecond, PostgreSQL's precision.

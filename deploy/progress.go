@@ -7,7 +7,7 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -81,9 +81,9 @@ func (a *applier) alreadyApplied(ctx context.Context, m *migration, s *sqlfile.S
 		if n.IndexStmt.Idxname == "" {
 			return false, nil
 		}
-		name := catalog.QuoteIdent(n.IndexStmt.Idxname)
+		name := sqltext.Ident(n.IndexStmt.Idxname)
 		if r := n.IndexStmt.Relation; r.GetSchemaname() != "" {
-			name = catalog.QuoteIdent(r.Schemaname) + "." + name
+			name = sqltext.Ident(r.Schemaname) + "." + name
 		}
 		var valid *bool
 		err := a.conn.QueryRow(bg, `SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass($1))`, name).Scan(&valid)
@@ -114,7 +114,7 @@ func (a *applier) alreadyApplied(ctx context.Context, m *migration, s *sqlfile.S
 func qualifiedName(l *pg.List) string {
 	var parts []string
 	for _, item := range l.GetItems() {
-		parts = append(parts, catalog.QuoteIdent(item.GetString_().GetSval()))
+		parts = append(parts, sqltext.Ident(item.GetString_().GetSval()))
 	}
 	return strings.Join(parts, ".")
 }

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -64,6 +65,9 @@ func TestBaseline(t *testing.T) {
 		t.Fatal("deploy onto a non-empty schema without history went ahead")
 	}
 	wantContains(t, "refusal", err.Error(), "P3005", "resolve --applied")
+	if re := (*RefusedError)(nil); !errors.As(err, &re) || re.Code != "P3005" {
+		t.Errorf("the refusal %#v is not a RefusedError with Code P3005", err)
+	}
 	if out, code := run(t, mgCommand(t, db, "deploy", dir)); code != 1 || !strings.Contains(out, "P3005") {
 		t.Errorf("the CLI exited %d, want 1 with P3005:\n%s", code, out)
 	}

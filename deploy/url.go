@@ -8,8 +8,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // prismaParams are URL parameters that only Prisma's URL parser knows (its
@@ -87,7 +86,7 @@ func ParseURL(raw string) (*Target, error) {
 	if cfg.RuntimeParams == nil {
 		cfg.RuntimeParams = map[string]string{}
 	}
-	cfg.RuntimeParams["search_path"] = catalog.QuoteIdent(schema)
+	cfg.RuntimeParams["search_path"] = sqltext.Ident(schema)
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = applicationName
 	}

@@ -3,7 +3,7 @@ package drift
 import (
 	"sort"
 
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // The changes a difference can be.
@@ -97,6 +97,4 @@ func kindOrder(k string) int {
 	return len(kinds)
 }
 
-func quoteIdent(s string) string { return catalog.QuoteIdent(s) }
-
-func qualify(schema, name string) string { return quoteIdent(schema) + "." + quoteIdent(name) }
+func qualify(schema, name string) string { return sqltext.Ident(schema) + "." + sqltext.Ident(name) }

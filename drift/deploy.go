@@ -27,7 +27,7 @@ func DeployHook(opts *Options, allow bool, out io.Writer) func(context.Context) 
 			fmt.Fprintln(out, "warning: deploying over the drift (allow-drift)")
 			return nil
 		}
-		return &deploy.RefusedError{Msg: fmt.Sprintf("the database has drifted from its history (%d %s): nothing was applied; "+
-			"fold the drift back with `migrate-guard drift --write-migration NAME`, or deploy anyway with --allow-drift", len(rep.Drift), plural(len(rep.Drift), "difference"))}
+		return &deploy.RefusedError{Msg: fmt.Sprintf("the database has drifted from its history (%d %s)", len(rep.Drift), plural(len(rep.Drift), "difference")),
+			Next: "nothing was applied; fold the drift back with `migrate-guard drift --write-migration NAME`, or deploy anyway with --allow-drift"}
 	}
 }

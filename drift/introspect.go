@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // The kinds of objects compared.
@@ -415,7 +416,7 @@ func comments(ctx context.Context, conn *pgx.Conn, s *Schema, schemas []string) 
 			word := relkindWord(str(c[3]))
 			name, on := str(c[0])+"."+str(c[1]), word+" "+qualify(str(c[0]), str(c[1]))
 			if str(c[2]) != "" {
-				word, name, on = "COLUMN", name+"."+str(c[2]), "COLUMN "+qualify(str(c[0]), str(c[1]))+"."+quoteIdent(str(c[2]))
+				word, name, on = "COLUMN", name+"."+str(c[2]), "COLUMN "+qualify(str(c[0]), str(c[1]))+"."+sqltext.Ident(str(c[2]))
 			}
 			// Extra is the target of COMMENT ON.
 			return &Object{Kind: KindComment, Schema: str(c[0]), Table: str(c[1]), Name: strings.ToLower(word) + " " + name, Def: str(c[4]), Extra: on}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	pg "github.com/pganalyze/pg_query_go/v6"
 )
 
@@ -211,11 +212,11 @@ func tableOf(o *Object) string { return qualify(o.Schema, o.Table) }
 func (b *builder) extension(d Difference) {
 	switch d.Change {
 	case Extra:
-		b.add(phCreateType, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s;", quoteIdent(d.db.Name), quoteIdent(d.db.Schema)))
+		b.add(phCreateType, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s WITH SCHEMA %s;", sqltext.Ident(d.db.Name), sqltext.Ident(d.db.Schema)))
 	case Missing:
-		b.add(phDropType, fmt.Sprintf("DROP EXTENSION IF EXISTS %s;", quoteIdent(d.hist.Name)))
+		b.add(phDropType, fmt.Sprintf("DROP EXTENSION IF EXISTS %s;", sqltext.Ident(d.hist.Name)))
 	case Differs:
-		b.add(phCreateType, fmt.Sprintf("ALTER EXTENSION %s SET SCHEMA %s;", quoteIdent(d.db.Name), quoteIdent(d.db.Schema)))
+		b.add(phCreateType, fmt.Sprintf("ALTER EXTENSION %s SET SCHEMA %s;", sqltext.Ident(d.db.Name), sqltext.Ident(d.db.Schema)))
 	}
 }
 
@@ -228,7 +229,7 @@ func (b *builder) enum(d Difference) {
 	case Differs:
 		name := qualify(d.db.Schema, d.db.Name)
 		if from, to, ok := renamedLabel(d.hist.Labels, d.db.Labels); ok {
-			b.add(phCreateType, fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s;", name, literal(from), literal(to)))
+			b.add(phCreateType, fmt.Sprintf("ALTER TYPE %s RENAME VALUE %s TO %s;", name, sqltext.Literal(from), sqltext.Literal(to)))
 			return
 		}
 		adds, ok := addedLabels(d.hist.Labels, d.db.Labels)
@@ -237,7 +238,7 @@ func (b *builder) enum(d Difference) {
 			return
 		}
 		for _, a := range adds {
-			b.p.enums.steps = append(b.p.enums.steps, step{sql: fmt.Sprintf("ALTER TYPE %s ADD VALUE IF NOT EXISTS %s %s %s;", name, literal(a.label), a.where, literal(a.next))})
+			b.p.enums.steps = append(b.p.enums.steps, step{sql: fmt.Sprintf("ALTER TYPE %s ADD VALUE IF NOT EXISTS %s %s %s;", name, sqltext.Literal(a.label), a.where, sqltext.Literal(a.next))})
 		}
 	}
 }
@@ -309,7 +310,7 @@ func (b *builder) sequence(d Difference) {
 		b.add(phCreateType, fmt.Sprintf("CREATE SEQUENCE %s %s;", name, d.db.Def))
 		if d.db.Extra != "" {
 			// After the columns: the owning one may be added in this file.
-			b.add(phConstraint, fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s;", name, quoteIdent(d.db.Schema), d.db.Extra))
+			b.add(phConstraint, fmt.Sprintf("ALTER SEQUENCE %s OWNED BY %s.%s;", name, sqltext.Ident(d.db.Schema), d.db.Extra))
 		}
 	case Missing:
 		b.add(phDropFunction, fmt.Sprintf("DROP SEQUENCE %s;", qualify(d.hist.Schema, d.hist.Name)))
@@ -321,7 +322,7 @@ func (b *builder) sequence(d Difference) {
 func (b *builder) table(d Difference) {
 	switch d.Change {
 	case "renamed":
-		b.add(phCreateTable, fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", qualify(d.hist.Schema, d.hist.Name), quoteIdent(d.db.Name)))
+		b.add(phCreateTable, fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", qualify(d.hist.Schema, d.hist.Name), sqltext.Ident(d.db.Name)))
 	case Extra:
 		b.createTable(d.db)
 	case Missing:
@@ -350,11 +351,11 @@ func (b *builder) createTable(t *Object) {
 	} else {
 		var lines []string
 		for _, c := range cols {
-			lines = append(lines, "    "+quoteIdent(c.Name)+" "+c.Col.def())
+			lines = append(lines, "    "+sqltext.Ident(c.Name)+" "+c.Col.def())
 		}
 		for _, o := range kids {
 			if o.Kind == KindConstr && o.ConType != 'f' {
-				lines = append(lines, "    CONSTRAINT "+quoteIdent(o.Name)+" "+o.Def)
+				lines = append(lines, "    CONSTRAINT "+sqltext.Ident(o.Name)+" "+o.Def)
 			}
 		}
 		unlogged := ""
@@ -371,7 +372,7 @@ func (b *builder) createTable(t *Object) {
 	for _, o := range kids {
 		switch {
 		case o.Kind == KindConstr && o.ConType == 'f':
-			b.add(phConstraint, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;", name, quoteIdent(o.Name), o.Def))
+			b.add(phConstraint, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s %s;", name, sqltext.Ident(o.Name), o.Def))
 		case o.Kind != KindColumn && o.Kind != KindConstr:
 			b.diff(Difference{Kind: o.Kind, Change: Extra, Object: o.ID(), Database: o.Def, db: o, newTable: true})
 		}
@@ -393,18 +394,18 @@ func (b *builder) childrenOf(t *Object) []*Object {
 func (b *builder) column(d Difference) {
 	switch d.Change {
 	case "renamed":
-		b.add(phCreateTable, fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", tableOf(d.hist), quoteIdent(d.hist.Name), quoteIdent(d.db.Name)))
+		b.add(phCreateTable, fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", tableOf(d.hist), sqltext.Ident(d.hist.Name), sqltext.Ident(d.db.Name)))
 	case Extra:
-		b.add(phAlterColumn, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", tableOf(d.db), quoteIdent(d.db.Name), d.db.Col.def()))
+		b.add(phAlterColumn, fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s;", tableOf(d.db), sqltext.Ident(d.db.Name), d.db.Col.def()))
 	case Missing:
-		b.add(phDropColumn, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", tableOf(d.hist), quoteIdent(d.hist.Name)))
+		b.add(phDropColumn, fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", tableOf(d.hist), sqltext.Ident(d.hist.Name)))
 	case Differs:
 		b.alterColumn(d.db, d.hist)
 	}
 }
 
 func (b *builder) alterColumn(db, hist *Object) {
-	t, c := tableOf(db), quoteIdent(db.Name)
+	t, c := tableOf(db), sqltext.Ident(db.Name)
 	dc, hc := db.Col, hist.Col
 	alter := func(format string, args ...any) {
 		b.add(phAlterColumn, fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s ", t, c)+fmt.Sprintf(format, args...)+";")
@@ -471,8 +472,8 @@ func (b *builder) recreateViewsOf(col *Object) {
 // lock: a NOT VALID check first, validated in a later migration, where SET
 // NOT NULL then uses it instead of scanning.
 func (b *builder) setNotNull(col *Object) {
-	t, c := tableOf(col), quoteIdent(col.Name)
-	check := quoteIdent(truncIdent(col.Table + "_" + col.Name + "_not_null"))
+	t, c := tableOf(col), sqltext.Ident(col.Name)
+	check := sqltext.Ident(sqltext.TruncateIdentifier(col.Table + "_" + col.Name + "_not_null"))
 	b.add(phAlterColumn, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT NULL) NOT VALID;", t, check, c))
 	b.p.validate.steps = append(b.p.validate.steps,
 		step{sql: fmt.Sprintf("ALTER TABLE %s VALIDATE CONSTRAINT %s;", t, check)},
@@ -482,13 +483,13 @@ func (b *builder) setNotNull(col *Object) {
 
 func (b *builder) constraint(d Difference) {
 	if d.Change == Missing || d.Change == Differs {
-		b.add(phDropConstraint, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", tableOf(d.hist), quoteIdent(d.hist.Name)))
+		b.add(phDropConstraint, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", tableOf(d.hist), sqltext.Ident(d.hist.Name)))
 	}
 	if d.Change == Missing {
 		return
 	}
 	o := d.db
-	t, n := tableOf(o), quoteIdent(o.Name)
+	t, n := tableOf(o), sqltext.Ident(o.Name)
 	switch {
 	case o.ConType == 'f' || o.ConType == 'c':
 		if !o.Valid { // the definition says NOT VALID
@@ -606,12 +607,12 @@ func (b *builder) function(d Difference) {
 // the catalog wrote them.
 func quoteSignature(sig string) string {
 	i := strings.IndexByte(sig, '(')
-	return quoteIdent(sig[:i]) + sig[i:]
+	return sqltext.Ident(sig[:i]) + sig[i:]
 }
 
 func (b *builder) trigger(d Difference) {
 	if d.Change == Missing || d.Change == Differs {
-		b.add(phDropTrigger, fmt.Sprintf("DROP TRIGGER %s ON %s;", quoteIdent(d.hist.Name), tableOf(d.hist)))
+		b.add(phDropTrigger, fmt.Sprintf("DROP TRIGGER %s ON %s;", sqltext.Ident(d.hist.Name), tableOf(d.hist)))
 	}
 	if d.Change == Missing {
 		return
@@ -619,7 +620,7 @@ func (b *builder) trigger(d Difference) {
 	o := d.db
 	b.add(phTrigger, strings.TrimSuffix(o.Def, " (DISABLED)")+";")
 	if o.Extra == "D" {
-		b.add(phTrigger, fmt.Sprintf("ALTER TABLE %s DISABLE TRIGGER %s;", tableOf(o), quoteIdent(o.Name)))
+		b.add(phTrigger, fmt.Sprintf("ALTER TABLE %s DISABLE TRIGGER %s;", tableOf(o), sqltext.Ident(o.Name)))
 	}
 }
 
@@ -643,10 +644,10 @@ func (b *builder) rls(d Difference) {
 
 func (b *builder) policy(d Difference) {
 	if d.Change == Missing || d.Change == Differs {
-		b.add(phDropPolicy, fmt.Sprintf("DROP POLICY %s ON %s;", quoteIdent(d.hist.Name), tableOf(d.hist)))
+		b.add(phDropPolicy, fmt.Sprintf("DROP POLICY %s ON %s;", sqltext.Ident(d.hist.Name), tableOf(d.hist)))
 	}
 	if d.Change != Missing {
-		b.add(phSecurity, fmt.Sprintf("CREATE POLICY %s ON %s %s;", quoteIdent(d.db.Name), tableOf(d.db), d.db.Def))
+		b.add(phSecurity, fmt.Sprintf("CREATE POLICY %s ON %s %s;", sqltext.Ident(d.db.Name), tableOf(d.db), d.db.Def))
 	}
 }
 
@@ -654,18 +655,7 @@ func (b *builder) comment(d Difference) {
 	o := d.object()
 	text := "NULL"
 	if d.db != nil {
-		text = literal(d.db.Def)
+		text = sqltext.Literal(d.db.Def)
 	}
 	b.add(phComment, fmt.Sprintf("COMMENT ON %s IS %s;", o.Extra, text))
-}
-
-// literal quotes a string constant.
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// truncIdent keeps an identifier within PostgreSQL's 63 bytes.
-func truncIdent(s string) string {
-	for len(s) > 63 {
-		s = s[:len(s)-1]
-	}
-	return strings.ToValidUTF8(s, "")
 }

@@ -82,7 +82,7 @@ func prismaSpec(path string) (spec string, found bool, err error) {
 	}
 	var pj packageJSON
 	if err := json.Unmarshal(data, &pj); err != nil {
-		return "", false, fmt.Errorf("%s: %v", path, err)
+		return "", false, fmt.Errorf("%s: %w", path, err)
 	}
 	for _, name := range []string{"prisma", "@prisma/client"} {
 		for _, deps := range []map[string]string{pj.DevDependencies, pj.Dependencies} {

@@ -88,7 +88,7 @@ func ParseRunner(s string) (Runner, error) {
 		if hasVer {
 			v, err := ParseVersion(ver)
 			if err != nil {
-				return Runner{}, fmt.Errorf("%q: %v", s, err)
+				return Runner{}, fmt.Errorf("%q: %w", s, err)
 			}
 			r.Version, r.HasVersion = v, true
 		}

@@ -141,6 +141,9 @@ func BenchmarkRules(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		if _, err := e.finish(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

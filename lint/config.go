@@ -156,7 +156,7 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	if fc.DeployOrd != nil {
 		if err := cfg.SetDeployOrder(*fc.DeployOrd); err != nil {
-			return nil, fmt.Errorf("%s: deploy-order: %v", path, err)
+			return nil, fmt.Errorf("%s: deploy-order: %w", path, err)
 		}
 	}
 	for _, m := range fc.Migrations {
@@ -253,12 +253,12 @@ func (c *Config) Severity(r *analysis.Rule) analysis.Severity {
 func (c *Config) setStatsKeys(path string, fc fileConfig) error {
 	if fc.SmallTable != nil {
 		if err := c.SetSmallTable(*fc.SmallTable); err != nil {
-			return fmt.Errorf("%s: small-table: %v", path, err)
+			return fmt.Errorf("%s: small-table: %w", path, err)
 		}
 	}
 	if fc.LargeTable != nil {
 		if err := c.SetLargeTable(*fc.LargeTable); err != nil {
-			return fmt.Errorf("%s: large-table: %v", path, err)
+			return fmt.Errorf("%s: large-table: %w", path, err)
 		}
 	}
 	if fc.Stats != nil {
@@ -267,7 +267,7 @@ func (c *Config) setStatsKeys(path string, fc fileConfig) error {
 			p = filepath.Join(filepath.Dir(path), p)
 		}
 		if err := c.LoadStats(p); err != nil {
-			return fmt.Errorf("%s: stats: %v", path, err)
+			return fmt.Errorf("%s: stats: %w", path, err)
 		}
 	}
 	return nil

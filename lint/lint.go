@@ -124,10 +124,11 @@ func Run(sets []*migrations.Set, cfg *Config) (*Result, error) {
 	defer files.close()
 	for _, s := range sets {
 		if err := e.lintSet(s, files); err != nil {
+			e.checks.deliver(func(checked) {})
 			return nil, err
 		}
 	}
-	return e.finish(), nil
+	return e.finish()
 }
 
 // needed returns the migrations of a set up to the last one linted: those
@@ -143,11 +144,18 @@ func needed(s *migrations.Set) []*migrations.Migration {
 }
 
 type engine struct {
-	cfg   *Config
-	rules []*analysis.Rule
-	res   *Result
-	once  map[string]int // a once-per-run rule's kept finding, by rule id
-	more  map[string]int // how many findings of that rule were left out
+	cfg *Config
+	// rank is a rule's place in id order, the order a statement's findings
+	// keep whatever order the rules run in.
+	rank map[string]int
+	// phases are the enabled rules: those that do not read reports, then
+	// those that do (Rule.ReadsReports).
+	phases [2][]*analysis.Rule
+	res    *Result
+	once   map[string]int // a once-per-run rule's kept finding, by rule id
+	more   map[string]int // how many findings of that rule were left out
+	// checks holds the files' findings until they are added in order.
+	checks *checks
 }
 
 // enabled reports whether a rule is on in this run.
@@ -159,7 +167,7 @@ func (e *engine) enabled(id string) bool {
 // lintSet takes the set's files from files, in order.
 func (e *engine) lintSet(s *migrations.Set, files *ahead) error {
 	if s.Prisma && s.Lock.Problem != "" && anyLinted(s) {
-		e.add(Finding{File: s.Lock.Path, Line: max(s.Lock.Line, 1), Column: 1, EndLine: max(s.Lock.Line, 1), EndColumn: 1,
+		e.checks.now(Finding{File: s.Lock.Path, Line: max(s.Lock.Line, 1), Column: 1, EndLine: max(s.Lock.Line, 1), EndColumn: 1,
 			Rule: rules.MigrationLock.ID, Message: s.Lock.Problem,
 			Help: "Keep the migration_lock.toml that `prisma migrate dev` writes, with provider = \"postgresql\", committed beside the migrations."})
 	}
@@ -209,7 +217,7 @@ func (e *engine) unreadable(m *migrations.Migration, err *sqlfile.InputError) {
 	}
 	e.res.Files++
 	line := max(err.Line, 1)
-	e.add(Finding{File: m.Path, Line: line, Column: 1, EndLine: line, EndColumn: 1, Rule: rules.UnreadableFile.ID, Message: err.Msg,
+	e.checks.now(Finding{File: m.Path, Line: line, Column: 1, EndLine: line, EndColumn: 1, Rule: rules.UnreadableFile.ID, Message: err.Msg,
 		Help: "Save the file as UTF-8 text (for example `iconv -f LATIN1 -t UTF-8`); PostgreSQL rejects the whole query with SQLSTATE 22021 otherwise."})
 }
 
@@ -291,7 +299,7 @@ func runRule(r *analysis.Rule, pass *analysis.Pass) (err error) {
 }
 
 // lintFile replays the file into cat, keeping the schema as it is just before
-// each statement, and runs the rules over each statement with its schema.
+// each statement, and starts the rules over each statement with its schema.
 // Whole-file rules consult every snapshot (SchemaAt), so they are taken once,
 // here, rather than replayed again for the rules.
 func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner execution.Runner) error {
@@ -302,26 +310,59 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 			return err
 		}
 	}
-	snaps[len(f.Stmts)] = cat
+	snaps[len(f.Stmts)] = cat.Clone() // cat goes on with the next file
+	e.checks.start(func() checked { return e.check(f, snaps, runner) })
+	return nil
+}
+
+// reported is a finding with the diagnostic it came from.
+type reported struct {
+	Finding
+	d analysis.Diagnostic
+}
+
+// inRuleOrder lists the findings statement by statement, each statement's
+// in the order of their rules' ids whatever order the rules ran in, and
+// records the failures others may fold into.
+func (e *engine) inRuleOrder(byStmt [][]reported, folds foldings) []Finding {
 	var found []Finding
+	for i, rs := range byStmt {
+		slices.SortStableFunc(rs, func(a, b reported) int { return e.rank[a.Rule] - e.rank[b.Rule] })
+		for _, r := range rs {
+			found = append(found, r.Finding)
+			folds.target(len(found)-1, i, r.d)
+		}
+	}
+	return found
+}
+
+// check runs the rules over a file whose snapshots are taken: first those
+// that do not read reports, over every statement, then those that do, which
+// so know what the others reported on any statement of the file. It only
+// reads the engine, so that files are checked concurrently.
+func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner execution.Runner) checked {
 	plan := execution.Build(f, runner, e.cfg.PGVersion)
 	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: snaps[0], PGVersion: e.cfg.PGVersion,
 		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFactsAt(f, snaps), Enabled: e.enabled, Release: e.release()}
 	folds := newFoldings()
-	for i, s := range f.Stmts {
-		pass.Stmt, pass.Schema = s, snaps[i]
-		for _, r := range e.rules {
-			pass.Report = func(d analysis.Diagnostic) {
-				if !e.fold(pass, r, d, folds) {
-					found = append(found, e.finding(f, r, d))
-					folds.target(len(found)-1, s.Index, d)
+	byStmt := make([][]reported, len(f.Stmts))
+	for _, phase := range e.phases {
+		for i, s := range f.Stmts {
+			pass.Stmt, pass.Schema = s, snaps[i]
+			for _, r := range phase {
+				pass.Report = func(d analysis.Diagnostic) {
+					pass.Facts.NoteReport(s.Index, r, d.Impact)
+					if !e.fold(pass, r, d, folds) {
+						byStmt[i] = append(byStmt[i], reported{e.finding(f, r, d), d})
+					}
 				}
-			}
-			if err := runRule(r, pass); err != nil {
-				return err
+				if err := runRule(r, pass); err != nil {
+					return checked{err: err}
+				}
 			}
 		}
 	}
+	found := e.inRuleOrder(byStmt, folds)
 	found = folds.note(found)
 	for _, se := range f.Errors {
 		found = append(found, e.finding(f, rules.SyntaxError, analysis.Diagnostic{
@@ -331,13 +372,10 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 		}))
 	}
 	found = e.suppress(f, found)
-	if len(found) > 0 {
-		e.res.Sources[f.Path] = f.TextOnly()
+	if len(found) == 0 {
+		return checked{}
 	}
-	for _, fd := range found {
-		e.add(fd)
-	}
-	return nil
+	return checked{found: found, src: f.TextOnly()}
 }
 
 func (e *engine) finding(f *sqlfile.File, r *analysis.Rule, d analysis.Diagnostic) Finding {
@@ -377,16 +415,27 @@ func (e *engine) add(f Finding) {
 	e.res.Findings = append(e.res.Findings, f)
 }
 
-// finish counts, in the one finding a once-per-run rule keeps, the places
-// it left out.
-func (e *engine) finish() *Result {
+// finish adds the findings in order and counts, in the one finding a
+// once-per-run rule keeps, the places it left out.
+func (e *engine) finish() (*Result, error) {
+	err := e.checks.deliver(func(c checked) {
+		if c.src != nil {
+			e.res.Sources[c.src.Path] = c.src
+		}
+		for _, f := range c.found {
+			e.add(f)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	for id, i := range e.once {
 		if n := e.more[id]; n > 0 {
 			e.res.Findings[i].Message += fmt.Sprintf(" (the same holds for the first such statement of %s in this run; "+
 				"this finding stands for all of them)", plural(n, "more migration"))
 		}
 	}
-	return e.res
+	return e.res, nil
 }
 
 func plural(n int, word string) string {

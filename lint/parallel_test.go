@@ -16,11 +16,13 @@ import (
 	"github.com/migrate-guard/migrate-guard/migrations"
 )
 
-// runSequential is the engine without its parallel parsing: every file
-// read and fully parsed in turn, then replayed or linted.
+// runSequential is the engine without its parallel parsing and checking:
+// every file read and fully parsed in turn, then replayed or linted, one
+// file's rules at a time.
 func runSequential(t *testing.T, sets []*migrations.Set, cfg *Config) *Result {
 	t.Helper()
 	e := newEngine(cfg)
+	e.checks = &checks{slots: make(chan struct{}, 1)}
 	for _, s := range sets {
 		if s.Prisma && s.Lock.Problem != "" {
 			t.Fatalf("%s: the corpus has a lock problem; this reference does not report it", s.Dir)
@@ -45,7 +47,11 @@ func runSequential(t *testing.T, sets []*migrations.Set, cfg *Config) *Result {
 			}
 		}
 	}
-	return e.res
+	res, err := e.finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // TestParallelSameAsSequential lints real histories with Run, which parses

@@ -92,7 +92,7 @@ func baseAtRef(o ReleaseOptions, headPath string) (*prismaschema.Schema, error) 
 	g := prismaschema.GitSource{Dir: ".", Ref: o.BaseRef}
 	prefix, err := g.Prefix()
 	if err != nil {
-		return nil, fmt.Errorf("--base-ref %s: %v", o.BaseRef, err)
+		return nil, fmt.Errorf("--base-ref %s: %w", o.BaseRef, err)
 	}
 	var p string
 	if len(o.Migrations) > 0 {
@@ -106,7 +106,7 @@ func baseAtRef(o ReleaseOptions, headPath string) (*prismaschema.Schema, error) 
 	}
 	s, err := prismaschema.Load(g, p, o.BaseRef+":")
 	if err != nil {
-		return nil, fmt.Errorf("--base-ref %s: %v", o.BaseRef, err)
+		return nil, fmt.Errorf("--base-ref %s: %w", o.BaseRef, err)
 	}
 	return s, nil
 }
@@ -131,7 +131,7 @@ func (e *engine) checkHead(cat *catalog.Catalog) {
 		if p.Kind == compat.Required {
 			continue // the history has a column the schema does not write: fine here
 		}
-		e.add(Finding{File: p.File, Line: p.Line, Column: 1, EndLine: p.Line, EndColumn: 1,
+		e.checks.now(Finding{File: p.File, Line: p.Line, Column: 1, EndLine: p.Line, EndColumn: 1,
 			Rule: rules.SchemaWithoutMigration.ID, Message: rules.MissingMigration(p),
 			Help: "Run `prisma migrate dev` to generate the migration that creates it, and commit it with the schema " +
 				"change; `prisma migrate diff --from-migrations <dir> --to-schema-datamodel <schema> --script` shows the SQL."})

@@ -42,15 +42,24 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	e.checkHead(cat)
-	return e.finish(), nil
+	return e.finish()
 }
 
 // newEngine selects the enabled rules.
 func newEngine(cfg *Config) *engine {
-	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}, once: map[string]int{}, more: map[string]int{}}
+	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}, once: map[string]int{}, more: map[string]int{}, checks: newChecks()}
+	rank := 0
+	e.rank = map[string]int{}
 	for _, r := range rules.All() {
-		if r.Run != nil && cfg.Severity(r) != analysis.Off {
-			e.rules = append(e.rules, r)
+		if r.Run == nil || cfg.Severity(r) == analysis.Off {
+			continue
+		}
+		e.rank[r.ID] = rank
+		rank++
+		if r.ReadsReports {
+			e.phases[1] = append(e.phases[1], r)
+		} else {
+			e.phases[0] = append(e.phases[0], r)
 		}
 	}
 	return e

@@ -5,9 +5,9 @@ import (
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/pgast"
 )
 
 // Catalog is what the model looks up in the replayed schema: the table an
@@ -585,7 +585,7 @@ func (ls *lockList) dml(n *pg.Node) {
 // same walk of the tree: protobuf reflection makes each walk costly.
 func (ls *lockList) nestedWrites(n *pg.Node, top *pg.RangeVar, skip map[*pg.RangeVar]bool) (rvs []*pg.RangeVar, ctes map[string]bool) {
 	ctes = map[string]bool{}
-	walk(n.ProtoReflect(), func(m proto.Message) {
+	pgast.WalkMessages(n, func(m proto.Message) {
 		var rv *pg.RangeVar
 		kind := ""
 		switch v := m.(type) {
@@ -621,26 +621,6 @@ func readTables(rvs []*pg.RangeVar, ctes map[string]bool, skip map[*pg.RangeVar]
 		out = append(out, rangeName(rv))
 	}
 	return out
-}
-
-// walk calls f on m and every message below it.
-func walk(m protoreflect.Message, f func(proto.Message)) {
-	if !m.IsValid() {
-		return
-	}
-	f(m.Interface())
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.Message() == nil:
-		case fd.IsList():
-			for i, l := 0, v.List(); i < l.Len(); i++ {
-				walk(l.Get(i).Message(), f)
-			}
-		case !fd.IsMap():
-			walk(v.Message(), f)
-		}
-		return true
-	})
 }
 
 // indexTable returns the table of an index, or a zero Name when cat does

@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -40,7 +41,7 @@ func runAddEnumValueUnordered(p *analysis.Pass) {
 	}
 	where, fix := "at the end", ""
 	if e := p.Schema.Enum(typ); e != nil && len(e.Values) > 0 {
-		last := literal(e.Values[len(e.Values)-1])
+		last := sqltext.Literal(e.Values[len(e.Values)-1])
 		where = "after " + last + ", its last value,"
 		if found {
 			fix = withReplacements(p.File, p.StmtSpan(), []replacement{{sqlfile.Span{Start: at.End, End: at.End}, " AFTER " + last}}) +
@@ -49,7 +50,7 @@ func runAddEnumValueUnordered(p *analysis.Pass) {
 	}
 	p.ReportAt(at, analysis.Report{
 		Message: fmt.Sprintf("ADD VALUE %s without BEFORE or AFTER puts it %s in %s: enum values sort in declaration order, so "+
-			"ORDER BY, <, > and max() on %[3]s columns place it there", literal(s.NewVal), where, typ),
+			"ORDER BY, <, > and max() on %[3]s columns place it there", sqltext.Literal(s.NewVal), where, typ),
 		Help: "Say where the value belongs with BEFORE or AFTER (the SQL below states the place PostgreSQL would choose; " +
 			"change it if the value belongs elsewhere). Prisma always appends: create the migration with `prisma migrate " +
 			"dev --create-only`, add BEFORE or AFTER in migration.sql, then apply it with `prisma migrate dev`.",
@@ -60,7 +61,7 @@ func runAddEnumValueUnordered(p *analysis.Pass) {
 // valueToken returns the span of the string constant val in sp.
 func valueToken(f *sqlfile.File, sp sqlfile.Span, val string) (sqlfile.Span, bool) {
 	for _, t := range f.Tokens(sp.Start, sp.End) {
-		if t.Token == pg.Token_SCONST && f.Src[t.Start:t.End] == literal(val) {
+		if t.Token == pg.Token_SCONST && f.Src[t.Start:t.End] == sqltext.Literal(val) {
 			return sqlfile.Span{Start: int(t.Start), End: int(t.End)}, true
 		}
 	}

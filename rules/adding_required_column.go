@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // AddingRequiredColumn flags a NOT NULL column without a default added to a
@@ -24,7 +25,8 @@ var AddingRequiredColumn = register(&analysis.Rule{
 ALTER TABLE "User" ADD COLUMN "email" TEXT NOT NULL;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "email" TEXT;`,
-	Run: runAddingRequiredColumn,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runAddingRequiredColumn,
 })
 
 func runAddingRequiredColumn(p *analysis.Pass) {
@@ -39,7 +41,7 @@ func runAddingRequiredColumn(p *analysis.Pass) {
 		typ := p.Schema.TypeOf(d.TypeName)
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("adding NOT NULL column %s without a default fails with \"column contains null values\" (23502) once %s has any row",
-				ident(d.Colname), c.Table),
+				sqltext.Ident(d.Colname), c.Table),
 			Help: "Add the column as nullable, backfill it (in batches, in a later deploy once the application writes it), " +
 				"then enforce NOT NULL through a validated CHECK constraint, which avoids a long ACCESS EXCLUSIVE scan. " +
 				"Or give the column a constant DEFAULT if one value fits every existing row. " + prismaEdit,
@@ -54,5 +56,5 @@ func requiredColumnFix(t catalog.Name, col string, typ catalog.Type) string {
 ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;
 -- Backfill existing rows in batches (a separate data migration) with the value each should hold, which only you know:
 -- UPDATE %[1]s SET %[2]s = <value> WHERE %[2]s IS NULL;
-`, t, ident(col), typ) + notNullSteps(t, col, 2)
+`, t, sqltext.Ident(col), typ) + notNullSteps(t, col, 2)
 }

@@ -3,18 +3,18 @@ package rules
 import (
 	"fmt"
 
-	pg "github.com/pganalyze/pg_query_go/v6"
-
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // AddingSerialColumn flags a SERIAL, BIGSERIAL or SMALLSERIAL column added
 // to a table that may hold rows.
 var AddingSerialColumn = register(&analysis.Rule{
-	ID:       "adding-serial-column",
-	Severity: analysis.Warning,
-	Summary:  "SERIAL/BIGSERIAL/SMALLSERIAL column added to an existing table",
+	ID:             "adding-serial-column",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "SERIAL/BIGSERIAL/SMALLSERIAL column added to an existing table",
 	Doc: "A serial column is an integer column whose default is nextval() of a new sequence. Added to a table " +
 		"that holds rows, every existing row needs its own number, so PostgreSQL rewrites the whole table and " +
 		"rebuilds its indexes while it holds an ACCESS EXCLUSIVE lock: every read and write of the table waits " +
@@ -28,7 +28,8 @@ ALTER TABLE "Post" ADD COLUMN "number" SERIAL NOT NULL;`,
 ALTER TABLE "Post" ADD COLUMN "number" INTEGER;
 CREATE SEQUENCE "Post_number_seq" AS INTEGER OWNED BY "Post"."number";
 ALTER TABLE "Post" ALTER COLUMN "number" SET DEFAULT nextval('"Post_number_seq"');`,
-	Run: runAddingSerialColumn,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runAddingSerialColumn,
 })
 
 func runAddingSerialColumn(p *analysis.Pass) {
@@ -38,7 +39,7 @@ func runAddingSerialColumn(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: rewriteMessage(p, fmt.Sprintf("adding serial column %s.%s gives every existing row its own number from a new sequence",
-				c.Table, ident(c.Def.Colname)), c.Table),
+				c.Table, sqltext.Ident(c.Def.Colname)), c.Table),
 			Help: "Add the column as a plain nullable integer, create its sequence and set the default for new rows: no row is " +
 				"touched. Then number the existing rows in batches, each its own transaction, and make the column NOT NULL " +
 				"through a validated CHECK constraint. " + prismaEdit,
@@ -46,26 +47,4 @@ func runAddingSerialColumn(p *analysis.Pass) {
 			Impact: impactOn(p, c.Table, analysis.Rewrite),
 		})
 	}
-}
-
-// sequenceColumnFix adds a serial or identity column as a plain nullable
-// integer with its own sequence as the default for new rows, then numbers the
-// existing rows in batches and restores NOT NULL and keys.
-func sequenceColumnFix(t catalog.Name, d *pg.ColumnDef) string {
-	plain, keys := plainColumn(d)
-	addColumn, ok := deparseAddColumn(t, plain)
-	typ, typOK := deparseType(plain.TypeName)
-	if !ok || !typOK {
-		return ""
-	}
-	seq := columnSequence(t, d.Colname)
-	def := fmt.Sprintf("nextval(%s)", regclassLiteral(seq))
-	return fmt.Sprintf("-- Migration 1: add the column, its sequence and the default for new rows; no row is touched.\n"+
-		"%s;\nCREATE SEQUENCE %s AS %s OWNED BY %s.%s;\n", addColumn, seq, typ, t, ident(d.Colname)) +
-		backfillSteps(t, d, def, keys)
-}
-
-// columnSequence is the name PostgreSQL gives a column's sequence.
-func columnSequence(t catalog.Name, col string) catalog.Name {
-	return catalog.Name{Schema: t.Schema, Name: t.Name + "_" + col + "_seq"}
 }

@@ -7,14 +7,16 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // AddingStoredGeneratedColumn flags a GENERATED ALWAYS AS (...) STORED column
 // added to a table that may hold rows.
 var AddingStoredGeneratedColumn = register(&analysis.Rule{
-	ID:       "adding-stored-generated-column",
-	Severity: analysis.Warning,
-	Summary:  "stored generated column added to an existing table",
+	ID:             "adding-stored-generated-column",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "stored generated column added to an existing table",
 	Doc: "A stored generated column keeps the value of its expression in every row. Added to a table that holds " +
 		"rows, PostgreSQL computes it for each of them by rewriting the whole table and rebuilding its indexes while " +
 		"it holds an ACCESS EXCLUSIVE lock: every read and write of the table waits until the rewrite is done. " +
@@ -25,7 +27,8 @@ var AddingStoredGeneratedColumn = register(&analysis.Rule{
 ALTER TABLE "Post" ADD COLUMN "titleLength" INTEGER GENERATED ALWAYS AS (length("title")) STORED;`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "titleLength" INTEGER;`,
-	Run: runAddingStoredGeneratedColumn,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runAddingStoredGeneratedColumn,
 })
 
 func runAddingStoredGeneratedColumn(p *analysis.Pass) {
@@ -41,7 +44,7 @@ func runAddingStoredGeneratedColumn(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: rewriteMessage(p, fmt.Sprintf("adding stored generated column %s.%s computes its value for every existing row",
-				c.Table, ident(c.Def.Colname)), c.Table),
+				c.Table, sqltext.Ident(c.Def.Colname)), c.Table),
 			Help:   help + prismaEdit,
 			Fix:    generatedColumnFix(p, c, k),
 			Impact: impactOn(p, c.Table, analysis.Rewrite),
@@ -64,7 +67,7 @@ func generatedColumnFix(p *analysis.Pass, c addedColumn, k *pg.Constraint) strin
 		}
 	})
 	expr := p.File.Src[exprSpan.Start:exprSpan.End]
-	col := ident(c.Def.Colname)
+	col := sqltext.Ident(c.Def.Colname)
 	fn := catalog.Name{Schema: c.Table.Schema, Name: c.Table.Name + "_" + c.Def.Colname + "_compute"}
 	fix := fmt.Sprintf(`-- Migration 1: a plain column that a trigger keeps up to date; no row is touched.
 ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;
@@ -76,8 +79,8 @@ END
 $$;
 CREATE TRIGGER %[6]s BEFORE INSERT OR UPDATE ON %[1]s FOR EACH ROW EXECUTE FUNCTION %[4]s();
 -- Backfill existing rows in batches (a separate data migration), repeated until it updates no row:
--- UPDATE %[1]s SET %[2]s = %[7]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s IS DISTINCT FROM (%[7]s) LIMIT 10000);`,
-		c.Table, col, typ, fn, withInsertions(p.File, exprSpan, ins), ident(fn.Name), expr)
+-- UPDATE %[1]s SET %[2]s = %[7]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s IS DISTINCT FROM (%[7]s) LIMIT %[8]d);`,
+		c.Table, col, typ, fn, withInsertions(p.File, exprSpan, ins), sqltext.Ident(fn.Name), expr, batchRows)
 	if c.Def.IsNotNull || columnHas(c.Def, pg.ConstrType_CONSTR_NOTNULL) != nil {
 		fix += "\n" + notNullSteps(c.Table, c.Def.Colname, 2)
 	}

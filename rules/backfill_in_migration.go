@@ -9,6 +9,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
@@ -16,9 +17,10 @@ import (
 // BackfillInMigration flags a data change (UPDATE, DELETE, INSERT ... SELECT)
 // that runs in the same transaction as DDL on the same table.
 var BackfillInMigration = register(&analysis.Rule{
-	ID:       "backfill-in-migration",
-	Severity: analysis.Warning,
-	Summary:  "backfill in the same transaction as DDL on its table, or changing every row at once",
+	ID:             "backfill-in-migration",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "backfill in the same transaction as DDL on its table, or changing every row at once",
 	Doc: "Prisma before 7.4 runs a migration.sql holding several statements as one transaction, and a lock lasts until the " +
 		"transaction ends. An UPDATE, DELETE or INSERT ... SELECT after an ALTER TABLE (or CREATE INDEX, ...) on the " +
 		"same table therefore runs under that statement's lock: with ALTER TABLE's ACCESS EXCLUSIVE lock every read and " +
@@ -36,7 +38,8 @@ ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
 UPDATE "Post" SET "slug" = lower("title") WHERE "slug" IS NULL;`,
 	Good: `-- Data migration, its own transaction, repeated until it updates no row:
 UPDATE "Post" SET "slug" = lower("title") WHERE "id" IN (SELECT "id" FROM "Post" WHERE "slug" IS NULL LIMIT 10000);`,
-	Run: runBackfillInMigration,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runBackfillInMigration,
 })
 
 func runBackfillInMigration(p *analysis.Pass) {
@@ -91,24 +94,11 @@ func backfillInTransaction(p *analysis.Pass) (string, bool) {
 	msg := fmt.Sprintf("this %s runs in the same transaction as line %d (%s), which then takes %s %s "+
 		"lock on %s: the rows the %[1]s changes stay locked (concurrent writes to them wait) until that statement is done "+
 		"and the migration commits, and a lock timeout there rolls the whole backfill back",
-		what, p.File.Position(at.Start).Line, l.Why, article(l.Mode), l.Mode, l.Table)
+		what, p.File.Position(at.Start).Line, l.Why, english.Article(l.Mode.String()), l.Mode, l.Table)
 	if others := heldElsewhere(p); len(others) > 0 {
 		msg += "; and the whole time it runs under " + describeLocks(p, others)
 	}
 	return msg, true
-}
-
-// heldOn returns the locks earlier statements of the transaction hold on
-// tables that make the application's queries there wait.
-func heldOn(p *analysis.Pass, tables []catalog.Name) []governing {
-	held := heldBefore(p)
-	var out []governing
-	for _, t := range tables {
-		if h, ok := held[t]; ok && h.Mode.BlocksQueries() {
-			out = append(out, governing{h.Lock, h.Stmt})
-		}
-	}
-	return out
 }
 
 func reportBackfill(p *analysis.Pass, target catalog.Name, msg string) {
@@ -180,69 +170,4 @@ func laterDDL(p *analysis.Pass, tables []catalog.Name) (locks.Lock, *sqlfile.Stm
 		}
 	}
 	return locks.Lock{}, nil, false
-}
-
-// article is "a" or "an" before a lock mode's name.
-func article(m locks.Mode) string {
-	switch m.String()[0] {
-	case 'A', 'E':
-		return "an"
-	}
-	return "a"
-}
-
-// pinsUniqueKey reports whether the statement's WHERE fixes every column of
-// a unique index of the table to constants, so it changes a few rows.
-func pinsUniqueKey(p *analysis.Pass, table catalog.Name) bool {
-	pinned := pinnedColumns(dmlWhere(p.Stmt.Node))
-	for _, ix := range p.Schema.IndexesOn(table) {
-		if ix.Unique && len(ix.Columns) > 0 && !slices.ContainsFunc(ix.Columns, func(c string) bool { return !pinned[c] }) {
-			return true
-		}
-	}
-	return false
-}
-
-// dmlWhere returns the WHERE of an UPDATE or DELETE, or nil.
-func dmlWhere(n *pg.Node) *pg.Node {
-	switch s := n.Node.(type) {
-	case *pg.Node_UpdateStmt:
-		return s.UpdateStmt.WhereClause
-	case *pg.Node_DeleteStmt:
-		return s.DeleteStmt.WhereClause
-	}
-	return nil
-}
-
-// pinnedColumns returns the columns a condition fixes to constants through
-// its top-level AND: col = 'x' or col IN ('x', 'y').
-func pinnedColumns(where *pg.Node) map[string]bool {
-	out := map[string]bool{}
-	conds := []*pg.Node{where}
-	if b := where.GetBoolExpr(); b != nil && b.Boolop == pg.BoolExprType_AND_EXPR {
-		conds = b.Args
-	}
-	for _, c := range conds {
-		e := c.GetAExpr()
-		if e == nil || !comparison(e) || stringFields(e.Name)[0] != "=" {
-			continue
-		}
-		fields := stringFields(e.Lexpr.GetColumnRef().GetFields())
-		if len(fields) > 0 && isConstant(e.Rexpr) {
-			out[fields[len(fields)-1]] = true
-		}
-	}
-	return out
-}
-
-// isConstant reports a constant or a list of constants (possibly cast).
-func isConstant(n *pg.Node) bool {
-	if tc := n.GetTypeCast(); tc != nil {
-		n = tc.Arg
-	}
-	if n.GetAConst() != nil {
-		return true
-	}
-	items := n.GetList().GetItems()
-	return len(items) > 0 && !slices.ContainsFunc(items, func(i *pg.Node) bool { return !isConstant(i) })
 }

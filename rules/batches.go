@@ -3,11 +3,13 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // batchRows is how many rows one batch of a data migration changes: small
@@ -182,4 +184,29 @@ func batchFix(cat *catalog.Catalog, n *pg.Node, table catalog.Name) string {
 	return fmt.Sprintf("-- Run it after this migration, outside it, in batches of %d rows, each its own transaction: add to the "+
 		"SELECT a key range\n-- (WHERE <key> > <last key copied> ORDER BY <key> LIMIT %d) and repeat until it copies no row into %s.",
 		batchRows, batchRows, table)
+}
+
+// backfillSteps sets def as the default for new rows, backfills the existing
+// rows in batches, then restores the NOT NULL and keys that plainColumn left
+// out of d.
+func backfillSteps(t catalog.Name, d *pg.ColumnDef, def string, keys bool) string {
+	col := sqltext.Ident(d.Colname)
+	var b strings.Builder
+	fmt.Fprintf(&b, `ALTER TABLE %[1]s ALTER COLUMN %[2]s SET DEFAULT %[3]s;
+-- Backfill existing rows in batches (a separate data migration), repeated until it updates no row:
+-- UPDATE %[1]s SET %[2]s = %[3]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s IS NULL LIMIT %[4]d);`, t, col, def, batchRows)
+	if requiredAfterBackfill(d) {
+		b.WriteString("\n" + notNullSteps(t, d.Colname, 2))
+	}
+	if keys {
+		b.WriteString("\n-- Then add the column's PRIMARY KEY or UNIQUE constraint without a long lock: " +
+			"CREATE UNIQUE INDEX CONCURRENTLY (in a migration of its own), then ALTER TABLE ... ADD CONSTRAINT ... USING INDEX.")
+	}
+	return b.String()
+}
+
+// requiredAfterBackfill reports a column the original statement made NOT NULL.
+func requiredAfterBackfill(d *pg.ColumnDef) bool {
+	return d.IsNotNull || catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_NOTNULL) != nil ||
+		columnHas(d, pg.ConstrType_CONSTR_PRIMARY) != nil || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -134,4 +135,11 @@ func typedColumnsWhere(p *analysis.Pass, keep func(typedColumn) bool) []typedCol
 }
 
 // columnOf names a column for messages: `"payload" of "Event"`.
-func columnOf(c typedColumn) string { return ident(c.Name) + " of " + c.Table.String() }
+func columnOf(c typedColumn) string { return sqltext.Ident(c.Name) + " of " + c.Table.String() }
+
+// rewritingColumn reports a column whose addition rewrites the table:
+// serial, identity, stored generated, or with a volatile default.
+func rewritingColumn(p *analysis.Pass, d *pg.ColumnDef) bool {
+	return catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil ||
+		columnHas(d, pg.ConstrType_CONSTR_GENERATED) != nil || !isNull(columnDefault(d)) && volatileCall(p.Schema, columnDefault(d)) != ""
+}

@@ -11,14 +11,16 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ConstraintMissingNotValid flags a foreign key or CHECK constraint added to
 // an existing table with validation of every existing row.
 var ConstraintMissingNotValid = register(&analysis.Rule{
-	ID:       "constraint-missing-not-valid",
-	Severity: analysis.Warning,
-	Summary:  "FOREIGN KEY or CHECK added to an existing table without NOT VALID",
+	ID:             "constraint-missing-not-valid",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "FOREIGN KEY or CHECK added to an existing table without NOT VALID",
 	Doc: "ADD CONSTRAINT checks every existing row before it commits, under the lock it took: for a FOREIGN KEY " +
 		"a SHARE ROW EXCLUSIVE lock on the table and on the referenced table, so writes to both wait for the whole " +
 		"check; for a CHECK an ACCESS EXCLUSIVE lock, so reads and writes wait. Prisma generates such an " +
@@ -31,7 +33,8 @@ var ConstraintMissingNotValid = register(&analysis.Rule{
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;`,
 	Good: `-- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;`,
-	Run: runConstraintMissingNotValid,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runConstraintMissingNotValid,
 })
 
 func runConstraintMissingNotValid(p *analysis.Pass) {
@@ -93,7 +96,7 @@ func reportReferencingDefaults(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("adding %s.%s with a DEFAULT and REFERENCES %s checks every existing row of %s, each "+
-				"now holding the default, against %s, and until the check finishes runs under %s", c.Table, ident(d.Colname), ref,
+				"now holding the default, against %s, and until the check finishes runs under %s", c.Table, sqltext.Ident(d.Colname), ref,
 				c.Table, ref, underSlow(p, tables...)),
 			Help: "Add the column with its default but without REFERENCES, then the foreign key as its own ADD CONSTRAINT ... NOT VALID: " +
 				"it is enforced for new and updated rows at once and no existing row is checked. Then, in a separate later " +
@@ -131,7 +134,7 @@ func referencingDefaultFix(t catalog.Name, d *pg.ColumnDef, k *pg.Constraint, na
 	return fmt.Sprintf("-- Migration 1: add the column with its default, then the foreign key for new rows only; no row is checked.\n"+
 		"%s;\nALTER TABLE %s ADD CONSTRAINT %s %s;\n"+
 		"-- Migration 2 (a separate, later migration): check existing rows while reads and writes go on.\n"+
-		"ALTER TABLE %s VALIDATE CONSTRAINT %s;", addColumn, t, ident(name), rest, t, ident(name))
+		"ALTER TABLE %s VALIDATE CONSTRAINT %s;", addColumn, t, sqltext.Ident(name), rest, t, sqltext.Ident(name))
 }
 
 // unvalidated is a foreign key or CHECK clause added without NOT VALID.
@@ -143,9 +146,9 @@ type unvalidated struct {
 
 func (u unvalidated) message(p *analysis.Pass) string {
 	tables := []catalog.Name{u.Table}
-	what := fmt.Sprintf("adding CHECK constraint %s scans every row of %s", ident(u.name), u.Table)
+	what := fmt.Sprintf("adding CHECK constraint %s scans every row of %s", sqltext.Ident(u.name), u.Table)
 	if u.k.Contype == pg.ConstrType_CONSTR_FOREIGN {
-		what = fmt.Sprintf("adding foreign key %s checks every row of %s", ident(u.name), u.Table)
+		what = fmt.Sprintf("adding foreign key %s checks every row of %s", sqltext.Ident(u.name), u.Table)
 		if ref := catalog.RangeName(u.k.Pktable); ref != u.Table {
 			tables = append(tables, ref)
 			what += " against " + ref.String()
@@ -153,27 +156,6 @@ func (u unvalidated) message(p *analysis.Pass) string {
 	}
 	return fmt.Sprintf("%s, and until the check finishes runs under %s", what,
 		underSlow(p, tables...))
-}
-
-// defaultConstraintName is the name PostgreSQL gives an unnamed foreign key
-// before numbering it past taken names; for an unnamed CHECK it is the name
-// the fix gives it (VALIDATE needs one).
-func defaultConstraintName(t catalog.Name, k *pg.Constraint) string {
-	if k.Contype != pg.ConstrType_CONSTR_FOREIGN {
-		return t.Name + "_check"
-	}
-	var cols []string
-	for _, n := range k.FkAttrs {
-		cols = append(cols, n.GetString_().GetSval())
-	}
-	return t.Name + "_" + strings.Join(cols, "_") + "_fkey"
-}
-
-// isDefaultName reports whether name is base, or base numbered as
-// PostgreSQL numbers a name already taken (base1, base2, ...).
-func isDefaultName(name, base string) bool {
-	rest, ok := strings.CutPrefix(name, base)
-	return ok && strings.Trim(rest, "0123456789") == ""
 }
 
 // constraintName is the constraint's name or, for an unnamed one, its
@@ -205,14 +187,14 @@ func notValidFix(p *analysis.Pass, found []unvalidated) string {
 	var validate strings.Builder
 	for _, u := range found {
 		if u.k.Conname == "" {
-			named, ok := afterToken(p.File, u.Span, pg.Token_ADD_P, "CONSTRAINT "+ident(u.name))
+			named, ok := afterToken(p.File, u.Span, pg.Token_ADD_P, "CONSTRAINT "+sqltext.Ident(u.name))
 			if !ok {
 				return ""
 			}
 			ins = append(ins, named)
 		}
 		ins = append(ins, insertion{at: u.Span.End, text: " NOT VALID"})
-		fmt.Fprintf(&validate, "\nALTER TABLE %s VALIDATE CONSTRAINT %s;", u.Table, ident(u.name))
+		fmt.Fprintf(&validate, "\nALTER TABLE %s VALIDATE CONSTRAINT %s;", u.Table, sqltext.Ident(u.name))
 	}
 	return "-- Migration 1: enforce the constraint for new rows without checking existing ones.\n" +
 		withInsertions(p.File, p.StmtSpan(), ins) + terminator(p.File, p.Stmt) + "\n" +

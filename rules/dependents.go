@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // columnsOfType returns the columns whose type is typ or an array of it.
@@ -26,7 +27,7 @@ type fkRef struct {
 	catalog.Constraint
 }
 
-func (f fkRef) String() string { return fmt.Sprintf("%s on %s", ident(f.Name), f.Table) }
+func (f fkRef) String() string { return fmt.Sprintf("%s on %s", sqltext.Ident(f.Name), f.Table) }
 
 // referencingFKs returns the foreign keys of other tables that reference
 // table.
@@ -57,7 +58,7 @@ func tablesInSchema(s *catalog.Catalog, schema string) []catalog.Name {
 func columnList(cols []colKey) string {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = c.Table.String() + "." + ident(c.Col)
+		parts[i] = c.Table.String() + "." + sqltext.Ident(c.Col)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -75,10 +76,7 @@ func nameList[T fmt.Stringer](names []T) string {
 func quotedValues(vals []string) string {
 	parts := make([]string, len(vals))
 	for i, v := range vals {
-		parts[i] = literal(v)
+		parts[i] = sqltext.Literal(v)
 	}
 	return strings.Join(parts, ", ")
 }
-
-// literal quotes a string as an SQL constant.
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropAddRename flags a probable rename that Prisma generated as a drop plus
@@ -37,14 +38,15 @@ ADD COLUMN     "fullName" VARCHAR(100);`,
 -- added, written by a trigger and backfilled (see rename-column); "name" is dropped later.
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN     "fullName" VARCHAR(100);`,
-	Run: runDropAddRename,
+	Requires: []analysis.Result{alterCmdsResult, renamesResult},
+	Run:      runDropAddRename,
 })
 
 func runDropAddRename(p *analysis.Pass) {
 	if !dropsOldData(p) {
 		return
 	}
-	r := fileRenames(p)
+	r := renamesResult.Of(p)
 	for _, c := range r.cols {
 		if maps, known := baseMaps(p, c.Table, c.Col); c.Stmt == p.Stmt.Index && (!known || maps) { // known && !maps: contract step
 			reportColumnRename(p, c)
@@ -72,26 +74,26 @@ func dropsOldData(p *analysis.Pass) bool {
 }
 
 func reportColumnRename(p *analysis.Pass, c colRename) {
-	fix := fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table, ident(c.Col), ident(c.New))
+	fix := fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table, sqltext.Ident(c.Col), sqltext.Ident(c.New))
 	if c.NewStmt < c.Stmt { // pasted in place of the DROP, the RENAME finds the new column there
 		fix = fmt.Sprintf("-- Delete the ADD COLUMN %s of line %d, or drop the still empty column here:\nALTER TABLE %s DROP COLUMN %[1]s;\n",
-			ident(c.New), p.File.Position(p.File.Stmts[c.NewStmt].Start).Line, c.Table) + fix
+			sqltext.Ident(c.New), p.File.Position(p.File.Stmts[c.NewStmt].Start).Line, c.Table) + fix
 	}
 	if c.Typed && !sameType(c.Type, c.NewType) {
-		fix += fmt.Sprintf("\nALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, ident(c.New), c.NewType)
+		fix += fmt.Sprintf("\nALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, sqltext.Ident(c.New), c.NewType)
 		if c.NewType.Enum {
-			fix += fmt.Sprintf("\n-- The cast fails unless every value of %s is a label of %s, which only you know.", ident(c.Col), c.NewType)
+			fix += fmt.Sprintf("\n-- The cast fails unless every value of %s is a label of %s, which only you know.", sqltext.Ident(c.Col), c.NewType)
 		}
 	}
 	sure := "this looks like a rename"
 	if !c.Evidence.likely() {
 		sure = "this may be a rename"
-		fix = fmt.Sprintf("-- Only if %s is %s renamed: the names have nothing in common.\n", ident(c.New), ident(c.Col)) + fix
+		fix = fmt.Sprintf("-- Only if %s is %s renamed: the names have nothing in common.\n", sqltext.Ident(c.New), sqltext.Ident(c.Col)) + fix
 	}
 	p.ReportAt(c.Span, analysis.Report{
 		Message: fmt.Sprintf("column %s of %s is dropped and %s added in the same migration: the data of %[1]s is deleted and %[3]s "+
 			"starts empty (NULL or its default); %[4]s (%[5]s), and if it was a rename in schema.prisma, every value is lost",
-			ident(c.Col), c.Table, ident(c.New), sure, c.Evidence),
+			sqltext.Ident(c.Col), c.Table, sqltext.Ident(c.New), sure, c.Evidence),
 		Help: fmt.Sprintf("If you renamed the field, keep the data: either keep the column and map the renamed field to it with "+
 			"`@map(\"%s\")` (no migration at all), or replace the DROP COLUMN and ADD COLUMN with the RENAME below. "+
 			"A RENAME still makes instances running the old code fail (42703) until they are redeployed. ", c.Col) +
@@ -113,6 +115,6 @@ func reportTableRename(p *analysis.Pass, t tableRename) {
 			"(42P01) until they are redeployed; for zero downtime, also create a view with the old name (see rename-table). "+
 			"If the tables are unrelated and the data may go, suppress the finding with a reason: "+
 			"`-- migrate-guard-ignore drop-add-rename -- <reason>`. ", t.Name.Name) + prismaEdit,
-		Fix: fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t.Name, ident(t.New.Name)),
+		Fix: fmt.Sprintf("ALTER TABLE %s RENAME TO %s;", t.Name, sqltext.Ident(t.New.Name)),
 	})
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -34,7 +36,8 @@ var DropCascade = register(&analysis.Rule{
 DROP TABLE "User" CASCADE;`,
 	Good: `-- The trigger that called it was dropped explicitly in an earlier migration; no CASCADE:
 DROP FUNCTION IF EXISTS "set_updated_at"();`,
-	Run: runDropCascade,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runDropCascade,
 })
 
 func runDropCascade(p *analysis.Pass) {
@@ -52,7 +55,7 @@ func runDropCascade(p *analysis.Pass) {
 		var deps []dependent
 		switch c.Cmd.Subtype {
 		case pg.AlterTableType_AT_DropColumn:
-			what, deps = fmt.Sprintf("DROP COLUMN %s", ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
+			what, deps = fmt.Sprintf("DROP COLUMN %s", sqltext.Ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
 			for _, v := range p.Schema.ViewsOn(c.Table) {
 				d := viewDependent(p.Schema, v)
 				d.what += " if it reads the column"
@@ -60,7 +63,7 @@ func runDropCascade(p *analysis.Pass) {
 				deps = append(deps, d)
 			}
 		case pg.AlterTableType_AT_DropConstraint:
-			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
+			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", sqltext.Ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
 		default:
 			continue
 		}
@@ -76,7 +79,7 @@ func runDropCascade(p *analysis.Pass) {
 type dependent struct{ what, drop string }
 
 func fkDependent(fk fkRef) dependent {
-	return dependent{"foreign key " + fk.String(), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", fk.Table, ident(fk.Name))}
+	return dependent{"foreign key " + fk.String(), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", fk.Table, sqltext.Ident(fk.Name))}
 }
 
 func viewDependent(s *catalog.Catalog, v catalog.Name) dependent {
@@ -94,7 +97,7 @@ func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []depend
 		for i, d := range deps {
 			whats[i] = d.what
 		}
-		known = joinWords(whats)
+		known = english.Join(whats)
 	}
 	fix := ""
 	if restrict != "" {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropColumn flags a column dropped from a table that serves traffic.
@@ -37,7 +38,8 @@ SET lock_timeout = '5s';
 -- AlterTable
 -- migrate-guard-ignore drop-column -- contract step: no code reads "name" since release 42
 ALTER TABLE "User" DROP COLUMN "name";`,
-	Run: runDropColumn,
+	Requires: []analysis.Result{alterCmdsResult, renamesResult},
+	Run:      runDropColumn,
 })
 
 func runDropColumn(p *analysis.Pass) {
@@ -50,7 +52,7 @@ func runDropColumn(p *analysis.Pass) {
 			continue // contract step: the running release no longer maps the column (release-column-removed)
 		}
 		if r == nil {
-			found := fileRenames(p)
+			found := renamesResult.Of(p)
 			r = &found
 		}
 		key := colKey{c.Table, c.Cmd.Name}
@@ -76,14 +78,14 @@ func reportDropColumn(p *analysis.Pass, c alterCmd, copied bool) {
 	p.ReportAt(c.Span, analysis.Report{
 		Message: fmt.Sprintf("dropping column %s of %s %s instances still running the old code fail with 42703 "+
 			"\"column does not exist\" until redeployed: the old Prisma Client selects every scalar field by name",
-			ident(c.Cmd.Name), c.Table, loss),
+			sqltext.Ident(c.Cmd.Name), c.Table, loss),
 		Help: "Use expand-contract: first deploy code that no longer reads or writes the column (remove the field from " +
 			"schema.prisma, and delete this DROP COLUMN from the generated migration), then drop the column in a later " +
 			"migration; `prisma migrate dev` generates the drop again. If this IS that contract step, suppress the finding " +
 			"with a reason: `-- migrate-guard-ignore drop-column -- <reason>`. DROP COLUMN takes a brief ACCESS EXCLUSIVE " +
 			"lock that queues behind long queries and blocks every read and write queued after it, so set a short " +
 			"lock_timeout as below. " + prismaEdit,
-		Fix: setLockTimeout(p) + fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", c.Table, ident(c.Cmd.Name)),
+		Fix: setLockTimeout(p) + fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", c.Table, sqltext.Ident(c.Cmd.Name)),
 	})
 }
 
@@ -92,11 +94,11 @@ func reportDropColumn(p *analysis.Pass, c alterCmd, copied bool) {
 func reportRecreated(p *analysis.Pass, c alterCmd, typ catalog.Type) {
 	p.ReportAt(c.Span, analysis.Report{
 		Message: fmt.Sprintf("column %s of %s is dropped and added again in this migration: every value it holds is deleted "+
-			"and the new column starts empty (NULL or its default)", ident(c.Cmd.Name), c.Table),
+			"and the new column starts empty (NULL or its default)", sqltext.Ident(c.Cmd.Name), c.Table),
 		Help: "To change the column's type and keep its values, replace the DROP COLUMN and ADD COLUMN with one " +
 			"ALTER COLUMN ... TYPE ... USING that converts them (adjust the USING expression). It rewrites the table under " +
 			"an ACCESS EXCLUSIVE lock that blocks reads and writes; on a large table add a new column, backfill it in " +
 			"batches and switch the code over instead. " + prismaEdit,
-		Fix: fmt.Sprintf("ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, ident(c.Cmd.Name), typ),
+		Fix: fmt.Sprintf("ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, sqltext.Ident(c.Cmd.Name), typ),
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropDatabase flags DROP DATABASE in a migration.
@@ -26,7 +27,7 @@ func runDropDatabase(p *analysis.Pass) {
 	if s == nil {
 		return
 	}
-	db := ident(s.Dbname)
+	db := sqltext.Ident(s.Dbname)
 	p.ReportStmt(analysis.Report{
 		Message: fmt.Sprintf("DROP DATABASE %s deletes that database and every table and row in it for good; it fails with 55006 "+
 			"while any session is connected to it, and with 25001 inside a transaction", db),

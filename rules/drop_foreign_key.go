@@ -8,6 +8,8 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
@@ -31,11 +33,12 @@ ALTER TABLE "Post" DROP CONSTRAINT "Post_authorId_fkey";
 
 -- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE NOT VALID;`,
-	Run: runDropForeignKey,
+	Requires: []analysis.Result{alterCmdsResult, lockTimeoutSetResult},
+	Run:      runDropForeignKey,
 })
 
 func runDropForeignKey(p *analysis.Pass) {
-	if lockTimeoutSet(p)[p.Stmt.Index] {
+	if lockTimeoutSetResult.Of(p)[p.Stmt.Index] {
 		return // the drop gives up instead of queueing: what the fix asks for
 	}
 	cmds := alterCmds(p)
@@ -55,13 +58,13 @@ func runDropForeignKey(p *analysis.Pass) {
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("dropping foreign key %s takes ACCESS EXCLUSIVE locks on %s, which %s while it waits for running "+
 				"queries; afterwards nothing checks that %s.(%s) points at existing rows of %s, and its ON DELETE / ON UPDATE "+
-				"actions stop", ident(c.Cmd.Name), names, locks.AccessExclusive.Blocks().On(names), c.Table,
-				joinWords(quoteAll(k.Columns)), k.RefTable),
+				"actions stop", sqltext.Ident(c.Cmd.Name), names, locks.AccessExclusive.Blocks().On(names), c.Table,
+				english.Join(sqltext.Idents(k.Columns)), k.RefTable),
 			Help: "First deploy code that no longer relies on the key (its checks or its cascades), then drop it in a later " +
 				"migration with a short lock_timeout, so the drop gives up instead of queueing every query of both tables " +
 				"behind a long one. If the key is being changed, add the new one in the same migration (NOT VALID, validated " +
 				"later) and this finding goes away. " + prismaEdit,
-			Fix: setLockTimeout(p) + fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)),
+			Fix: setLockTimeout(p) + fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", c.Table, sqltext.Ident(c.Cmd.Name)),
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropNotNull notes DROP NOT NULL on an existing table (opt-in): safe for
@@ -24,7 +25,8 @@ var DropNotNull = register(&analysis.Rule{
 ALTER TABLE "User" ALTER COLUMN "email" DROP NOT NULL;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ALTER COLUMN "name" SET DEFAULT 'anonymous';`,
-	Run: runDropNotNull,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runDropNotNull,
 })
 
 func runDropNotNull(p *analysis.Pass) {
@@ -38,7 +40,7 @@ func runDropNotNull(p *analysis.Pass) {
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("DROP NOT NULL lets %s of %s hold NULL: fine for the database (an instant ACCESS EXCLUSIVE lock, "+
 				"no scan), but every reader of the column must now expect NULL, including releases still running "+
-				"that declare the field required, whose Prisma Client fails reading one", ident(c.Cmd.Name), c.Table),
+				"that declare the field required, whose Prisma Client fails reading one", sqltext.Ident(c.Cmd.Name), c.Table),
 			Help: "Nothing to change in the SQL. Deploy order: ship the code that treats the field as optional (`String?` in " +
 				"schema.prisma, which is what generated this statement) to every running instance before anything writes " +
 				"NULL into the column.",

@@ -8,14 +8,17 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropPrimaryKey flags dropping the primary key of an existing table, alone
 // or to replace it with one built under the ALTER TABLE's lock.
 var DropPrimaryKey = register(&analysis.Rule{
-	ID:       "drop-primary-key",
-	Severity: analysis.Warning,
-	Summary:  "primary key of an existing table dropped or rebuilt under lock",
+	ID:             "drop-primary-key",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "primary key of an existing table dropped or rebuilt under lock",
 	Doc: "Prisma changes a primary key (a new @id or @@id) with `DROP CONSTRAINT \"T_pkey\", ADD CONSTRAINT \"T_pkey\" " +
 		"PRIMARY KEY (...)`: the new key's unique index is built while the ALTER TABLE holds an ACCESS EXCLUSIVE lock, " +
 		"so every read and write of the table waits for the whole build, and the build fails with SQLSTATE 23505 on " +
@@ -36,7 +39,8 @@ ADD CONSTRAINT "Post_pkey" PRIMARY KEY ("id", "authorId");`,
 	Good: `-- Swap onto an index built beforehand with CREATE UNIQUE INDEX CONCURRENTLY "Post_pkey_new" ON "Post"("id", "authorId"):
 ALTER TABLE "Post" DROP CONSTRAINT "Post_pkey",
 ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_pkey_new";`,
-	Run: runDropPrimaryKey,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runDropPrimaryKey,
 })
 
 func runDropPrimaryKey(p *analysis.Pass) {
@@ -48,10 +52,11 @@ func runDropPrimaryKey(p *analysis.Pass) {
 		next := addedPrimaryKey(p, cmds[i+1:], c.Table)
 		refs := referencingFKs(p.Schema, c.Table)
 		var problems []string
+		var im *analysis.Impact
 		if len(refs) > 0 && c.Cmd.Behavior != pg.DropBehavior_DROP_CASCADE {
 			problems = append(problems, fmt.Sprintf("it fails with 2BP01 (cannot drop constraint because other objects "+
 				"depend on it) while %s references the key: drop those foreign keys first and add them back after",
-				joinWords(fkNames(refs))))
+				english.Join(fkNames(refs))))
 		}
 		switch {
 		case next == nil:
@@ -60,7 +65,9 @@ func runDropPrimaryKey(p *analysis.Pass) {
 		case next.Indexname == "":
 			problems = append(problems, fmt.Sprintf("the new PRIMARY KEY (%s) builds its unique index while the ALTER TABLE "+
 				"holds an ACCESS EXCLUSIVE lock on %s, so reads and writes on %[2]s block for the whole build, which fails "+
-				"with 23505 on duplicate keys", strings.Join(quoteAll(keyColumns(next)), ", "), c.Table))
+				"with 23505 on duplicate keys", strings.Join(sqltext.Idents(keyColumns(next)), ", "), c.Table))
+			im = impactOn(p, c.Table, analysis.UniqueIndexBuild)
+			im.KeepSeverity = true // the build fails on duplicate keys
 			if held := heldElsewhere(p); len(held) > 0 {
 				problems = append(problems, "the whole build also runs under "+describeLocks(p, held))
 			}
@@ -69,28 +76,15 @@ func runDropPrimaryKey(p *analysis.Pass) {
 			continue
 		}
 		p.ReportAt(c.Span, analysis.Report{
-			Message: fmt.Sprintf("dropping primary key %s of %s: %s", ident(c.Cmd.Name), c.Table,
+			Message: fmt.Sprintf("dropping primary key %s of %s: %s", sqltext.Ident(c.Cmd.Name), c.Table,
 				strings.Join(problems, "; ")),
 			Help: "Build the new key's index first with CREATE UNIQUE INDEX CONCURRENTLY (a migration of its own: writes go on), " +
 				"then swap the constraint onto it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which locks the table only " +
 				"for a moment. Never leave a table without a primary key. " + prismaEdit,
-			Fix: primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs),
+			Fix:    primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs),
+			Impact: im,
 		})
 	}
-}
-
-// dropsConstraint reports a DROP CONSTRAINT clause, on a table that may hold
-// rows, of a constraint of that kind.
-func dropsConstraint(p *analysis.Pass, c alterCmd, kind catalog.ConstraintKind) bool {
-	if c.Cmd.Subtype != pg.AlterTableType_AT_DropConstraint || !existing(p, c.Table) {
-		return false
-	}
-	t := p.Schema.Table(c.Table)
-	if t == nil {
-		return false
-	}
-	k := t.Constraint(c.Cmd.Name)
-	return k != nil && k.Kind == kind
 }
 
 // addedPrimaryKey finds the PRIMARY KEY that replaces a dropped one: in the
@@ -116,22 +110,6 @@ func addedPrimaryKey(p *analysis.Pass, rest []alterCmd, table catalog.Name) *pg.
 	return nil
 }
 
-func keyColumns(k *pg.Constraint) []string {
-	var out []string
-	for _, n := range k.Keys {
-		out = append(out, n.GetString_().GetSval())
-	}
-	return out
-}
-
-func quoteAll(names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = ident(n)
-	}
-	return out
-}
-
 func fkNames(refs []fkRef) []string {
 	out := make([]string, len(refs))
 	for i, r := range refs {
@@ -154,12 +132,12 @@ func primaryKeySwapFix(lockTimeout string, t catalog.Name, name string, next *pg
 	idx := catalog.Name{Schema: t.Schema, Name: newName + "_new"}
 	drops := ""
 	for _, r := range refs {
-		drops += fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s; -- add it back after the swap, NOT VALID\n", r.Table, ident(r.Name))
+		drops += fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s; -- add it back after the swap, NOT VALID\n", r.Table, sqltext.Ident(r.Name))
 	}
 	return fmt.Sprintf(`-- Migration 1, alone in its file (CONCURRENTLY cannot run in a transaction); writes go on while it builds:
 CREATE UNIQUE INDEX CONCURRENTLY %[3]s ON %[1]s (%[4]s);
 -- Migration 2: swap the key onto the index (the columns must be NOT NULL already); a brief lock, no build:
 %[6]s%[7]sALTER TABLE %[1]s DROP CONSTRAINT %[2]s,
 ADD CONSTRAINT %[5]s PRIMARY KEY USING INDEX %[3]s;`,
-		t, ident(name), ident(idx.Name), strings.Join(quoteAll(keyColumns(next)), ", "), ident(newName), lockTimeout, drops)
+		t, sqltext.Ident(name), sqltext.Ident(idx.Name), strings.Join(sqltext.Idents(keyColumns(next)), ", "), sqltext.Ident(newName), lockTimeout, drops)
 }

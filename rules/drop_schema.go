@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropSchema flags DROP SCHEMA of a schema that holds tables, or of any
@@ -46,7 +47,7 @@ func runDropSchema(p *analysis.Pass) {
 			}
 			p.ReportStmt(analysis.Report{
 				Message: fmt.Sprintf("DROP SCHEMA %s CASCADE drops %s (views, functions, types, sequences, foreign keys "+
-					"referencing them) for good, and running code that uses them fails with 42P01", ident(schema), held),
+					"referencing them) for good, and running code that uses them fails with 42P01", sqltext.Ident(schema), held),
 				Help: "Drop what must go explicitly, one object at a time, each reviewed (see drop-table), and drop the emptied " +
 					"schema without CASCADE: an object you forgot then makes the migration fail (2BP01) instead of " +
 					"disappearing. " + prismaEdit,
@@ -55,7 +56,7 @@ func runDropSchema(p *analysis.Pass) {
 		case len(tables) > 0:
 			p.ReportStmt(analysis.Report{
 				Message: fmt.Sprintf("DROP SCHEMA %s fails with 2BP01 (cannot drop schema because other objects depend "+
-					"on it): it still holds %s", ident(schema), joinNames(tables)),
+					"on it): it still holds %s", sqltext.Ident(schema), joinNames(tables)),
 				Help: "Drop or move the schema's objects in earlier statements first (each reviewed: dropping a table loses its " +
 					"data), then drop the empty schema. " + prismaEdit,
 				Fix: dropSchemaFix(p, s.MissingOk, schema, tables),
@@ -87,5 +88,5 @@ func dropSchemaFix(p *analysis.Pass, missingOk bool, schema string, tables []cat
 			fix += fmt.Sprintf("DROP TYPE %s;\n", e.Name)
 		}
 	}
-	return fix + fmt.Sprintf("DROP SCHEMA %s%s;", ifExists(missingOk), ident(schema))
+	return fix + fmt.Sprintf("DROP SCHEMA %s%s;", ifExists(missingOk), sqltext.Ident(schema))
 }

@@ -38,7 +38,8 @@ SET lock_timeout = '5s';
 -- DropTable
 -- migrate-guard-ignore drop-table -- contract step: no code uses "Post" since release 42
 DROP TABLE "Post";`,
-	Run: runDropTable,
+	Requires: []analysis.Result{renamesResult},
+	Run:      runDropTable,
 })
 
 func runDropTable(p *analysis.Pass) {
@@ -50,7 +51,7 @@ func runDropTable(p *analysis.Pass) {
 	if len(drops) == 0 {
 		return
 	}
-	r := fileRenames(p)
+	r := renamesResult.Of(p)
 	for _, d := range drops {
 		restored, copied := r.copiedTables[d.Name]
 		if restored || r.table(p.Stmt.Index, d.Name) != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // DropType flags DROP TYPE of a type that columns still use.
@@ -84,13 +85,13 @@ func dropTypeFix(p *analysis.Pass, typ catalog.Name, cols []colKey) string {
 		col := p.Schema.Table(c.Table).Column(c.Col)
 		switch {
 		case col == nil || !col.Default:
-			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, ident(c.Col))
+			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
 		case col.DefaultText != "":
 			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text, "+
-				"ALTER COLUMN %[2]s SET DEFAULT %[3]s;\n", c.Table, ident(c.Col), literal(col.DefaultText))
+				"ALTER COLUMN %[2]s SET DEFAULT %[3]s;\n", c.Table, sqltext.Ident(c.Col), sqltext.Literal(col.DefaultText))
 		default:
 			fmt.Fprintf(&b, "-- Its default depends on the type too: set it again, as text, in the same statement.\n"+
-				"ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, ident(c.Col))
+				"ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
 		}
 	}
 	fmt.Fprintf(&b, "DROP TYPE %s;", typ)

@@ -18,6 +18,13 @@ func TestDropUnknownIndex(t *testing.T) {
 		{name: "created earlier in the file", history: exampleHistory,
 			sql: "CREATE INDEX \"Post_views_idx\" ON \"Post\"(\"views\");\nDROP INDEX \"Post_views_idx\";\n"},
 		{name: "no history: nothing is known", sql: "DROP INDEX IF EXISTS \"Post_author_idx\";\n"},
+		{name: "differs in case only, IF EXISTS", history: exampleHistory, sql: "DROP INDEX IF EXISTS post_authorid_idx;\n", want: []string{"1:1"}},
+		{name: "cleanup of a name nothing resembles, IF EXISTS", history: exampleHistory,
+			sql: "DROP INDEX IF EXISTS metrics_flow_id;\nDROP INDEX IF EXISTS logs_namespace;\n"},
+		{name: "close, but another table's name, IF EXISTS", history: append(append([]string{}, exampleHistory...), "CREATE INDEX \"flows_namespace\" ON \"Post\"(\"title\");\n"),
+			sql: "DROP INDEX IF EXISTS logs_namespace;\n"},
+		{name: "a name nothing resembles, without IF EXISTS", history: exampleHistory,
+			sql: "DROP INDEX metrics_flow_id;\n", want: []string{"1:1"}},
 	})
 }
 

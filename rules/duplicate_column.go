@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -93,7 +94,7 @@ func runDuplicateColumn(p *analysis.Pass) {
 		if d, ok := firstDuplicate(l); ok {
 			p.ReportAt(columnSpan(p, d), analysis.Report{
 				Message: fmt.Sprintf("%s: the statement fails with SQLSTATE %s when it runs, and the deploy with it",
-					fmt.Sprintf(w, ident(d.name)), c),
+					fmt.Sprintf(w, sqltext.Ident(d.name)), c),
 				Help: "Name the column once (give the outputs of a query distinct aliases with AS); check the statement with " +
 					"`psql` against a scratch database before deploying.",
 			})

@@ -5,10 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	pg "github.com/pganalyze/pg_query_go/v6"
-
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // EnumValueRemoval flags Prisma's enum replacement block: a new enum type,
@@ -46,148 +46,9 @@ COMMIT;`,
 	Good: `-- Step 1 of removing ADMIN, once no deployed code writes it: move the rows that hold it, in batches
 -- (repeat until it updates no row). The value itself can stay in the type, unused.
 UPDATE "User" SET "role" = 'USER' WHERE "id" IN (SELECT "id" FROM "User" WHERE "role" = 'ADMIN' LIMIT 10000);`,
-	Run: runEnumValueRemoval,
+	Requires: []analysis.Result{enumSwapsResult, locksResult, heldPrefixResult},
+	Run:      runEnumValueRemoval,
 })
-
-// enumSwap is one enum replacement block: CREATE TYPE New, columns converted
-// to New, the old type renamed away (or dropped), New renamed to the old name.
-type enumSwap struct {
-	Old, New    catalog.Name
-	First, Last int      // statement indexes of the CREATE TYPE and of the block's last statement
-	Values      []string // the new type's values
-	Columns     []colKey // the columns converted to New
-	ColumnAt    []int    // for each column, the index of the statement that converts it
-}
-
-// inEnumRemovalBlock reports whether the current statement belongs to an enum
-// replacement block that enum-value-removal reports as one change. Rules that
-// would report the block's statements one by one (column-type-rewrite on each
-// ALTER COLUMN ... TYPE) return early when it is true.
-func inEnumRemovalBlock(p *analysis.Pass) bool {
-	_, ok := enumBlockAt(p, p.Stmt.Index)
-	return ok
-}
-
-// enumBlockAt returns the index in enumSwaps of the replacement block that
-// statement i belongs to.
-func enumBlockAt(p *analysis.Pass, i int) (int, bool) {
-	for k, s := range enumSwaps(p) {
-		if i >= s.First && i <= s.Last {
-			return k, true
-		}
-	}
-	return 0, false
-}
-
-// sameEnumBlock reports whether statements i and j belong to the same enum
-// replacement block: the locks such a block takes on its tables are
-// enum-value-removal's to report, not the lock rules'.
-func sameEnumBlock(p *analysis.Pass, i, j int) bool {
-	a, ok := enumBlockAt(p, i)
-	b, ok2 := enumBlockAt(p, j)
-	return ok && ok2 && a == b
-}
-
-// enumSwaps finds the enum replacement blocks of the file, once per file.
-func enumSwaps(p *analysis.Pass) []enumSwap {
-	return p.Memo("enum-swaps", func() any { return findEnumSwaps(p) }).([]enumSwap)
-}
-
-func findEnumSwaps(p *analysis.Pass) []enumSwap {
-	var out []enumSwap
-	for i, s := range p.File.Stmts {
-		c := s.Node.GetCreateEnumStmt()
-		if c == nil {
-			continue
-		}
-		if sw, ok := swapFrom(p, i, catalog.QualifiedName(c.TypeName)); ok {
-			sw.Values = enumValues(c.Vals)
-			out = append(out, sw)
-		}
-	}
-	return out
-}
-
-// swapFrom completes the block that starts with CREATE TYPE New at statement
-// first: New is later renamed to a name that an earlier statement of the
-// block renamed away or dropped.
-func swapFrom(p *analysis.Pass, first int, newName catalog.Name) (enumSwap, bool) {
-	sw := enumSwap{New: newName, First: first}
-	vacated := map[catalog.Name]catalog.Name{} // old name -> the name it was renamed to ("" when dropped)
-	for j := first + 1; j < len(p.File.Stmts); j++ {
-		n := p.File.Stmts[j].Node
-		if r := n.GetRenameStmt(); r != nil && r.RenameType == pg.ObjectType_OBJECT_TYPE {
-			from := catalog.QualifiedName(r.Object.GetList().GetItems())
-			to := catalog.Name{Schema: from.Schema, Name: r.Newname}
-			if from == newName {
-				if _, ok := vacated[to]; !ok {
-					return sw, false
-				}
-				sw.Old, sw.Last = to, dropOfRenamed(p, j, vacated[to])
-				return sw, true
-			}
-			vacated[from] = to
-		}
-		for _, name := range droppedTypes(n) {
-			vacated[name] = catalog.Name{}
-		}
-		sw.addConversions(p, n, j)
-	}
-	return sw, false
-}
-
-// dropOfRenamed extends the block to the DROP TYPE of the renamed old type
-// when it follows.
-func dropOfRenamed(p *analysis.Pass, last int, renamed catalog.Name) int {
-	if renamed == (catalog.Name{}) {
-		return last
-	}
-	for j := last + 1; j < len(p.File.Stmts); j++ {
-		if slices.Contains(droppedTypes(p.File.Stmts[j].Node), renamed) {
-			return j
-		}
-	}
-	return last
-}
-
-// droppedTypes returns the types a DROP TYPE statement drops.
-func droppedTypes(n *pg.Node) []catalog.Name {
-	d := n.GetDropStmt()
-	if d == nil || d.RemoveType != pg.ObjectType_OBJECT_TYPE {
-		return nil
-	}
-	var out []catalog.Name
-	for _, o := range d.Objects {
-		out = append(out, catalog.QualifiedName(o.GetTypeName().GetNames()))
-	}
-	return out
-}
-
-// addConversions records the ALTER COLUMN ... TYPE New clauses of a statement.
-func (sw *enumSwap) addConversions(p *analysis.Pass, n *pg.Node, at int) {
-	a := n.GetAlterTableStmt()
-	if a == nil || a.Relation == nil {
-		return
-	}
-	table := catalog.RangeName(a.Relation)
-	for _, cn := range a.Cmds {
-		cmd := cn.GetAlterTableCmd()
-		d := cmd.GetDef().GetColumnDef()
-		if cmd.GetSubtype() == pg.AlterTableType_AT_AlterColumnType && d != nil &&
-			catalog.QualifiedName(d.TypeName.GetNames()) == sw.New {
-			sw.Columns = append(sw.Columns, colKey{table, cmd.Name})
-			sw.ColumnAt = append(sw.ColumnAt, at)
-		}
-	}
-}
-
-func enumValues(nodes []*pg.Node) []string {
-	var out []string
-	for _, n := range nodes {
-		out = append(out, n.GetString_().GetSval())
-	}
-	return out
-}
 
 // runEnumValueRemoval reports a block at its first ALTER COLUMN ... TYPE of
 // a table that may hold rows: the statement that rewrites, which a reviewer
@@ -196,7 +57,7 @@ func runEnumValueRemoval(p *analysis.Pass) {
 	if p.Stmt.Node.GetAlterTableStmt() == nil {
 		return
 	}
-	for _, sw := range enumSwaps(p) {
+	for _, sw := range enumSwapsResult.Of(p) {
 		var rewritten []colKey
 		at := -1
 		for i, c := range sw.Columns {
@@ -245,15 +106,44 @@ func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []stri
 			"with a batched data migration; check that none is left (query below). The replacement still rewrites the tables: " +
 			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as " +
 			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. " + prismaEdit,
-		Fix: enumSwapFix(setLockTimeout(p), sw, cols, removed),
+		Fix:    enumSwapFix(setLockTimeout(p), sw, cols, removed),
+		Impact: enumSwapImpact(p, sw, dedupeNames(cols), len(removed) > 0),
 	})
+}
+
+// enumSwapImpact is the rewrite of each table of the block under its
+// ACCESS EXCLUSIVE lock: in one transaction the first table stays locked
+// until the last rewrite is done. When values are removed its severity is
+// kept: the cast fails on a row holding one, and the running release may
+// still write one.
+func enumSwapImpact(p *analysis.Pass, sw enumSwap, tables []catalog.Name, removes bool) *analysis.Impact {
+	im := impactOn(p, tables[0], analysis.Rewrite)
+	if p.Tx[sw.First].InTx && p.Tx[sw.First].ID == p.Tx[sw.Last].ID && len(tables) > 1 {
+		im.Op = 0
+		for _, t := range tables {
+			im.Held = append(im.Held, analysis.Work{Table: t, Op: analysis.Rewrite})
+		}
+	}
+	im.KeepSeverity = removes
+	return im
+}
+
+// dedupeNames returns the tables of cols, each once, in order.
+func dedupeNames(cols []colKey) []catalog.Name {
+	var out []catalog.Name
+	for _, c := range cols {
+		if !slices.Contains(out, c.Table) {
+			out = append(out, c.Table)
+		}
+	}
+	return out
 }
 
 // swapRewrite says what the block's rewrites do to tables. The lock rules
 // leave the locks the block takes to this rule, so it says how long they
 // last and, for manyTables tables, that they can deadlock.
 func swapRewrite(p *analysis.Pass, sw enumSwap, tables []string) string {
-	list := joinWords(tables)
+	list := english.Join(tables)
 	if len(tables) == 1 || !p.Tx[sw.First].InTx || p.Tx[sw.First].ID != p.Tx[sw.Last].ID {
 		return fmt.Sprintf("rewrites %s and rebuilds the indexes under an ACCESS EXCLUSIVE lock: reads and writes on %s "+
 			"block until the rewrite is done", list, list)
@@ -271,7 +161,7 @@ func enumSwapFix(lockTimeout string, sw enumSwap, cols []colKey, removed []strin
 	if len(removed) > 0 {
 		b.WriteString("-- Before deploying, each query must return 0 (move those rows first, in batches):\n")
 		for _, c := range cols {
-			fmt.Fprintf(&b, "SELECT count(*) FROM %s WHERE %s::text IN (%s);\n", c.Table, ident(c.Col), quotedValues(removed))
+			fmt.Fprintf(&b, "SELECT count(*) FROM %s WHERE %s::text IN (%s);\n", c.Table, sqltext.Ident(c.Col), quotedValues(removed))
 		}
 	}
 	b.WriteString("-- Then let the replacement give up instead of queueing every query of the tables behind it:\n")
@@ -291,7 +181,7 @@ func tableNames(cols []colKey) []string {
 func orList(vals []string) string {
 	parts := make([]string, len(vals))
 	for i, v := range vals {
-		parts[i] = literal(v)
+		parts[i] = sqltext.Literal(v)
 	}
 	return strings.Join(parts, " or ")
 }

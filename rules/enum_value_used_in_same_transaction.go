@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // EnumValueUsedInSameTransaction flags a statement that uses an enum value
@@ -61,7 +62,7 @@ func runEnumValueUsedInSameTransaction(p *analysis.Pass) {
 			Message: fmt.Sprintf("%s was added to enum %s by the ALTER TYPE on line %d, in the same transaction: PostgreSQL refuses "+
 				"to use a new enum value before that transaction commits, so this statement fails with 55P04 (unsafe use of "+
 				"new value \"%s\" of enum type %s) and the whole migration is rolled back",
-				literal(a.Value), a.Enum, p.File.Position(p.File.Stmts[a.Stmt].Start).Line, a.Value, a.Enum),
+				sqltext.Literal(a.Value), a.Enum, p.File.Position(p.File.Stmts[a.Stmt].Start).Line, a.Value, a.Enum),
 			Help: "Keep ALTER TYPE ... ADD VALUE in this migration and move this statement into a later one: once the first " +
 				"migration has committed, the value can be used. " + prismaMove,
 			Fix: "-- A later migration than the one that adds the value:\n" + p.File.Text(p.Stmt) + terminator(p.File, p.Stmt),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // An UPDATE or DELETE with a WHERE can still touch every row: the WHERE of a
@@ -59,9 +60,9 @@ func allRowsNullTest(nt *pg.NullTest, t *catalog.Table, fresh map[string]bool) s
 	col := fields[len(fields)-1]
 	switch {
 	case nt.Nulltesttype == pg.NullTestType_IS_NULL && fresh[col]:
-		return fmt.Sprintf("%s IS NULL, and the file has just added %[1]s without a default", ident(col))
+		return fmt.Sprintf("%s IS NULL, and the file has just added %[1]s without a default", sqltext.Ident(col))
 	case nt.Nulltesttype == pg.NullTestType_IS_NOT_NULL && t != nil && t.Column(col) != nil && t.Column(col).NotNull:
-		return fmt.Sprintf("%s IS NOT NULL, and %[1]s is NOT NULL", ident(col))
+		return fmt.Sprintf("%s IS NOT NULL, and %[1]s is NOT NULL", sqltext.Ident(col))
 	}
 	return ""
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -51,7 +52,8 @@ CREATE INDEX "Comment_postId_idx" ON "Comment"("postId");
 
 -- AddForeignKey
 ALTER TABLE "Comment" ADD CONSTRAINT "Comment_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post"("id") ON DELETE CASCADE ON UPDATE CASCADE;`,
-	Run: runForeignKeyWithoutIndex,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runForeignKeyWithoutIndex,
 })
 
 // addedForeignKey is a foreign key the current statement adds.
@@ -71,7 +73,7 @@ func runForeignKeyWithoutIndex(p *analysis.Pass) {
 		}
 		cols := make([]string, len(fk.Columns))
 		for i, c := range fk.Columns {
-			cols[i] = ident(c)
+			cols[i] = sqltext.Ident(c)
 		}
 		list := strings.Join(cols, ", ")
 		p.ReportAt(fk.Span, analysis.Report{
@@ -117,9 +119,9 @@ func foreignKeyIndexHelp(p *analysis.Pass, fk addedForeignKey) string {
 func foreignKeyIndexFix(p *analysis.Pass, fk addedForeignKey, list string) string {
 	name := catalog.Name{Schema: fk.Table.Schema, Name: fk.Table.Name + "_" + strings.Join(fk.Columns, "_") + "_idx"}
 	if emptyTable(p, fk.Table) {
-		return fmt.Sprintf("CREATE INDEX %s ON %s(%s);", ident(name.Name), fk.Table, list)
+		return fmt.Sprintf("CREATE INDEX %s ON %s(%s);", sqltext.Ident(name.Name), fk.Table, list)
 	}
-	return fmt.Sprintf("-- A migration of its own:\nCREATE INDEX CONCURRENTLY %s ON %s(%s);", ident(name.Name), fk.Table, list)
+	return fmt.Sprintf("-- A migration of its own:\nCREATE INDEX CONCURRENTLY %s ON %s(%s);", sqltext.Ident(name.Name), fk.Table, list)
 }
 
 // emptyTable reports whether the table is created by the current statement

@@ -3,12 +3,12 @@ package rules
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -47,11 +47,9 @@ CREATE TABLE "SubscriptionBillingEvent" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "SubscriptionBillingEvent_period_key" ON "SubscriptionBillingEvent"("subscriptionId", "billingPeriodStartsAt");`,
-	Run: runIdentifierTooLong,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runIdentifierTooLong,
 })
-
-// maxIdentifier is NAMEDATALEN - 1, the bytes PostgreSQL keeps of a name.
-const maxIdentifier = 63
 
 // namedObject is a name the current statement gives an object, as the
 // parser left it (already truncated), and where to look for it as written.
@@ -80,7 +78,7 @@ func runIdentifierTooLong(p *analysis.Pass) {
 		}
 		p.ReportAt(at, analysis.Report{
 			Message: fmt.Sprintf("%s name %s is %d bytes: PostgreSQL silently truncates it to 63 bytes (NOTICE 42622), so the %s "+
-				"gets the name %s%s", o.kind, ident(full), len(full), o.kind, ident(o.name), clash),
+				"gets the name %s%s", o.kind, sqltext.Ident(full), len(full), o.kind, sqltext.Ident(o.name), clash),
 			Help: "Choose a name of 63 bytes or less. With Prisma: give the index or constraint a short name with `map: \"...\"` " +
 				"in `@@index`, `@@unique`, `@@id`, `@id`, `@unique` or `@relation` (or shorten a model or field name with " +
 				"`@@map` or `@map`), then run `prisma migrate dev` so that the generated migration uses it.",
@@ -121,7 +119,7 @@ func namedObjects(p *analysis.Pass) []namedObject {
 			if d := c.Cmd.Def.GetColumnDef(); d != nil && c.Cmd.Subtype == pg.AlterTableType_AT_AddColumn {
 				taken := ""
 				if p.Schema.Table(c.Table).Column(d.Colname) != nil && !c.Cmd.MissingOk {
-					taken = "column " + ident(d.Colname) + " of " + c.Table.String()
+					taken = "column " + sqltext.Ident(d.Colname) + " of " + c.Table.String()
 				}
 				column(d, c.Table, taken)
 			}
@@ -179,7 +177,7 @@ func takenRelation(p *analysis.Pass, n catalog.Name, ifNotExists bool) string {
 // takenConstraint names the constraint of table that already holds a name.
 func takenConstraint(p *analysis.Pass, table catalog.Name, name string) string {
 	if p.Schema.Table(table).Constraint(name) != nil {
-		return "constraint " + ident(name) + " of " + table.String()
+		return "constraint " + sqltext.Ident(name) + " of " + table.String()
 	}
 	return ""
 }
@@ -195,7 +193,7 @@ func writtenName(f *sqlfile.File, o namedObject) (sqlfile.Span, string, bool) {
 			continue
 		}
 		s := identText(f.Src[t.Start:t.End])
-		if len(s) > maxIdentifier && truncateIdentifier(s) == o.name {
+		if len(s) > sqltext.MaxIdentifier && sqltext.TruncateIdentifier(s) == o.name {
 			found, full = sqlfile.Span{Start: int(t.Start), End: int(t.End)}, s
 			if !o.last {
 				break
@@ -218,17 +216,4 @@ func identText(tok string) string {
 		}
 		return r
 	}, tok)
-}
-
-// truncateIdentifier cuts a name to 63 bytes without splitting a
-// character, as PostgreSQL's truncate_identifier does.
-func truncateIdentifier(s string) string {
-	if len(s) <= maxIdentifier {
-		return s
-	}
-	n := maxIdentifier
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,54 +10,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// sharedFromRuleFiles are the helpers that live in one rule's file and are
-// used outside it, as found when this check was written: each is to move to
-// a shared home (see issue 12). The check fails for any helper not listed
-// here, so the list can only shrink; delete a line once its helper moved.
-var sharedFromRuleFiles = map[string]bool{
-	"addedNotValid (validate_in_same_transaction.go)":         true, // used by long_access_exclusive.go
-	"backfillSteps (volatile_default.go)":                     true, // used by adding_serial_column.go
-	"columnDefault (volatile_default.go)":                     true, // used by enum_value_used_in_same_transaction.go, long_access_exclusive.go, unique_constraint_without_index.go
-	"columnSequence (adding_serial_column.go)":                true, // used by adding_identity_column.go
-	"dedupe (require_concurrent_drop_index.go)":               true, // used by enum_value_removal.go
-	"defaultConstraintName (constraint_missing_not_valid.go)": true, // used by validate_in_same_transaction.go
-	"deparseAddColumn (volatile_default.go)":                  true, // used by adding_serial_column.go, unique_constraint_without_index.go
-	"droppedTypes (enum_value_removal.go)":                    true, // used by drop_type.go
-	"dropsConstraint (drop_primary_key.go)":                   true, // used by drop_foreign_key.go
-	"duplicatesQuery (unique_over_existing_data.go)":          true, // used by unique_constraint_without_index.go
-	"enumSwaps (enum_value_removal.go)":                       true, // used by prisma_warning_unexplained.go
-	"heldElsewhere (long_access_exclusive.go)":                true, // used by backfill_in_migration.go, column_type_rewrite.go, drop_primary_key.go, lock_rules.go, update_or_delete_without_where.go
-	"heldOn (backfill_in_migration.go)":                       true, // used by update_or_delete_without_where.go
-	"inEnumRemovalBlock (enum_value_removal.go)":              true, // used by column_type_rewrite.go
-	"inRedefineIndex (redefine_index.go)":                     true, // used by require_concurrent_drop_index.go, require_concurrent_index.go
-	"indexColumns (unique_over_existing_data.go)":             true, // used by prisma_warning_unexplained.go, redefine_index.go, require_concurrent_index.go
-	"indexDuplicatesQuery (unique_over_existing_data.go)":     true, // used by redefine_index.go, require_concurrent_index.go
-	"isDefaultName (constraint_missing_not_valid.go)":         true, // used by validate_in_same_transaction.go
-	"isKey (unique_constraint_without_index.go)":              true, // used by long_access_exclusive.go
-	"isNull (volatile_default.go)":                            true, // used by long_access_exclusive.go, unique_constraint_without_index.go
-	"keyColumns (drop_primary_key.go)":                        true, // used by prisma_warning_unexplained.go
-	"manyTables (many_access_exclusive.go)":                   true, // used by enum_value_removal.go
-	"nullsQuery (not_null_over_existing_data.go)":             true, // used by set_not_null.go, unique_constraint_without_index.go
-	"pinsUniqueKey (backfill_in_migration.go)":                true, // used by long_access_exclusive.go
-	"plainColumn (volatile_default.go)":                       true, // used by adding_serial_column.go
-	"provablyUnique (unique_over_existing_data.go)":           true, // used by redefine_index.go, require_concurrent_index.go, unique_constraint_without_index.go
-	"provenNotNull (set_not_null.go)":                         true, // used by long_access_exclusive.go
-	"quoteAll (drop_primary_key.go)":                          true, // used by drop_foreign_key.go, not_null_over_existing_data.go, unique_constraint_without_index.go
-	"renameSpan (rename_column.go)":                           true, // used by rename_table.go
-	"rewritingColumn (unique_constraint_without_index.go)":    true, // used by long_access_exclusive.go
-	"sameEnumBlock (enum_value_removal.go)":                   true, // used by long_access_exclusive.go, many_access_exclusive.go
-	"sequenceColumnFix (adding_serial_column.go)":             true, // used by adding_identity_column.go
-	"txStatements (long_access_exclusive.go)":                 true, // used by many_access_exclusive.go
-	"typeChangeMessage (column_type_rewrite.go)":              true, // used by long_access_exclusive.go
-	"volatileCall (volatile_default.go)":                      true, // used by batches.go, unique_constraint_without_index.go
-}
-
-// manyRuleFiles are the rule files holding more than one rule, as found
-// when this check was written.
-var manyRuleFiles = map[string]bool{
-	"suppression.go": true, // invalid-suppression and unused-suppression
-}
 
 // TestHelpersHaveOneHome checks the layout of package rules: a file that
 // registers a rule holds that rule only, and what it declares besides the
@@ -73,7 +24,7 @@ func TestHelpersHaveOneHome(t *testing.T) {
 		if len(f.rules) == 0 {
 			continue
 		}
-		if len(f.rules) > 1 && !manyRuleFiles[name] {
+		if len(f.rules) > 1 {
 			t.Errorf("%s registers %d rules (%s): give each rule its own file", name, len(f.rules), strings.Join(f.rules, ", "))
 		}
 		for _, d := range f.decls {
@@ -88,22 +39,9 @@ func TestHelpersHaveOneHome(t *testing.T) {
 			}
 		}
 	}
-	var found []string
 	for k, users := range uses {
 		sort.Strings(users)
-		found = append(found, fmt.Sprintf("%s used by %s", k, strings.Join(users, ", ")))
-		if !sharedFromRuleFiles[k] {
-			t.Errorf("%s lives in a rule's file but is used by %s: move it to a shared file (one that registers no rule)", k, strings.Join(users, ", "))
-		}
-	}
-	sort.Strings(found)
-	for k := range sharedFromRuleFiles {
-		if _, ok := uses[k]; !ok {
-			t.Logf("%s no longer needs its place in sharedFromRuleFiles: delete the line", k)
-		}
-	}
-	if testing.Verbose() {
-		t.Logf("%d helpers in rule files used elsewhere:\n%s", len(found), strings.Join(found, "\n"))
+		t.Errorf("%s lives in a rule's file but is used by %s: move it to a shared file (one that registers no rule)", k, strings.Join(users, ", "))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // LockTimeoutValue flags a SET lock_timeout that turns the timeout off or
@@ -46,7 +47,7 @@ func runLockTimeoutValue(p *analysis.Pass) {
 			"in the lock queue every conflicting query on its table waits behind it: up to %[2]s of stalled traffic, "+
 			"above max-lock-timeout (%s)", written, formatTimeout(d), formatTimeout(p.MaxLockTimeout))
 	}
-	suggested := "'" + suggestedLockTimeout(p) + "'"
+	suggested := sqltext.Literal(suggestedLockTimeout(p))
 	p.ReportAt(at, analysis.Report{
 		Message: msg,
 		Help: "Keep lock_timeout at a few seconds and deploy again when a statement times out (SQLSTATE 55P03): a failed " +

@@ -6,6 +6,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
@@ -26,15 +27,19 @@ func stmtLocks(p *analysis.Pass) []locks.Lock {
 // locksAt returns the locks statement i of the current file takes, each
 // computed once per file against the schema just before that statement.
 func locksAt(p *analysis.Pass, i int) []locks.Lock {
-	all := p.Memo("locks.Of", func() any {
-		out := make([][]locks.Lock, len(p.File.Stmts))
-		for j, s := range p.File.Stmts {
-			out[j] = locks.Of(s.Node, p.SchemaAt(j))
-		}
-		return out
-	}).([][]locks.Lock)
+	all := locksResult.Of(p)
 	return all[i][:len(all[i]):len(all[i])] // shared: an append must copy
 }
+
+// locksResult holds the locks each statement of the file takes, against
+// the schema just before it.
+var locksResult = analysis.NewResult("locks of each statement", func(p *analysis.Pass) [][]locks.Lock {
+	out := make([][]locks.Lock, len(p.File.Stmts))
+	for j, s := range p.File.Stmts {
+		out[j] = locks.Of(s.Node, p.SchemaAt(j))
+	}
+	return out
+})
 
 // heldLock is a lock an earlier statement of the transaction took: it lasts
 // until the transaction commits or rolls back.
@@ -51,7 +56,7 @@ func heldBefore(p *analysis.Pass) map[catalog.Name]heldLock {
 	if !p.InTx() {
 		return nil
 	}
-	pre := heldPrefix(p)
+	pre := heldPrefixResult.Of(p)
 	i := p.Stmt.Index
 	engine := p.Schema == p.SchemaAt(i)
 	if engine && pre.held[i] != nil {
@@ -79,35 +84,33 @@ type lockPrefix struct {
 	taken, held []map[catalog.Name]heldLock
 }
 
-// heldPrefix computes the lockPrefix once per file: asking each statement's
+// heldPrefixResult computes the lockPrefix once per file: asking each statement's
 // predecessors again made the lock rules quadratic in the statements of a
 // transaction.
-func heldPrefix(p *analysis.Pass) *lockPrefix {
-	return p.Memo("heldPrefix", func() any {
-		n := len(p.File.Stmts)
-		out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
-		running := map[int]map[catalog.Name]heldLock{} // by transaction
-		for _, s := range p.File.Stmts {
-			tx := p.Tx[s.Index].ID
-			cur := running[tx]
-			out.taken[s.Index] = cur
-			next := make(map[catalog.Name]heldLock, len(cur))
-			for t, h := range cur {
-				next[t] = h
-			}
-			for _, l := range locksAt(p, s.Index) {
-				if l.Table == (catalog.Name{}) {
-					continue
-				}
-				if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
-					next[l.Table] = heldLock{l, s}
-				}
-			}
-			running[tx] = next
+var heldPrefixResult = analysis.NewResult("locks held before each statement", func(p *analysis.Pass) *lockPrefix {
+	n := len(p.File.Stmts)
+	out := &lockPrefix{taken: make([]map[catalog.Name]heldLock, n), held: make([]map[catalog.Name]heldLock, n)}
+	running := map[int]map[catalog.Name]heldLock{} // by transaction
+	for _, s := range p.File.Stmts {
+		tx := p.Tx[s.Index].ID
+		cur := running[tx]
+		out.taken[s.Index] = cur
+		next := make(map[catalog.Name]heldLock, len(cur))
+		for t, h := range cur {
+			next[t] = h
 		}
-		return out
-	}).(*lockPrefix)
-}
+		for _, l := range locksAt(p, s.Index) {
+			if l.Table == (catalog.Name{}) {
+				continue
+			}
+			if h, ok := next[l.Table]; !ok || l.Mode > h.Mode {
+				next[l.Table] = heldLock{l, s}
+			}
+		}
+		running[tx] = next
+	}
+	return out
+}, locksResult)
 
 // governing is the lock that decides what waits on a table while the
 // current statement runs: the statement's own, or a stronger one an earlier
@@ -175,7 +178,7 @@ func describeLocks(p *analysis.Pass, gs []governing) string {
 	}
 	if summarize {
 		parts = append(parts, fmt.Sprintf("the ACCESS EXCLUSIVE locks that earlier statements took on %s and hold until "+
-			"commit, which block reads and writes on all of them", joinWords(held)))
+			"commit, which block reads and writes on all of them", english.Join(held)))
 	}
 	return strings.Join(parts, "; and ")
 }
@@ -209,13 +212,11 @@ func describeGroup(p *analysis.Pass, g governing, tables []catalog.Name) string 
 		blocks = "block" + strings.TrimPrefix(blocks, "blocks")
 	}
 	if g.From == nil {
-		article := "a"
-		if len(tables) > 1 {
-			article = ""
-		} else if strings.HasPrefix(g.Mode.String(), "A") || strings.HasPrefix(g.Mode.String(), "E") {
-			article = "an"
+		mode := g.Mode.String()
+		if len(tables) == 1 {
+			mode = english.WithArticle(mode)
 		}
-		return strings.TrimSpace(fmt.Sprintf("%s %s %s on %s, which %s", article, g.Mode, lock, names, blocks))
+		return fmt.Sprintf("%s %s on %s, which %s", mode, lock, names, blocks)
 	}
 	return fmt.Sprintf("the %s %s on %s that line %d (%s) took and holds until commit, which %s",
 		g.Mode, lock, names, p.File.Position(g.From.Start).Line, g.Why, blocks)
@@ -231,16 +232,27 @@ func joinNames(names []catalog.Name) string {
 			s[i] = "its table"
 		}
 	}
-	return joinWords(s)
+	return english.Join(s)
 }
 
-// joinWords joins with commas and a final "and".
-func joinWords(s []string) string {
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+// underLocks describes the locks that govern tables while the current
+// statement runs.
+func underLocks(p *analysis.Pass, tables ...catalog.Name) string {
+	return describeLocks(p, governingLocks(p, stmtLocks(p), tables))
+}
+
+// underSlow describes, for a slow statement, the locks that govern tables
+// while it runs, then the ACCESS EXCLUSIVE locks earlier statements of the
+// transaction hold on the tables it does not work on: the rules of slow
+// statements name both, and long-access-exclusive leaves the statements they
+// report to them.
+func underSlow(p *analysis.Pass, tables ...catalog.Name) string {
+	return describeLocks(p, append(governingLocks(p, stmtLocks(p), tables), heldElsewhere(p)...))
+}
+
+// rewriteMessage says that what makes PostgreSQL rewrite a table, and under
+// which locks.
+func rewriteMessage(p *analysis.Pass, what string, table catalog.Name) string {
+	return fmt.Sprintf("%s, so PostgreSQL rewrites %s and rebuilds its indexes, and until it finishes the statement runs under %s",
+		what, table, underSlow(p, table))
 }

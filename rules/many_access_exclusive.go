@@ -8,12 +8,9 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
-
-// manyTables is how many existing tables one transaction may lock in ACCESS
-// EXCLUSIVE mode before the rule speaks.
-const manyTables = 3
 
 // ManyAccessExclusive flags a transaction that takes ACCESS EXCLUSIVE locks
 // on several tables that may serve traffic.
@@ -42,7 +39,9 @@ ALTER TABLE "User" ADD COLUMN "bio" TEXT;
 
 -- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Run: runManyAccessExclusive,
+	Requires:     []analysis.Result{locksResult, heldPrefixResult, manyExclusiveResult, enumSwapsResult},
+	ReadsReports: true, // its estimate adds up the work the sizing rules reported in the transaction
+	Run:          runManyAccessExclusive,
 })
 
 // exclusiveTable is a table an ACCESS EXCLUSIVE lock was taken on, and the
@@ -54,7 +53,7 @@ type exclusiveTable struct {
 }
 
 func runManyAccessExclusive(p *analysis.Pass) {
-	first := p.Memo("many-access-exclusive", func() any { return firstManyExclusive(p) }).(map[int]int)
+	first := manyExclusiveResult.Of(p)
 	if i, ok := first[p.Tx[p.Stmt.Index].ID]; !ok || i != p.Stmt.Index {
 		return // one finding per transaction, at the statement that reached the count
 	}
@@ -73,13 +72,26 @@ func runManyAccessExclusive(p *analysis.Pass) {
 		Message: fmt.Sprintf("this transaction now holds ACCESS EXCLUSIVE locks on %s until it commits, which %s; each lock first "+
 			"waits for the running queries on its table while the tables already locked stay blocked, and an application "+
 			"transaction using these tables in another order can deadlock with the migration (SQLSTATE 40P01)",
-			joinWords(names), "block"+strings.TrimPrefix(locks.AccessExclusive.Blocks().On("all of them"), "blocks")),
+			english.Join(names), "block"+strings.TrimPrefix(locks.AccessExclusive.Blocks().On("all of them"), "blocks")),
 		Help: "Split the migration so that each transaction takes ACCESS EXCLUSIVE on one table (below, in the same order), and " +
 			"bound each wait with a lock timeout; a failed part can then be retried alone. With Prisma: create the " +
 			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them " +
 			"with `prisma migrate dev`.",
-		Fix: splitByTable(p),
+		Fix:    splitByTable(p),
+		Impact: manyImpact(p, taken[0]),
 	})
+}
+
+// manyImpact sizes the wait on the table locked first, which lasts for all
+// the work done from then on. A small estimate does not lower the finding:
+// the deadlock and the queue behind each lock wait do not shrink with the
+// tables.
+func manyImpact(p *analysis.Pass, first exclusiveTable) *analysis.Impact {
+	im := heldImpact(p, first.table, locks.AccessExclusive, first.stmt)
+	if im != nil {
+		im.KeepSeverity = true
+	}
+	return im
 }
 
 // exclusiveSoFar returns the existing tables the transaction holds in ACCESS
@@ -99,6 +111,10 @@ func exclusiveSoFar(p *analysis.Pass) []exclusiveTable {
 	}
 	return taken
 }
+
+// manyExclusiveResult holds firstManyExclusive of the file.
+var manyExclusiveResult = analysis.NewResult("first statement of each transaction holding many ACCESS EXCLUSIVE locks", firstManyExclusive,
+	locksResult, heldPrefixResult, enumSwapsResult)
 
 // firstManyExclusive returns, for each transaction of the file, the first
 // statement that locks a table in ACCESS EXCLUSIVE mode and after which the

@@ -10,6 +10,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/execution"
+	"github.com/migrate-guard/migrate-guard/internal/english"
 )
 
 // NonAtomicMigration flags, for a runner that sends a file statement by
@@ -45,6 +46,7 @@ ALTER TABLE "Post" ADD COLUMN IF NOT EXISTS "slug" TEXT;
 -- CreateIndex
 CREATE INDEX CONCURRENTLY IF NOT EXISTS "Post_title_idx" ON "Post"("title");`,
 	ExampleRunner: "prisma@7.8.0",
+	Requires:      []analysis.Result{nonAtomicResult},
 	Run:           runNonAtomicMigration,
 })
 
@@ -52,7 +54,7 @@ func runNonAtomicMigration(p *analysis.Pass) {
 	if !p.Plan.Runner.Splits() || p.Plan.Mode != execution.Statements || p.File.NoTransaction {
 		return
 	}
-	first := firstNonAtomic(p)
+	first := nonAtomicResult.Of(p)
 	if first.at != p.Stmt.Index {
 		return
 	}
@@ -92,22 +94,20 @@ type nonAtomic struct {
 	applied []int
 }
 
-// firstNonAtomic finds it once per file, so that the file gets one
+// nonAtomicResult finds it once per file, so that the file gets one
 // finding and its statements are not analysed again for each statement.
-func firstNonAtomic(p *analysis.Pass) nonAtomic {
-	return p.Memo("non-atomic-migration", func() any {
-		for i := range p.File.Stmts {
-			applied := committedChanges(p, i)
-			if len(applied) == 0 {
-				continue
-			}
-			if why := canFail(p, i); why != "" {
-				return nonAtomic{at: i, why: why, applied: applied}
-			}
+var nonAtomicResult = analysis.NewResult("first statement that can fail after committed changes", func(p *analysis.Pass) nonAtomic {
+	for i := range p.File.Stmts {
+		applied := committedChanges(p, i)
+		if len(applied) == 0 {
+			continue
 		}
-		return nonAtomic{at: -1}
-	}).(nonAtomic)
-}
+		if why := canFail(p, i); why != "" {
+			return nonAtomic{at: i, why: why, applied: applied}
+		}
+	}
+	return nonAtomic{at: -1}
+}, locksResult, lockTimeoutSetResult)
 
 // changesSchema reports whether a statement is DDL: anything but queries,
 // data changes, settings and transaction control.
@@ -146,7 +146,7 @@ func canFail(p *analysis.Pass, i int) string {
 			return "on duplicate values in existing rows"
 		}
 	}
-	if lockTimeoutSet(p)[i] && locksExisting(p, i) {
+	if lockTimeoutSetResult.Of(p)[i] && locksExisting(p, i) {
 		return "on the lock_timeout this file sets, while a query holds the table"
 	}
 	return ""
@@ -365,7 +365,7 @@ func appliedWords(lines []string) string {
 	if len(lines) == 1 {
 		return "the schema change on line " + lines[0] + " before it stays applied"
 	}
-	return fmt.Sprintf("the %d schema changes on lines %s before it stay applied", len(lines), joinWords(lines))
+	return fmt.Sprintf("the %d schema changes on lines %s before it stay applied", len(lines), english.Join(lines))
 }
 
 // idempotent reports whether a statement succeeds when run again after it

@@ -8,6 +8,8 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // NotNullOverExistingData flags statements that make existing columns NOT
@@ -30,7 +32,8 @@ ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_content_key";`,
 -- CREATE UNIQUE INDEX CONCURRENTLY "Post_title_key" ON "Post"("title");
 ALTER TABLE "Post" DROP CONSTRAINT "Post_pkey",
 ADD CONSTRAINT "Post_pkey" PRIMARY KEY USING INDEX "Post_title_key";`,
-	Run: runNotNullOverExistingData,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runNotNullOverExistingData,
 })
 
 func runNotNullOverExistingData(p *analysis.Pass) {
@@ -52,7 +55,7 @@ func runNotNullOverExistingData(p *analysis.Pass) {
 			if col := earlierNotNullCheck(p, c.Table, c.Cmd.Name); col != "" {
 				p.ReportAt(c.Span, analysis.Report{
 					Message: fmt.Sprintf("VALIDATE CONSTRAINT %s fails with 23514 if any row of %s still holds NULL in %s, and the "+
-						"migration with it", ident(c.Cmd.Name), c.Table, ident(col)),
+						"migration with it", sqltext.Ident(c.Cmd.Name), c.Table, sqltext.Ident(col)),
 					Help: "Before deploying, run the query below against production: it must return 0. Backfill the remaining NULLs " +
 						"first, in batches, and make sure the running code no longer writes NULL (the NOT VALID check already " +
 						"refuses new ones).",
@@ -89,7 +92,7 @@ func reportPrimaryKeyNulls(p *analysis.Pass, c alterCmd, cols []string) {
 	p.ReportAt(c.Span, analysis.Report{
 		Message: fmt.Sprintf("ADD PRIMARY KEY USING INDEX makes %s NOT NULL: PostgreSQL scans %s under the ACCESS EXCLUSIVE lock "+
 			"of this ALTER TABLE, so reads and writes on %[2]s block for the whole scan, and it fails with 23502 if any row "+
-			"holds NULL there", joinWords(quoteAll(cols)), c.Table),
+			"holds NULL there", english.Join(sqltext.Idents(cols)), c.Table),
 		Help: "Before deploying, run the query below against production: it must return 0. Backfill the NULLs, then make the " +
 			"columns NOT NULL through a validated CHECK constraint (no long lock) before turning the index into the " +
 			"primary key. " + prismaEdit,
@@ -111,16 +114,4 @@ func earlierNotNullCheck(p *analysis.Pass, table catalog.Name, name string) stri
 		return ""
 	}
 	return k.NotNullOf
-}
-
-// nullsQuery returns the query that counts the rows of table holding NULL
-// in any of cols, with a comment saying it must return 0. set-not-null can
-// append it to its fix.
-func nullsQuery(table catalog.Name, cols ...string) string {
-	conds := make([]string, len(cols))
-	for i, c := range cols {
-		conds[i] = ident(c) + " IS NULL"
-	}
-	return fmt.Sprintf("-- Must return 0 before the column becomes NOT NULL (each counted row would make it fail):\n"+
-		"SELECT count(*) FROM %s WHERE %s;", table, strings.Join(conds, " OR "))
 }

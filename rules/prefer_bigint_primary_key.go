@@ -36,7 +36,8 @@ CREATE TABLE "Comment" (
 
     CONSTRAINT "Comment_pkey" PRIMARY KEY ("id")
 );`,
-	Run: runPreferBigintPrimaryKey,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runPreferBigintPrimaryKey,
 })
 
 // narrowKeys is the wider replacement of each narrow key type, and the

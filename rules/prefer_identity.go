@@ -33,7 +33,8 @@ CREATE TABLE "Tag" (
 
     CONSTRAINT "Tag_pkey" PRIMARY KEY ("id")
 );`,
-	Run: runPreferIdentity,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runPreferIdentity,
 })
 
 // identityTypes is the integer type of each serial pseudo-type.

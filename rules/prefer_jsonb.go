@@ -30,7 +30,8 @@ CREATE TABLE "Event" (
 
     CONSTRAINT "Event_pkey" PRIMARY KEY ("id")
 );`,
-	Run: runPreferJSONB,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runPreferJSONB,
 })
 
 func runPreferJSONB(p *analysis.Pass) {

@@ -21,7 +21,8 @@ var PreferTextOverChar = register(&analysis.Rule{
 ALTER TABLE "User" ADD COLUMN "countryCode" CHAR(2);`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "countryCode" TEXT;`,
-	Run: runPreferTextOverChar,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runPreferTextOverChar,
 })
 
 func runPreferTextOverChar(p *analysis.Pass) {

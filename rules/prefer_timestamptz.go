@@ -22,7 +22,8 @@ var PreferTimestamptz = register(&analysis.Rule{
 ALTER TABLE "Post" ADD COLUMN "publishedAt" TIMESTAMP(3);`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "publishedAt" TIMESTAMPTZ(3);`,
-	Run: runPreferTimestamptz,
+	Requires: []analysis.Result{alterCmdsResult},
+	Run:      runPreferTimestamptz,
 })
 
 func runPreferTimestamptz(p *analysis.Pass) {

@@ -36,7 +36,8 @@ var PrismaWarningUnexplained = register(&analysis.Rule{
 ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
-	Run: runPrismaWarningUnexplained,
+	Requires: []analysis.Result{enumSwapsResult},
+	Run:      runPrismaWarningUnexplained,
 })
 
 // prismaWarning is one `- ...` line of Prisma's Warnings header.
@@ -204,7 +205,7 @@ func fileActions(p *analysis.Pass) map[string]bool {
 			}
 		}
 	}
-	for _, sw := range enumSwaps(p) {
+	for _, sw := range enumSwapsResult.Of(p) {
 		add(removesEnumValues, sw.Old, "", nil)
 	}
 	return done

@@ -38,49 +38,54 @@ func releaseProblems(p *analysis.Pass) []releaseProblem {
 	if rel == nil || rel.CodeFirst && rel.Head == nil || !rel.CodeFirst && rel.Base == nil {
 		return nil
 	}
-	return p.Memo("release-problems", func() any {
-		client := rel.Base
-		if rel.CodeFirst {
-			client = rel.Head
-		}
-		n := len(p.File.Stmts)
-		lists := make([][]compat.Problem, n+1)
-		sets := make([]map[compat.Problem]bool, n+1)
-		for i := range lists {
-			lists[i] = compat.Problems(client, p.SchemaAt(i))
-			sets[i] = map[compat.Problem]bool{}
-			for _, pr := range lists[i] {
-				sets[i][pr] = true
-			}
-		}
-		// A table or enum type the client already lacked before the file is
-		// drift, not this migration's doing: what the file creates under
-		// that name is not compared with the client either.
-		absent := map[catalog.Name]bool{}
-		for _, pr := range lists[0] {
-			if pr.Kind == compat.MissingTable || pr.Kind == compat.MissingEnum {
-				absent[pr.Table] = true
-			}
-		}
-		var out []releaseProblem
-		for i := 0; i < n; i++ {
-			if rel.CodeFirst {
-				for _, pr := range lists[i] {
-					if !sets[i+1][pr] && sets[0][pr] && !sets[n][pr] {
-						out = append(out, releaseProblem{pr, i, true})
-					}
-				}
-				continue
-			}
-			for _, pr := range lists[i+1] {
-				if !sets[i][pr] && sets[n][pr] && !sets[0][pr] && !absent[pr.Table] {
-					out = append(out, releaseProblem{pr, i, false})
-				}
-			}
-		}
-		return dropSecondary(out)
-	}).([]releaseProblem)
+	return releaseProblemsResult.Of(p)
 }
+
+// releaseProblemsResult compares the client with the schema before and
+// after each statement of the file; releaseProblems says when it applies.
+var releaseProblemsResult = analysis.NewResult("release problems of each statement", func(p *analysis.Pass) []releaseProblem {
+	rel := p.Release
+	client := rel.Base
+	if rel.CodeFirst {
+		client = rel.Head
+	}
+	n := len(p.File.Stmts)
+	lists := make([][]compat.Problem, n+1)
+	sets := make([]map[compat.Problem]bool, n+1)
+	for i := range lists {
+		lists[i] = compat.Problems(client, p.SchemaAt(i))
+		sets[i] = map[compat.Problem]bool{}
+		for _, pr := range lists[i] {
+			sets[i][pr] = true
+		}
+	}
+	// A table or enum type the client already lacked before the file is
+	// drift, not this migration's doing: what the file creates under
+	// that name is not compared with the client either.
+	absent := map[catalog.Name]bool{}
+	for _, pr := range lists[0] {
+		if pr.Kind == compat.MissingTable || pr.Kind == compat.MissingEnum {
+			absent[pr.Table] = true
+		}
+	}
+	var out []releaseProblem
+	for i := 0; i < n; i++ {
+		if rel.CodeFirst {
+			for _, pr := range lists[i] {
+				if !sets[i+1][pr] && sets[0][pr] && !sets[n][pr] {
+					out = append(out, releaseProblem{pr, i, true})
+				}
+			}
+			continue
+		}
+		for _, pr := range lists[i+1] {
+			if !sets[i][pr] && sets[n][pr] && !sets[0][pr] && !absent[pr.Table] {
+				out = append(out, releaseProblem{pr, i, false})
+			}
+		}
+	}
+	return dropSecondary(out)
+})
 
 // dropSecondary leaves out the consequences of a problem the same statement
 // causes: the required columns of a table whose queries already fail (a

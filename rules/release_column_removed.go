@@ -5,6 +5,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseColumnRemoved flags a table or column that the running release's
@@ -28,12 +29,13 @@ var ReleaseColumnRemoved = register(&analysis.Rule{
 ALTER TABLE "User" DROP COLUMN "name";`,
 	Good: `-- AlterTable
 ALTER TABLE "User" DROP COLUMN "bio";`,
-	Run: runReleaseColumnRemoved,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseColumnRemoved,
 })
 
 func runReleaseColumnRemoved(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.MissingTable, compat.MissingColumn) {
-		what := fmt.Sprintf("column %s of %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
+		what := fmt.Sprintf("column %s of %s (field %s)", sqltext.Ident(rp.Column), rp.Table, fieldName(rp.Problem))
 		code := "42703 \"column does not exist\""
 		if rp.Kind == compat.MissingTable {
 			what, code = fmt.Sprintf("table %s (model %s)", rp.Table, rp.Model), "42P01 \"relation does not exist\""
@@ -69,5 +71,5 @@ func contractSQL(pr compat.Problem) string {
 	if pr.Kind == compat.MissingTable {
 		return fmt.Sprintf("DROP TABLE %s;", pr.Table)
 	}
-	return fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", pr.Table, ident(pr.Column))
+	return fmt.Sprintf("ALTER TABLE %s DROP COLUMN %s;", pr.Table, sqltext.Ident(pr.Column))
 }

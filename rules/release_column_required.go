@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseColumnRequired flags a column that the running release does not
@@ -28,12 +29,13 @@ var ReleaseColumnRequired = register(&analysis.Rule{
 ALTER TABLE "User" ADD COLUMN "tenantId" INTEGER NOT NULL;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ADD COLUMN "tenantId" INTEGER NOT NULL DEFAULT 1;`,
-	Run: runReleaseColumnRequired,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseColumnRequired,
 })
 
 func runReleaseColumnRequired(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.Required) {
-		col := fmt.Sprintf("column %s of %s", ident(rp.Column), rp.Table)
+		col := fmt.Sprintf("column %s of %s", sqltext.Ident(rp.Column), rp.Table)
 		if rp.CodeFirst {
 			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 				Message: fmt.Sprintf("%s does not write %s, which is NOT NULL without a default until this statement: every insert "+
@@ -41,7 +43,7 @@ func runReleaseColumnRequired(p *analysis.Pass) {
 					releaseName(rp), col, rp.Model),
 				Help: "Deploy the migration first (deploy-order = \"migrate-first\"), or give the column a DEFAULT one release " +
 					"before the code stops writing it. " + expandContractHelp,
-				Fix: fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", rp.Table, ident(rp.Column)),
+				Fix: fmt.Sprintf("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL;", rp.Table, sqltext.Ident(rp.Column)),
 			})
 			continue
 		}
@@ -79,10 +81,10 @@ func requiredFix(p *analysis.Pass, pr compat.Problem) string {
 				}
 			}
 			return fmt.Sprintf("-- Migration 1: add the column nullable; the running release's inserts leave it NULL.\nALTER TABLE %s ADD COLUMN %s %s;\n"+
-				"-- Backfill it, deploy the release that writes it, then make it NOT NULL:\n%s", pr.Table, ident(pr.Column), typ, later)
+				"-- Backfill it, deploy the release that writes it, then make it NOT NULL:\n%s", pr.Table, sqltext.Ident(pr.Column), typ, later)
 		case pg.AlterTableType_AT_ColumnDefault:
 			return fmt.Sprintf("-- Keep the default now; in a later migration, once the release that writes %s runs everywhere:\n"+
-				"ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", pr.Column, pr.Table, ident(pr.Column))
+				"ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", pr.Column, pr.Table, sqltext.Ident(pr.Column))
 		}
 	}
 	return "-- Keep the column nullable now; once the release that writes it runs everywhere:\n" + later

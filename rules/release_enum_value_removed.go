@@ -25,7 +25,8 @@ var ReleaseEnumValueRemoved = register(&analysis.Rule{
 ALTER TYPE "Role" RENAME VALUE 'ADMIN' TO 'OWNER';`,
 	Good: `-- AlterEnum
 ALTER TYPE "Role" ADD VALUE 'GUEST';`,
-	Run: runReleaseEnumValueRemoved,
+	Requires: []analysis.Result{releaseProblemsResult},
+	Run:      runReleaseEnumValueRemoved,
 })
 
 func runReleaseEnumValueRemoved(p *analysis.Pass) {

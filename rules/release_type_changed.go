@@ -5,6 +5,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseTypeChanged flags a column whose type changes to one the running
@@ -28,12 +29,13 @@ var ReleaseTypeChanged = register(&analysis.Rule{
 ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`,
 	Good: `-- AlterTable
 ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(200);`,
-	Run: runReleaseTypeChanged,
+	Requires: []analysis.Result{alterCmdsResult, releaseProblemsResult},
+	Run:      runReleaseTypeChanged,
 })
 
 func runReleaseTypeChanged(p *analysis.Pass) {
 	for _, rp := range releaseFindings(p, compat.TypeMismatch) {
-		col := fmt.Sprintf("column %s of %s (field %s)", ident(rp.Column), rp.Table, fieldName(rp.Problem))
+		col := fmt.Sprintf("column %s of %s (field %s)", sqltext.Ident(rp.Column), rp.Table, fieldName(rp.Problem))
 		if rp.CodeFirst {
 			p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 				Message: fmt.Sprintf("%s reads and writes %s as %s, but until this statement runs it is %s: its queries of model %s fail",
@@ -43,7 +45,7 @@ func runReleaseTypeChanged(p *analysis.Pass) {
 			})
 			continue
 		}
-		newCol := ident(rp.Column + "_new")
+		newCol := sqltext.Ident(rp.Column + "_new")
 		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: its queries of model %s fail "+
 				"until all its instances are replaced", col, rp.Want, releaseName(rp), rp.Got, rp.Model),
@@ -51,7 +53,7 @@ func runReleaseTypeChanged(p *analysis.Pass) {
 				"old rows), deploy a release that maps %s to it with `@map`, then drop the old column in a later "+
 				"migration. %s", fieldName(rp.Problem), expandContractHelp),
 			Fix: fmt.Sprintf("ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;\n-- Backfill in batches, e.g.:\nUPDATE %[1]s SET %[2]s = %[4]s::%[3]s WHERE %[2]s IS NULL;",
-				rp.Table, newCol, rp.Got, ident(rp.Column)),
+				rp.Table, newCol, rp.Got, sqltext.Ident(rp.Column)),
 		})
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
-	"github.com/migrate-guard/migrate-guard/sqlfile"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // RenameColumn flags a column of an existing table renamed in place.
@@ -46,7 +46,7 @@ func runRenameColumn(p *analysis.Pass) {
 	p.ReportAt(renameSpan(p, s), analysis.Report{
 		Message: fmt.Sprintf("renaming column %s of %s to %s breaks instances still running the old code: their queries name %[1]s "+
 			"and fail with 42703 \"column does not exist\" from the moment this migration runs until they are redeployed",
-			ident(s.Subname), t, ident(s.Newname)),
+			sqltext.Ident(s.Subname), t, sqltext.Ident(s.Newname)),
 		Help: fmt.Sprintf("If the goal is only a nicer name in Prisma Client, undo the rename: name the field %s in schema.prisma "+
 			"and add `@map(\"%s\")`, which needs no migration. ", s.Newname, s.Subname) + expandContract("column") +
 			" The SQL below is the first (expand) step. " + prismaEdit,
@@ -54,20 +54,12 @@ func runRenameColumn(p *analysis.Pass) {
 	})
 }
 
-// renameSpan returns the RENAME clause of an ALTER TABLE ... RENAME.
-func renameSpan(p *analysis.Pass, s *pg.RenameStmt) sqlfile.Span {
-	if sp := p.File.Clauses(p.Stmt, int(s.Relation.Location), 1); sp != nil {
-		return sp[0]
-	}
-	return p.StmtSpan()
-}
-
 // rowKey returns the column to batch a backfill by: the single-column
 // primary key, else the row's physical address.
 func rowKey(t *catalog.Table) string {
 	for _, k := range t.Constraints {
 		if k.Kind == catalog.PrimaryKey && len(k.Columns) == 1 {
-			return ident(k.Columns[0])
+			return sqltext.Ident(k.Columns[0])
 		}
 	}
 	return "ctid"
@@ -77,15 +69,15 @@ func rowKey(t *catalog.Table) string {
 // new column, a trigger that keeps both columns equal whichever one the
 // code writes, and the batched backfill. col is the renamed column, if known.
 func renameColumnFix(t catalog.Name, from, to string, col *catalog.Column, key string, pgVersion int) string {
-	typ, notNull := "<type>", fmt.Sprintf("\n-- <type> is the type of %s, which the migrations do not show and only you know.", ident(from))
+	typ, notNull := "<type>", fmt.Sprintf("\n-- <type> is the type of %s, which the migrations do not show and only you know.", sqltext.Ident(from))
 	if col != nil {
 		notNull = ""
 		typ = col.Type.String()
 		if col.NotNull {
-			notNull = fmt.Sprintf("\n-- %s is NOT NULL: enforce that on %s too once the backfill is done.", ident(from), ident(to))
+			notNull = fmt.Sprintf("\n-- %s is NOT NULL: enforce that on %s too once the backfill is done.", sqltext.Ident(from), sqltext.Ident(to))
 		}
 	}
-	fn := ident(t.Name + "_" + to + "_sync")
+	fn := sqltext.Ident(t.Name + "_" + to + "_sync")
 	exec := "FUNCTION"
 	if pgVersion > 0 && pgVersion < 11 {
 		exec = "PROCEDURE"
@@ -107,8 +99,8 @@ END $$;
 CREATE TRIGGER %[5]s BEFORE INSERT OR UPDATE ON %[1]s
   FOR EACH ROW EXECUTE %[7]s %[5]s();
 -- Backfill in batches, outside the migration, until it updates no row:
--- UPDATE %[1]s SET %[2]s = %[3]s WHERE %[6]s IN (SELECT %[6]s FROM %[1]s WHERE %[2]s IS NULL AND %[3]s IS NOT NULL LIMIT 10000);%[8]s
+-- UPDATE %[1]s SET %[2]s = %[3]s WHERE %[6]s IN (SELECT %[6]s FROM %[1]s WHERE %[2]s IS NULL AND %[3]s IS NOT NULL LIMIT %[9]d);%[8]s
 -- Then switch the code to %[2]s, and once it is deployed everywhere, in a later migration:
 -- DROP TRIGGER %[5]s ON %[1]s; DROP FUNCTION %[5]s(); ALTER TABLE %[1]s DROP COLUMN %[3]s;`,
-		t, ident(to), ident(from), typ, fn, key, exec, notNull)
+		t, sqltext.Ident(to), sqltext.Ident(from), typ, fn, key, exec, notNull, batchRows)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // RenameEnumValue flags ALTER TYPE ... RENAME VALUE on an enum that running
@@ -41,7 +42,7 @@ func runRenameEnumValue(p *analysis.Pass) {
 	p.ReportStmt(analysis.Report{
 		Message: fmt.Sprintf("renaming value %s of enum %s to %s changes every row at once: instances still running the old code "+
 			"fail with 22P02 \"invalid input value for enum\" when they write %[1]s, and their Prisma Client cannot read "+
-			"rows holding %[3]s, until they are redeployed", literal(s.OldVal), name, literal(s.NewVal)),
+			"rows holding %[3]s, until they are redeployed", sqltext.Literal(s.OldVal), name, sqltext.Literal(s.NewVal)),
 		Help: fmt.Sprintf("If only the name in code should change, drop this statement and map the member instead: `%s "+
 			"@map(\"%s\")` in enum %s of schema.prisma needs no migration. Otherwise rename in steps: add the new value "+
 			"(its own migration), deploy code that reads both and writes the new one, move the rows in batches, and "+
@@ -53,11 +54,11 @@ func runRenameEnumValue(p *analysis.Pass) {
 func renameEnumValueFix(name catalog.Name, from, to string, cols []colKey) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- Migration 1 (a new value cannot be used in the transaction that adds it):\n"+
-		"ALTER TYPE %s ADD VALUE IF NOT EXISTS %s;\n", name, literal(to))
+		"ALTER TYPE %s ADD VALUE IF NOT EXISTS %s;\n", name, sqltext.Literal(to))
 	b.WriteString("-- Once the code that reads both and writes the new value is deployed, a data migration, repeated until it updates no row:")
 	for _, c := range cols {
-		fmt.Fprintf(&b, "\nUPDATE %[1]s SET %[2]s = %[3]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s = %[4]s LIMIT 10000);",
-			c.Table, ident(c.Col), literal(to), literal(from))
+		fmt.Fprintf(&b, "\nUPDATE %[1]s SET %[2]s = %[3]s WHERE ctid IN (SELECT ctid FROM %[1]s WHERE %[2]s = %[4]s LIMIT %[5]d);",
+			c.Table, sqltext.Ident(c.Col), sqltext.Literal(to), sqltext.Literal(from), batchRows)
 	}
 	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // RenameTable flags an existing table renamed without a view that keeps its
@@ -41,7 +42,7 @@ func runRenameTable(p *analysis.Pass) {
 	p.ReportAt(renameSpan(p, s), analysis.Report{
 		Message: fmt.Sprintf("renaming table %s to %s breaks instances still running the old code: their queries name %[1]s and "+
 			"fail with 42P01 \"relation does not exist\" from the moment this migration runs until they are redeployed",
-			t, ident(s.Newname)),
+			t, sqltext.Ident(s.Newname)),
 		Help: fmt.Sprintf("If the goal is only a nicer model name in Prisma Client, undo the rename: name the model %s in "+
 			"schema.prisma and add `@@map(\"%s\")`, which needs no migration. Otherwise create a view with the old name right "+
 			"after the rename: a view over one table is automatically updatable, so old code keeps reading and writing "+
@@ -66,5 +67,5 @@ func renameTableFix(t catalog.Name, to string, missingOk bool) string {
 -- Old code keeps reading and writing %[1]s through this view (a view over one table is updatable):
 CREATE VIEW %[1]s AS SELECT * FROM %[2]s;
 -- In a later migration, once every instance runs the new code:
--- DROP VIEW %[1]s;`, t, catalog.Name{Schema: t.Schema, Name: to}, ident(to), ifExists(missingOk))
+-- DROP VIEW %[1]s;`, t, catalog.Name{Schema: t.Schema, Name: to}, sqltext.Ident(to), ifExists(missingOk))
 }

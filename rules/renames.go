@@ -18,15 +18,6 @@ import (
 // statement copied loses nothing, and is only a problem for old code when
 // nothing takes the dropped name back.
 
-// setLockTimeout is prepended to the quick but ACCESS EXCLUSIVE statements
-// the fixes suggest, so they give up instead of queueing behind a long query
-// while every later read and write of the table queues behind them. A plain
-// SET works whether Prisma sends the file as one query or statement by
-// statement (SET LOCAL would not); the value follows max-lock-timeout.
-func setLockTimeout(p *analysis.Pass) string {
-	return "SET lock_timeout = '" + suggestedLockTimeout(p) + "';\n"
-}
-
 // colKey names a column of a table.
 type colKey struct {
 	Table catalog.Name
@@ -109,11 +100,8 @@ type renames struct {
 	copiedTables map[catalog.Name]bool
 }
 
-// fileRenames returns the probable renames of the file being linted,
-// analysed once per file.
-func fileRenames(p *analysis.Pass) renames {
-	return p.Memo("renames", func() any { return findRenames(p) }).(renames)
-}
+// renamesResult holds the probable renames of the file being linted.
+var renamesResult = analysis.NewResult("probable renames", findRenames, alterCmdsResult)
 
 func findRenames(p *analysis.Pass) renames {
 	ch := collectChanges(p)
@@ -519,4 +507,12 @@ func (r renames) table(stmt int, name catalog.Name) *tableRename {
 func expandContract(what string) string {
 	return fmt.Sprintf("For zero downtime use expand-contract instead: add the new %[1]s, keep both in sync "+
 		"(trigger), backfill in batches, switch the code to the new %[1]s, and drop the old one in a later migration.", what)
+}
+
+// renameSpan returns the RENAME clause of an ALTER TABLE ... RENAME.
+func renameSpan(p *analysis.Pass, s *pg.RenameStmt) sqlfile.Span {
+	if sp := p.File.Clauses(p.Stmt, int(s.Relation.Location), 1); sp != nil {
+		return sp[0]
+	}
+	return p.StmtSpan()
 }

@@ -25,7 +25,8 @@ var RequireConcurrentDetachPartition = register(&analysis.Rule{
 ALTER TABLE "Event" DETACH PARTITION "Event_2023";`,
 	Good: `-- AlterTable
 ALTER TABLE "Event" DETACH PARTITION "Event_2023" CONCURRENTLY;`,
-	Run: runRequireConcurrentDetachPartition,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult},
+	Run:      runRequireConcurrentDetachPartition,
 })
 
 func runRequireConcurrentDetachPartition(p *analysis.Pass) {

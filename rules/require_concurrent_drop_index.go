@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
@@ -28,7 +27,8 @@ var RequireConcurrentDropIndex = register(&analysis.Rule{
 DROP INDEX "Post_authorId_idx";`,
 	Good: `-- DropIndex
 DROP INDEX CONCURRENTLY IF EXISTS "Post_authorId_idx";`,
-	Run: runRequireConcurrentDropIndex,
+	Requires: []analysis.Result{locksResult, heldPrefixResult},
+	Run:      runRequireConcurrentDropIndex,
 })
 
 func runRequireConcurrentDropIndex(p *analysis.Pass) {
@@ -87,15 +87,4 @@ func dropConcurrentlyFix(names []string) string {
 			"DROP INDEX CONCURRENTLY IF EXISTS " + n + ";"
 	}
 	return strings.Join(steps, "\n")
-}
-
-// dedupe drops repeated strings, keeping the first of each.
-func dedupe(list []string) []string {
-	var out []string
-	for _, s := range list {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }

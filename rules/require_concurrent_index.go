@@ -7,14 +7,16 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // RequireConcurrentIndex flags an index built without CONCURRENTLY on a
 // table that may serve traffic.
 var RequireConcurrentIndex = register(&analysis.Rule{
-	ID:       "require-concurrent-index",
-	Severity: analysis.Warning,
-	Summary:  "CREATE INDEX without CONCURRENTLY on an existing table",
+	ID:             "require-concurrent-index",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "CREATE INDEX without CONCURRENTLY on an existing table",
 	Doc: "A plain CREATE INDEX holds a SHARE lock on the table for the whole build: reads go on, but every " +
 		"INSERT, UPDATE and DELETE waits until the index is complete, which on a large table means minutes of " +
 		"failed or stalled writes. Prisma generates plain CREATE INDEX for every @@index and @unique. " +
@@ -25,7 +27,8 @@ var RequireConcurrentIndex = register(&analysis.Rule{
 CREATE INDEX "Post_title_idx" ON "Post"("title");`,
 	Good: `-- CreateIndex
 CREATE INDEX CONCURRENTLY "Post_title_idx" ON "Post"("title");`,
-	Run: runRequireConcurrentIndex,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runRequireConcurrentIndex,
 })
 
 func runRequireConcurrentIndex(p *analysis.Pass) {
@@ -45,7 +48,7 @@ func runRequireConcurrentIndex(p *analysis.Pass) {
 		what = "CREATE UNIQUE INDEX"
 	}
 	if s.Idxname != "" {
-		what += " " + ident(s.Idxname)
+		what += " " + sqltext.Ident(s.Idxname)
 	}
 	p.ReportAt(p.StmtSpan(), analysis.Report{
 		Message: fmt.Sprintf("%s runs for the whole build under %s", what,

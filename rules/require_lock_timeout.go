@@ -5,6 +5,8 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
@@ -38,6 +40,7 @@ ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN "bio" TEXT;`,
 	ExampleRunner: "prisma",
+	Requires:      []analysis.Result{unboundedWaitResult},
 	Run:           runRequireLockTimeout,
 })
 
@@ -52,7 +55,7 @@ func runRequireLockTimeout(p *analysis.Pass) {
 	if p.Plan.Runner.SetsLockTimeout() {
 		return
 	}
-	w := firstUnboundedWait(p)
+	w := unboundedWaitResult.Of(p)
 	if w.Index != p.Stmt.Index {
 		return
 	}
@@ -66,7 +69,7 @@ func runRequireLockTimeout(p *analysis.Pass) {
 		Message: fmt.Sprintf("the statement waits for %s lock on %s (%s) with no lock_timeout set, and %s sets none: behind a "+
 			"long-running query or an open transaction on the table it waits as long as they last, and while it waits "+
 			"in the lock queue it already %s",
-			withArticle(w.Lock.Mode), table, w.Lock.Why, p.Plan.Runner.Name(), w.Lock.Mode.Blocks().On(table)),
+			english.WithArticle(w.Lock.Mode.String()), table, w.Lock.Why, p.Plan.Runner.Name(), w.Lock.Mode.Blocks().On(table)),
 		Help: "Bound every lock wait of the deploy, best first: (1) deploy with `migrate-guard deploy`, which runs each " +
 			"migration under a lock_timeout and retries on timeout (then set deployed-by = \"migrate-guard\"); (2) set " +
 			"one lock_timeout for the role that deploys, once: `ALTER ROLE <deployer> SET lock_timeout = '" + timeout + "'` " +
@@ -75,29 +78,27 @@ func runRequireLockTimeout(p *analysis.Pass) {
 			"when Prisma 7.4+ sends the statements one by one; SET LOCAL would end with the first statement's " +
 			"transaction. On a timeout (SQLSTATE 55P03) " + outcome + "; with Prisma, run " +
 			"`prisma migrate resolve --rolled-back <migration>` and deploy again.",
-		Fix: fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = '%s';\n"+
-			"-- Or at the top of the migration:\nSET lock_timeout = '%s';\n%s%s",
-			timeout, timeout, p.File.Text(p.Stmt), terminator(p.File, p.Stmt)),
+		Fix: fmt.Sprintf("-- Once, as the role that deploys:\nALTER ROLE CURRENT_USER SET lock_timeout = %s;\n"+
+			"-- Or at the top of the migration:\n%s\n%s%s",
+			sqltext.Literal(timeout), sqltext.SetLockTimeout(timeout, false), p.File.Text(p.Stmt), terminator(p.File, p.Stmt)),
 	})
 }
 
-// firstUnboundedWait finds, once per file, the first statement that takes
+// unboundedWaitResult finds, once per file, the first statement that takes
 // a lock blocking reads or writes on a table that existed before the file
 // while no SET lock_timeout of the file is in effect.
-func firstUnboundedWait(p *analysis.Pass) unboundedWait {
-	return p.Memo("require-lock-timeout", func() any {
-		set := lockTimeoutSet(p)
-		for i := range p.File.Stmts {
-			if set[i] {
-				continue
-			}
-			if l, ok := blockingLock(p, i); ok {
-				return unboundedWait{i, l}
-			}
+var unboundedWaitResult = analysis.NewResult("first statement waiting for a lock without lock_timeout", func(p *analysis.Pass) unboundedWait {
+	set := lockTimeoutSetResult.Of(p)
+	for i := range p.File.Stmts {
+		if set[i] {
+			continue
 		}
-		return unboundedWait{Index: -1}
-	}).(unboundedWait)
-}
+		if l, ok := blockingLock(p, i); ok {
+			return unboundedWait{i, l}
+		}
+	}
+	return unboundedWait{Index: -1}
+}, lockTimeoutSetResult, locksResult)
 
 // blockingLock returns the strongest lock statement i takes that blocks
 // reads or writes on a table that existed before the file. A lock on a
@@ -115,13 +116,4 @@ func blockingLock(p *analysis.Pass, i int) (locks.Lock, bool) {
 		}
 	}
 	return best, found
-}
-
-// withArticle writes "an ACCESS EXCLUSIVE" or "a SHARE".
-func withArticle(m locks.Mode) string {
-	switch m.String()[0] {
-	case 'A', 'E':
-		return "an " + m.String()
-	}
-	return "a " + m.String()
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/internal/pgtest"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/rules"
 )
 
@@ -233,7 +234,7 @@ func TestColumnTypeRewriteOnPostgres(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			table := fmt.Sprintf("Type%d", i)
-			history := fmt.Sprintf(`CREATE TABLE %[1]s ("id" SERIAL PRIMARY KEY, "c" %[2]s);`, ident(table), c.from)
+			history := fmt.Sprintf(`CREATE TABLE %[1]s ("id" SERIAL PRIMARY KEY, "c" %[2]s);`, sqltext.Ident(table), c.from)
 			if c.ext != "" {
 				if !db.strings(t, "SELECT name FROM pg_available_extensions")[c.ext] {
 					t.Skipf("the server lacks the %s extension", c.ext)
@@ -241,16 +242,16 @@ func TestColumnTypeRewriteOnPostgres(t *testing.T) {
 				history = fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s;\n", c.ext) + history
 			}
 			if c.index {
-				history += fmt.Sprintf("\nCREATE INDEX %s ON %s (\"c\");", ident(table+"_c_idx"), ident(table))
+				history += fmt.Sprintf("\nCREATE INDEX %s ON %s (\"c\");", sqltext.Ident(table+"_c_idx"), sqltext.Ident(table))
 			}
-			alter := fmt.Sprintf(`ALTER TABLE %s ALTER COLUMN "c" SET DATA TYPE %s`, ident(table), c.to)
+			alter := fmt.Sprintf(`ALTER TABLE %s ALTER COLUMN "c" SET DATA TYPE %s`, sqltext.Ident(table), c.to)
 			if c.using != "" {
 				alter += " USING " + c.using
 			}
 			flagged := positions(lintSQL(t, []string{history}, alter+";", db.major), "column-type-rewrite") != nil
 
 			db.exec(t, history)
-			db.exec(t, fmt.Sprintf(`INSERT INTO %s ("c") SELECT %s FROM generate_series(1, 100)`, ident(table), c.value))
+			db.exec(t, fmt.Sprintf(`INSERT INTO %s ("c") SELECT %s FROM generate_series(1, 100)`, sqltext.Ident(table), c.value))
 			before := db.filenodes(t, table)
 			tz := c.tz
 			if tz == "" {
@@ -353,8 +354,8 @@ func TestVolatileDefaultOnPostgres(t *testing.T) {
 				t.Skipf("the server lacks the %s extension", c.ext)
 			}
 			table := fmt.Sprintf("Default%d", i)
-			history := c.setup + fmt.Sprintf("\nCREATE TABLE %s (\"id\" SERIAL PRIMARY KEY, \"n\" INTEGER);", ident(table))
-			add := fmt.Sprintf(`ALTER TABLE %s ADD COLUMN "c" %s;`, ident(table), c.column)
+			history := c.setup + fmt.Sprintf("\nCREATE TABLE %s (\"id\" SERIAL PRIMARY KEY, \"n\" INTEGER);", sqltext.Ident(table))
+			add := fmt.Sprintf(`ALTER TABLE %s ADD COLUMN "c" %s;`, sqltext.Ident(table), c.column)
 			rule := c.rule
 			if rule == "" {
 				rule = "volatile-default"
@@ -366,7 +367,7 @@ func TestVolatileDefaultOnPostgres(t *testing.T) {
 			}
 
 			db.exec(t, c.absent+history)
-			db.exec(t, fmt.Sprintf(`INSERT INTO %s ("n") SELECT g FROM generate_series(1, 100) g`, ident(table)))
+			db.exec(t, fmt.Sprintf(`INSERT INTO %s ("n") SELECT g FROM generate_series(1, 100) g`, sqltext.Ident(table)))
 			before := db.filenodes(t, table)
 			db.exec(t, add)
 			changed := db.rewritten(t, table, before)
@@ -432,7 +433,7 @@ func TestVolatileBuiltinsOnPostgres(t *testing.T) {
 			t.Logf("the server lacks the %s extension: its functions are not checked", ext)
 			continue
 		}
-		db.exec(t, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s", ident(ext)))
+		db.exec(t, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s", sqltext.Ident(ext)))
 		got := db.strings(t, "SELECT proname::text FROM pg_proc WHERE provolatile = 'v' AND proname = ANY('{"+
 			strings.Join(names, ",")+"}')")
 		for _, name := range names {
@@ -452,7 +453,7 @@ func TestVolatileBuiltinsOnPostgres(t *testing.T) {
 		if !available[ext] {
 			continue
 		}
-		db.exec(t, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s", ident(ext)))
+		db.exec(t, fmt.Sprintf("CREATE EXTENSION IF NOT EXISTS %s", sqltext.Ident(ext)))
 		got := db.strings(t, "SELECT proname::text FROM pg_proc WHERE provolatile <> 'v' AND proname = ANY('{"+
 			strings.Join(names, ",")+"}')")
 		for _, name := range names {
@@ -563,7 +564,7 @@ CREATE TABLE "User" ("id" SERIAL PRIMARY KEY, "role" "Role" NOT NULL DEFAULT 'US
 			var ok bool
 			db.queryRow(t, `SELECT format_type(atttypid, atttypmod) FROM pg_attribute
 				WHERE attrelid = $1::regclass AND attname = $2`,
-				[]any{ident(table), mustAlter(t, c.sql).Cmds[0].GetAlterTableCmd().Name}, &typ)
+				[]any{sqltext.Ident(table), mustAlter(t, c.sql).Cmds[0].GetAlterTableCmd().Name}, &typ)
 			db.queryRow(t, c.check, nil, &ok)
 			if typ != c.typ || !ok {
 				t.Errorf("after the fix the column is %s (want %s), data check: %v", typ, c.typ, ok)
@@ -597,7 +598,7 @@ func TestVolatileDefaultFixOnPostgres(t *testing.T) {
 			if identity != c.identity {
 				t.Errorf("after the fix attidentity is %q, want %q", identity, c.identity)
 			}
-			col := ident(c.col)
+			col := sqltext.Ident(c.col)
 			var distinct, wantNotNull, notNull, newRow bool
 			db.queryRow(t, fmt.Sprintf(`SELECT count(DISTINCT %s) = 25001 FROM "User"`, col), nil, &distinct)
 			wantNotNull = strings.Contains(c.sql, "NOT NULL") || strings.Contains(c.sql, "IDENTITY")

@@ -1,5 +1,14 @@
 // Package rules holds migrate-guard's checks, one file per rule. Each file
-// declares its rule as an analysis.Rule value and registers it in init.
+// declares its rule as an analysis.Rule value and registers it with
+// register. Code two rules share lives in files that register no rule, named
+// for what they hold (alter_table.go, constraints.go, defaults.go, enums.go,
+// indexes.go, locking.go, held_locks.go, type_changes.go,
+// lock_timeout_fixes.go, edits.go, prisma_workflows.go, ...); layout_test.go
+// enforces it. Analyses of the whole file that rules share are
+// analysis.Results declared in the rules' Requires (results_test.go checks
+// the declarations). SQL text (quoting, identifiers, SET lock_timeout) is
+// internal/sqltext's, the grammar of messages internal/english's, walking
+// trees pgast's.
 package rules
 
 import (
@@ -30,8 +39,3 @@ func All() []*analysis.Rule {
 
 // ByID returns the rule with that id, or nil.
 func ByID(id string) *analysis.Rule { return registry[id] }
-
-// prismaEdit is the Prisma workflow every fix shares: generate the migration
-// without applying it, edit it, then apply.
-const prismaEdit = "With Prisma: create the migration with `prisma migrate dev --create-only`, " +
-	"replace the generated statement in migration.sql with the SQL below, then apply it with `prisma migrate dev`."

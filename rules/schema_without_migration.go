@@ -5,6 +5,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // SchemaWithoutMigration is reported by the engine, on schema.prisma, for a
@@ -32,7 +33,7 @@ func MissingMigration(p compat.Problem) string {
 			"\"relation does not exist\"", p.Model, p.Table)
 	case compat.MissingColumn:
 		return fmt.Sprintf("field %s maps column %s of %s, which no migration creates: every query of model %s fails with "+
-			"42703 \"column does not exist\"", fieldName(p), ident(p.Column), p.Table, p.Model)
+			"42703 \"column does not exist\"", fieldName(p), sqltext.Ident(p.Column), p.Table, p.Model)
 	case compat.MissingEnum:
 		return fmt.Sprintf("enum %s maps type %s, which no migration creates", p.Model, p.Table)
 	case compat.MissingValue:
@@ -40,5 +41,5 @@ func MissingMigration(p compat.Problem) string {
 			"with 22P02 \"invalid input value for enum\"", p.Field, p.Model, p.Column, p.Table)
 	}
 	return fmt.Sprintf("field %s is %s in schema.prisma but the migrations make column %s of %s %s", fieldName(p), p.Want,
-		ident(p.Column), p.Table, p.Got)
+		sqltext.Ident(p.Column), p.Table, p.Got)
 }

@@ -9,9 +9,10 @@ import (
 // SetLoggedUnlogged flags ALTER TABLE ... SET LOGGED / SET UNLOGGED on a
 // table that may hold rows.
 var SetLoggedUnlogged = register(&analysis.Rule{
-	ID:       "set-logged-unlogged",
-	Severity: analysis.Warning,
-	Summary:  "SET LOGGED / SET UNLOGGED rewrites an existing table",
+	ID:             "set-logged-unlogged",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "SET LOGGED / SET UNLOGGED rewrites an existing table",
 	Doc: "ALTER TABLE ... SET LOGGED and SET UNLOGGED write a new copy of the table and its indexes while holding an " +
 		"ACCESS EXCLUSIVE lock: every read and write of the table waits for the whole rewrite. SET LOGGED also writes " +
 		"the whole table to the WAL, which replicas must replay; an UNLOGGED table is emptied by a crash and is not " +
@@ -20,7 +21,8 @@ var SetLoggedUnlogged = register(&analysis.Rule{
 	Bad: `ALTER TABLE "Post" SET UNLOGGED;`,
 	Good: `-- CreateTable
 CREATE UNLOGGED TABLE "Cache" ("key" TEXT NOT NULL, "value" JSONB, CONSTRAINT "Cache_pkey" PRIMARY KEY ("key"));`,
-	Run: runSetLoggedUnlogged,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runSetLoggedUnlogged,
 })
 
 func runSetLoggedUnlogged(p *analysis.Pass) {

@@ -7,14 +7,16 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // SetNotNull flags SET NOT NULL on an existing table when PostgreSQL has to
 // scan the table to prove it.
 var SetNotNull = register(&analysis.Rule{
-	ID:       "set-not-null",
-	Severity: analysis.Warning,
-	Summary:  "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
+	ID:             "set-not-null",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "SET NOT NULL scans an existing table under an ACCESS EXCLUSIVE lock",
 	Doc: "ALTER COLUMN ... SET NOT NULL takes an ACCESS EXCLUSIVE lock on the table and keeps it while " +
 		"PostgreSQL reads every row to prove the column holds no NULL: all reads and writes on the table wait " +
 		"for the whole scan. If one NULL remains the statement fails with SQLSTATE 23502 and the deploy breaks. " +
@@ -30,7 +32,8 @@ COMMIT;
 ALTER TABLE "User" VALIDATE CONSTRAINT "User_name_not_null";
 ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
 ALTER TABLE "User" DROP CONSTRAINT "User_name_not_null";`,
-	Run: runSetNotNull,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runSetNotNull,
 })
 
 func runSetNotNull(p *analysis.Pass) {
@@ -49,7 +52,7 @@ func runSetNotNull(p *analysis.Pass) {
 		im.KeepSeverity = true // it also fails on a NULL left in the table
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("SET NOT NULL on %s scans every row of %s, and for the whole scan runs under %s; it fails with "+
-				"SQLSTATE 23502 if any row is still NULL", ident(c.Cmd.Name), c.Table,
+				"SQLSTATE 23502 if any row is still NULL", sqltext.Ident(c.Cmd.Name), c.Table,
 				underSlow(p, c.Table)),
 			Help:   help + prismaEdit,
 			Fix:    setNotNullFix(p, c.Table, c.Cmd.Name),
@@ -75,23 +78,10 @@ func setNotNullFix(p *analysis.Pass, table catalog.Name, col string) string {
 		return nullsQuery(table, col) + "\n" + notNullSteps(table, col, 1)
 	case k.Validated: // PostgreSQL 11, which scans despite the check
 		return fmt.Sprintf("-- Keep the validated check %s, which already rejects NULLs, and drop this statement;\n"+
-			"-- or SET NOT NULL after upgrading to PostgreSQL 12, which proves it from the check without scanning.", ident(k.Name))
+			"-- or SET NOT NULL after upgrading to PostgreSQL 12, which proves it from the check without scanning.", sqltext.Ident(k.Name))
 	}
 	return fmt.Sprintf(`%s
 -- Migration 1 (its own migration, so validation holds no ACCESS EXCLUSIVE lock): validate the existing check.
 ALTER TABLE %[2]s VALIDATE CONSTRAINT %[3]s;
-ALTER TABLE %[2]s ALTER COLUMN %[4]s SET NOT NULL;`, nullsQuery(table, col), table, ident(k.Name), ident(col))
-}
-
-// provenNotNull reports whether SET NOT NULL needs no scan: the column is
-// already NOT NULL, or (PostgreSQL 12+) a validated CHECK proves it.
-func provenNotNull(p *analysis.Pass, table catalog.Name, col string) bool {
-	t := p.Schema.Table(table)
-	if t == nil {
-		return false
-	}
-	if c := t.Column(col); c != nil && c.NotNull {
-		return true
-	}
-	return p.PGVersion >= 12 && t.HasValidNotNullCheck(col)
+ALTER TABLE %[2]s ALTER COLUMN %[4]s SET NOT NULL;`, nullsQuery(table, col), table, sqltext.Ident(k.Name), sqltext.Ident(col))
 }

@@ -7,14 +7,17 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
+	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // SetTablespace flags ALTER TABLE/INDEX ... SET TABLESPACE on a relation
 // that may hold data.
 var SetTablespace = register(&analysis.Rule{
-	ID:       "set-tablespace",
-	Severity: analysis.Warning,
-	Summary:  "ALTER TABLE/INDEX ... SET TABLESPACE copies the relation under an ACCESS EXCLUSIVE lock",
+	ID:             "set-tablespace",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "ALTER TABLE/INDEX ... SET TABLESPACE copies the relation under an ACCESS EXCLUSIVE lock",
 	Doc: "SET TABLESPACE copies every page of the table (or index) to the new tablespace while holding an ACCESS " +
 		"EXCLUSIVE lock on it: every read and write of the table waits for the whole copy (for an index too, since " +
 		"every query on a table locks all its indexes). An index moves online with REINDEX (TABLESPACE ...) INDEX " +
@@ -27,7 +30,8 @@ CREATE TABLE "Archive" (
 
     CONSTRAINT "Archive_pkey" PRIMARY KEY ("id")
 ) TABLESPACE "fast_ssd";`,
-	Run: runSetTablespace,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runSetTablespace,
 })
 
 func runSetTablespace(p *analysis.Pass) {
@@ -46,11 +50,23 @@ func runSetTablespace(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("SET TABLESPACE copies every page of %s to tablespace %s, and until it finishes the statement runs "+
-				"under %s", what, ident(c.Cmd.Name), underSlow(p, table)),
-			Help: tablespaceHelp(p, isIndex),
-			Fix:  tablespaceFix(p, c, table, isIndex),
+				"under %s", what, sqltext.Ident(c.Cmd.Name), underSlow(p, table)),
+			Help:   tablespaceHelp(p, isIndex),
+			Fix:    tablespaceFix(p, c, table, isIndex),
+			Impact: tablespaceImpact(p, c, table, isIndex),
 		})
 	}
+}
+
+// tablespaceImpact is the copy of the table's pages, or of the index's. An
+// ACCESS EXCLUSIVE lock on an index stops reads of its table too.
+func tablespaceImpact(p *analysis.Pass, c alterCmd, table catalog.Name, isIndex bool) *analysis.Impact {
+	im := impactOn(p, table, analysis.Copy)
+	if isIndex {
+		im.Index = c.Table
+	}
+	im.Lock, im.Blocks = locks.AccessExclusive.String(), BlockedWords(locks.AccessExclusive.Blocks())
+	return im
 }
 
 func tablespaceHelp(p *analysis.Pass, isIndex bool) string {
@@ -66,11 +82,11 @@ func tablespaceHelp(p *analysis.Pass, isIndex bool) string {
 func tablespaceFix(p *analysis.Pass, c alterCmd, table catalog.Name, isIndex bool) string {
 	if isIndex && p.PGVersion >= 14 {
 		return fmt.Sprintf("-- Alone in its own migration (CONCURRENTLY cannot run inside a transaction):\n"+
-			"REINDEX (TABLESPACE %s) INDEX CONCURRENTLY %s;", ident(c.Cmd.Name), c.Table)
+			"REINDEX (TABLESPACE %s) INDEX CONCURRENTLY %s;", sqltext.Ident(c.Cmd.Name), c.Table)
 	}
 	move := " --tablespace=" + shellQuote(c.Cmd.Name)
 	if isIndex {
-		return repackFix([]catalog.Name{}, "") + move + " --index=" + shellQuote(ident(c.Table.Schema)+"."+ident(c.Table.Name))
+		return repackFix([]catalog.Name{}, "") + move + " --index=" + shellQuote(sqltext.Ident(c.Table.Schema)+"."+sqltext.Ident(c.Table.Name))
 	}
 	return repackFix([]catalog.Name{table}, "") + move + " --moveidx"
 }

@@ -178,41 +178,33 @@ func setValue(v *pg.VariableSetStmt, name string) (time.Duration, bool) {
 	return 0, false
 }
 
-// lockTimeoutSet tells, for each statement of the file, whether a SET
+// lockTimeoutSetResult tells, for each statement of the file, whether a SET
 // lock_timeout earlier in the file is in effect when it runs: a plain (or
 // SESSION) SET lasts for the session, SET LOCAL until its transaction ends,
 // and SET LOCAL outside a transaction block does nothing. RESET, SET ... TO
 // DEFAULT and RESET ALL undo them. Any value counts here, 0 included:
 // lock-timeout-value judges the values.
-func lockTimeoutSet(p *analysis.Pass) []bool {
-	return p.Memo("lockTimeoutSet", func() any {
-		out := make([]bool, len(p.File.Stmts))
-		session, localTx := false, -1
-		for i, s := range p.File.Stmts {
-			tx := p.Tx[i]
-			out[i] = session || tx.InTx && localTx == tx.ID
-			v := s.Node.GetVariableSetStmt()
-			if v == nil || v.IsLocal && !tx.InTx {
-				continue
-			}
-			switch {
-			case v.Kind == pg.VariableSetKind_VAR_RESET_ALL:
-				session, localTx = false, -1
-			case v.Name != "lock_timeout":
-			case v.Kind == pg.VariableSetKind_VAR_SET_VALUE && v.IsLocal:
-				localTx = tx.ID
-			case v.Kind == pg.VariableSetKind_VAR_SET_VALUE:
-				session = true
-			case v.Kind == pg.VariableSetKind_VAR_SET_DEFAULT, v.Kind == pg.VariableSetKind_VAR_RESET:
-				session, localTx = false, -1
-			}
+var lockTimeoutSetResult = analysis.NewResult("lock_timeout in effect at each statement", func(p *analysis.Pass) []bool {
+	out := make([]bool, len(p.File.Stmts))
+	session, localTx := false, -1
+	for i, s := range p.File.Stmts {
+		tx := p.Tx[i]
+		out[i] = session || tx.InTx && localTx == tx.ID
+		v := s.Node.GetVariableSetStmt()
+		if v == nil || v.IsLocal && !tx.InTx {
+			continue
 		}
-		return out
-	}).([]bool)
-}
-
-// suggestedLockTimeout is the lock_timeout fixes propose: 5s, or the
-// configured maximum when that is shorter.
-func suggestedLockTimeout(p *analysis.Pass) string {
-	return formatTimeout(min(5*time.Second, p.MaxLockTimeout))
-}
+		switch {
+		case v.Kind == pg.VariableSetKind_VAR_RESET_ALL:
+			session, localTx = false, -1
+		case v.Name != "lock_timeout":
+		case v.Kind == pg.VariableSetKind_VAR_SET_VALUE && v.IsLocal:
+			localTx = tx.ID
+		case v.Kind == pg.VariableSetKind_VAR_SET_VALUE:
+			session = true
+		case v.Kind == pg.VariableSetKind_VAR_SET_DEFAULT, v.Kind == pg.VariableSetKind_VAR_RESET:
+			session, localTx = false, -1
+		}
+	}
+	return out
+})

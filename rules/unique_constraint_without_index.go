@@ -9,14 +9,17 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/english"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // UniqueConstraintWithoutIndex flags a UNIQUE or PRIMARY KEY constraint added
 // to a table that may hold rows without an index built beforehand.
 var UniqueConstraintWithoutIndex = register(&analysis.Rule{
-	ID:       "unique-constraint-without-index",
-	Severity: analysis.Warning,
-	Summary:  "UNIQUE or PRIMARY KEY added to an existing table without USING INDEX",
+	ID:             "unique-constraint-without-index",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "UNIQUE or PRIMARY KEY added to an existing table without USING INDEX",
 	Doc: "ADD CONSTRAINT ... UNIQUE, ADD PRIMARY KEY and ADD COLUMN ... UNIQUE build the constraint's index by reading " +
 		"every row, and ALTER TABLE holds an ACCESS EXCLUSIVE lock meanwhile: every read and write of the table waits " +
 		"for the whole build (a plain CREATE UNIQUE INDEX would at least let reads go on). Prisma generates ADD " +
@@ -27,7 +30,8 @@ var UniqueConstraintWithoutIndex = register(&analysis.Rule{
 ALTER TABLE "Post" ADD CONSTRAINT "Post_title_key" UNIQUE ("title");`,
 	Good: `-- After CREATE UNIQUE INDEX CONCURRENTLY "Post_title_key" ON "Post"("title") in an earlier migration:
 ALTER TABLE "Post" ADD CONSTRAINT "Post_title_key" UNIQUE USING INDEX "Post_title_key";`,
-	Run: runUniqueConstraintWithoutIndex,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runUniqueConstraintWithoutIndex,
 })
 
 func runUniqueConstraintWithoutIndex(p *analysis.Pass) {
@@ -70,18 +74,6 @@ func dropsPrimaryKey(p *analysis.Pass, table catalog.Name) bool {
 	return false
 }
 
-// rewritingColumn reports a column whose addition rewrites the table:
-// serial, identity, stored generated, or with a volatile default.
-func rewritingColumn(p *analysis.Pass, d *pg.ColumnDef) bool {
-	return catalog.IsSerial(d.TypeName) || columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil ||
-		columnHas(d, pg.ConstrType_CONSTR_GENERATED) != nil || !isNull(columnDefault(d)) && volatileCall(p.Schema, columnDefault(d)) != ""
-}
-
-// isKey reports a UNIQUE or PRIMARY KEY constraint.
-func isKey(k *pg.Constraint) bool {
-	return k.GetContype() == pg.ConstrType_CONSTR_UNIQUE || k.GetContype() == pg.ConstrType_CONSTR_PRIMARY
-}
-
 // reportKeyBuild reports a key constraint whose index ALTER TABLE builds; d
 // is the column definition for ADD COLUMN ... UNIQUE, else nil.
 func reportKeyBuild(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef) {
@@ -98,7 +90,7 @@ func reportKeyBuild(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.Column
 	im.KeepSeverity = true // it also fails on duplicates
 	p.ReportAt(c.Span, analysis.Report{
 		Message: fmt.Sprintf("%s %s builds its unique index by reading every row of %s, and until the build finishes the statement "+
-			"runs under %s; it fails with SQLSTATE 23505 if two rows share a value", verb, ident(name), c.Table, underSlow(p, c.Table)),
+			"runs under %s; it fails with SQLSTATE 23505 if two rows share a value", verb, sqltext.Ident(name), c.Table, underSlow(p, c.Table)),
 		Help: "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY, alone in a migration of its own (reads and writes go " +
 			"on; CONCURRENTLY cannot run inside a transaction), then turn it into the constraint with ADD CONSTRAINT ... " +
 			kind + " USING INDEX, which takes its lock only for a moment. If the concurrent build fails it leaves an INVALID " +
@@ -131,7 +123,7 @@ func keyFix(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef, kin
 		fmt.Fprintf(&b, "-- Migration 1: add the column without its %s constraint.\n%s;\n", kind, add)
 		first = 2
 	}
-	quoted := quoteAll(cols)
+	quoted := sqltext.Idents(cols)
 	if d == nil {
 		b.WriteString(keyChecks(p, c.Table, k, quoted, cols))
 	}
@@ -142,11 +134,11 @@ func keyFix(p *analysis.Pass, c alterCmd, k *pg.Constraint, d *pg.ColumnDef, kin
 	if kind == "PRIMARY KEY" {
 		if nullable := keyNullableColumns(p, c.Table, cols, d); len(nullable) > 0 {
 			fmt.Fprintf(&b, "-- %s must be NOT NULL before the next step, or ADD PRIMARY KEY scans the table under ACCESS EXCLUSIVE "+
-				"(see set-not-null for the way without a long lock).\n", joinWords(quoteAll(nullable)))
+				"(see set-not-null for the way without a long lock).\n", english.Join(sqltext.Idents(nullable)))
 		}
 	}
 	fmt.Fprintf(&b, "-- Migration %d: turn the index into the constraint; a brief lock, no scan.\n"+
-		"ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", first+1, c.Table, ident(name), kind, ident(name), keyDeferrable(k))
+		"ALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s%s;", first+1, c.Table, sqltext.Ident(name), kind, sqltext.Ident(name), keyDeferrable(k))
 	return b.String()
 }
 
@@ -205,7 +197,7 @@ func keyIncluding(k *pg.Constraint) string {
 	}
 	cols := keyStrings(k.Including)
 	for i, c := range cols {
-		cols[i] = ident(c)
+		cols[i] = sqltext.Ident(c)
 	}
 	return " INCLUDE (" + strings.Join(cols, ", ") + ")"
 }

@@ -13,9 +13,10 @@ import (
 // UpdateOrDeleteWithoutWhere flags an UPDATE or DELETE of every row of a
 // table that may hold data.
 var UpdateOrDeleteWithoutWhere = register(&analysis.Rule{
-	ID:       "update-or-delete-without-where",
-	Severity: analysis.Error,
-	Summary:  "UPDATE or DELETE without WHERE on an existing table",
+	ID:             "update-or-delete-without-where",
+	NamesHeldLocks: true,
+	Severity:       analysis.Error,
+	Summary:        "UPDATE or DELETE without WHERE on an existing table",
 	Doc: "An UPDATE or DELETE without WHERE touches every row of the table in one statement, inside the " +
 		"migration's transaction: each changed row stays locked until the migration commits, so concurrent " +
 		"updates and deletes of the table wait (for minutes on a large table), every row gets a new version " +
@@ -27,7 +28,8 @@ var UpdateOrDeleteWithoutWhere = register(&analysis.Rule{
 UPDATE "Post" SET "published" = true;`,
 	Good: `-- Backfill
 UPDATE "Post" SET "published" = true WHERE "id" IN (1, 2, 3);`,
-	Run: runUpdateOrDeleteWithoutWhere,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runUpdateOrDeleteWithoutWhere,
 })
 
 func runUpdateOrDeleteWithoutWhere(p *analysis.Pass) {

@@ -7,24 +7,27 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // VacuumFullOrCluster flags VACUUM FULL and CLUSTER, which rewrite tables
 // under an ACCESS EXCLUSIVE lock.
 var VacuumFullOrCluster = register(&analysis.Rule{
-	ID:       "vacuum-full-or-cluster",
-	Severity: analysis.Warning,
-	Summary:  "VACUUM FULL or CLUSTER rewrites a table under an ACCESS EXCLUSIVE lock",
+	ID:             "vacuum-full-or-cluster",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "VACUUM FULL or CLUSTER rewrites a table under an ACCESS EXCLUSIVE lock",
 	Doc: "VACUUM FULL and CLUSTER write a new copy of the table and of all its indexes, holding an ACCESS EXCLUSIVE lock " +
 		"for the whole time: every read and write of the table waits, minutes or hours on a large table, and the copy " +
 		"needs as much free disk as the table. Without a table name they do this to every table of the database (CLUSTER: " +
 		"every table clustered before). Table maintenance does not belong in a schema migration: pg_repack or the " +
 		"pg_squeeze extension rebuild a table online, holding the ACCESS EXCLUSIVE lock only for a moment at the start " +
 		"and the end.",
-	Bad:  `VACUUM FULL "Post";`,
-	Good: `VACUUM (ANALYZE) "Post";`,
-	Run:  runVacuumFullOrCluster,
+	Bad:      `VACUUM FULL "Post";`,
+	Good:     `VACUUM (ANALYZE) "Post";`,
+	Requires: []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runVacuumFullOrCluster,
 })
 
 func runVacuumFullOrCluster(p *analysis.Pass) {
@@ -46,7 +49,7 @@ func runVacuumFullOrCluster(p *analysis.Pass) {
 		}
 		if s.ClusterStmt.Indexname != "" && s.ClusterStmt.Relation != nil {
 			note = fmt.Sprintf("-- pg_repack orders the rows by the table's clustering index; set it first (a brief lock):\n"+
-				"--   ALTER TABLE %s CLUSTER ON %s;\n", catalog.RangeName(s.ClusterStmt.Relation), ident(s.ClusterStmt.Indexname))
+				"--   ALTER TABLE %s CLUSTER ON %s;\n", catalog.RangeName(s.ClusterStmt.Relation), sqltext.Ident(s.ClusterStmt.Indexname))
 		}
 	default:
 		return

@@ -7,14 +7,16 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ValidateInSameTransaction flags VALIDATE CONSTRAINT in the transaction that
 // added the constraint NOT VALID.
 var ValidateInSameTransaction = register(&analysis.Rule{
-	ID:       "validate-in-same-transaction",
-	Severity: analysis.Warning,
-	Summary:  "VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID",
+	ID:             "validate-in-same-transaction",
+	NamesHeldLocks: true,
+	Severity:       analysis.Warning,
+	Summary:        "VALIDATE CONSTRAINT in the same transaction as its ADD CONSTRAINT ... NOT VALID",
 	Doc: "Adding a constraint NOT VALID and validating it later avoids checking existing rows under a heavy " +
 		"lock, but only if the two run in different transactions. ADD CONSTRAINT takes an ACCESS EXCLUSIVE lock " +
 		"(CHECK) or SHARE ROW EXCLUSIVE locks on both tables (FOREIGN KEY), and a lock is held until the transaction " +
@@ -27,7 +29,8 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_user_fkey" FOREIGN KEY ("author
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_user_fkey";`,
 	Good: `-- A later migration than the one that added the constraint NOT VALID:
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_authorId_fkey";`,
-	Run: runValidateInSameTransaction,
+	Requires: []analysis.Result{alterCmdsResult, locksResult, heldPrefixResult, enumSwapsResult},
+	Run:      runValidateInSameTransaction,
 })
 
 func runValidateInSameTransaction(p *analysis.Pass) {
@@ -48,33 +51,12 @@ func runValidateInSameTransaction(p *analysis.Pass) {
 		}
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("VALIDATE CONSTRAINT %s runs in the same transaction as the ADD CONSTRAINT ... NOT VALID on line %d, "+
-				"so its scan of every row runs under %s, and NOT VALID gains nothing", ident(c.Cmd.Name),
+				"so its scan of every row runs under %s, and NOT VALID gains nothing", sqltext.Ident(c.Cmd.Name),
 				p.File.Position(at).Line, underSlow(p, tables...)),
 			Help: "Move VALIDATE CONSTRAINT into a separate, later migration: on its own it takes a SHARE UPDATE EXCLUSIVE lock " +
 				"(and ROW SHARE on a referenced table), so reads and writes go on while existing rows are checked. " + prismaMove,
-			Fix:    fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, ident(c.Cmd.Name)),
+			Fix:    fmt.Sprintf("-- A separate, later migration:\nALTER TABLE %s VALIDATE CONSTRAINT %s;", c.Table, sqltext.Ident(c.Cmd.Name)),
 			Impact: constraintImpact(p, c.Table, add),
 		})
 	}
-}
-
-// addedNotValid finds the constraint's ADD ... NOT VALID in an earlier
-// statement of the current transaction, and where that statement starts.
-func addedNotValid(p *analysis.Pass, table catalog.Name, name string) (*pg.Constraint, int) {
-	tx := p.Tx[p.Stmt.Index].ID
-	for _, s := range p.File.Stmts[:p.Stmt.Index] {
-		a := s.Node.GetAlterTableStmt()
-		if p.Tx[s.Index].ID != tx || a == nil || catalog.RangeName(a.Relation) != table {
-			continue
-		}
-		for _, n := range a.Cmds {
-			cmd := n.GetAlterTableCmd()
-			k := cmd.GetDef().GetConstraint()
-			if cmd.GetSubtype() == pg.AlterTableType_AT_AddConstraint && k != nil && k.SkipValidation &&
-				(k.Conname == name || k.Conname == "" && isDefaultName(name, defaultConstraintName(table, k))) {
-				return k, s.Start
-			}
-		}
-	}
-	return nil, 0
 }

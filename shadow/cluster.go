@@ -53,7 +53,7 @@ func StartCluster() (*Cluster, error) {
 	if out, err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-A", "trust", "-U", "postgres",
 		"--no-sync", "-E", "UTF8", "--locale=C"); err != nil {
 		os.RemoveAll(root)
-		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
+		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
 	port, err := c.start()
 	if err != nil {
@@ -75,7 +75,7 @@ func (c *Cluster) Dir() string { return c.root }
 func (c *Cluster) Stop() error {
 	defer os.RemoveAll(c.root)
 	if out, err := c.run(c.pgctl, "-D", c.data, "-m", "immediate", "stop"); err != nil {
-		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
+		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ func (c *Cluster) start() (int, error) {
 			return port, nil
 		}
 		log, _ := os.ReadFile(logFile)
-		err = fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+		err = fmt.Errorf("pg_ctl start: %w\n%s\n%s", err, out, log)
 	}
 	return 0, err
 }
@@ -156,7 +156,7 @@ func serverUser(dir string) (*syscall.Credential, error) {
 	}
 	u, err := user.Lookup("postgres")
 	if err != nil {
-		return nil, fmt.Errorf("running as root, and initdb refuses root: need a `postgres` user to run a throwaway cluster (%v)", err)
+		return nil, fmt.Errorf("running as root, and initdb refuses root: need a `postgres` user to run a throwaway cluster (%w)", err)
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)

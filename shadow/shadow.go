@@ -173,10 +173,10 @@ func drop(admin, name string) error {
 	if v, _ := strconv.Atoi(conn.PgConn().ParameterStatus("server_version_num")); v >= 130000 {
 		sql += " WITH (FORCE)"
 	} else if _, err := conn.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name); err != nil {
-		return fmt.Errorf("dropping shadow database %s: %v", name, err)
+		return fmt.Errorf("dropping shadow database %s: %w", name, err)
 	}
 	if _, err := conn.Exec(ctx, sql); err != nil {
-		return fmt.Errorf("dropping shadow database %s: %v", name, err)
+		return fmt.Errorf("dropping shadow database %s: %w", name, err)
 	}
 	return nil
 }

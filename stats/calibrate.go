@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
-	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // shape is a table layout used to measure a server.
@@ -35,17 +35,17 @@ var (
 // analyzes it, as autovacuum keeps production tables: id is unique, k is a
 // scattered int to index, v an int to check, p references parent.
 func createTable(ctx context.Context, conn *pgx.Conn, schema string, s shape, name string, rows int64) error {
-	q := catalog.QuoteIdent(schema)
+	q := sqltext.Ident(schema)
 	sql := fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %[1]s.parent AS SELECT g AS id FROM generate_series(1, 1000) g;
 		ALTER TABLE %[1]s.parent DROP CONSTRAINT IF EXISTS parent_pkey;
 		ALTER TABLE %[1]s.parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id);
 		CREATE TABLE %[1]s.%[2]s AS SELECT g::bigint AS id, (g::bigint * 7919 %% %[3]d)::int AS k, (g %% 1000)::int AS v,
 			(g %% 1000 + 1)::int AS p, substr(md5(g::text), 1, 12) AS t %[4]s
-		FROM generate_series(1, %[3]d) g`, q, catalog.QuoteIdent(name), rows, s.extra)
+		FROM generate_series(1, %[3]d) g`, q, sqltext.Ident(name), rows, s.extra)
 	if _, err := conn.Exec(ctx, sql); err != nil {
 		return err
 	}
-	_, err := conn.Exec(ctx, fmt.Sprintf("VACUUM ANALYZE %s.%s", q, catalog.QuoteIdent(name)))
+	_, err := conn.Exec(ctx, fmt.Sprintf("VACUUM ANALYZE %s.%s", q, sqltext.Ident(name)))
 	return err
 }
 
@@ -75,8 +75,8 @@ var probes = []struct {
 // timeProbe runs one probe on schema.table and returns how long its
 // statement took.
 func timeProbe(ctx context.Context, conn *pgx.Conn, schema, table string, p probe) (time.Duration, error) {
-	q := catalog.QuoteIdent(schema)
-	expand := strings.NewReplacer("{table}", q+"."+catalog.QuoteIdent(table), "{parent}", q+".parent", "{schema}", q).Replace
+	q := sqltext.Ident(schema)
+	expand := strings.NewReplacer("{table}", q+"."+sqltext.Ident(table), "{parent}", q+".parent", "{schema}", q).Replace
 	if p.setup != "" {
 		if _, err := conn.Exec(ctx, expand(p.setup)); err != nil {
 			return 0, err
@@ -129,7 +129,7 @@ func Calibrate(ctx context.Context, conn *pgx.Conn, opt CalibrateOptions) (*Thro
 		return nil, err
 	}
 	schema := fmt.Sprintf("migrate_guard_calibration_%d", conn.PgConn().PID())
-	q := catalog.QuoteIdent(schema)
+	q := sqltext.Ident(schema)
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+q); err != nil {
 		return nil, fmt.Errorf("creating schema %s: %w", schema, err)
 	}
@@ -153,7 +153,7 @@ func Calibrate(ctx context.Context, conn *pgx.Conn, opt CalibrateOptions) (*Thro
 				return nil, fmt.Errorf("building calibration table: %w", err)
 			}
 			var heap int64
-			if err := conn.QueryRow(ctx, fmt.Sprintf("SELECT pg_table_size('%s.%s')", q, catalog.QuoteIdent(name))).Scan(&heap); err != nil {
+			if err := conn.QueryRow(ctx, fmt.Sprintf("SELECT pg_table_size('%s.%s')", q, sqltext.Ident(name))).Scan(&heap); err != nil {
 				return nil, err
 			}
 			for _, pr := range probes {
@@ -168,7 +168,7 @@ func Calibrate(ctx context.Context, conn *pgx.Conn, opt CalibrateOptions) (*Thro
 				}
 				samples[pr.op] = append(samples[pr.op], sample{heap, rows, d.Seconds()})
 			}
-			if _, err := conn.Exec(ctx, fmt.Sprintf("DROP TABLE %s.%s", q, catalog.QuoteIdent(name))); err != nil {
+			if _, err := conn.Exec(ctx, fmt.Sprintf("DROP TABLE %s.%s", q, sqltext.Ident(name))); err != nil {
 				return nil, err
 			}
 		}

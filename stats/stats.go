@@ -95,6 +95,16 @@ type Index struct {
 // QualifiedName is the table as the catalog names it.
 func (t *Table) QualifiedName() catalog.Name { return catalog.Name{Schema: t.Schema, Name: t.Name} }
 
+// Index returns the statistics of the table's index name, or nil.
+func (t *Table) Index(name string) *Index {
+	for i := range t.Indexes {
+		if t.Indexes[i].Name == name {
+			return &t.Indexes[i]
+		}
+	}
+	return nil
+}
+
 // Table returns the statistics of a table, or nil when the snapshot does not
 // know it.
 func (f *File) Table(n catalog.Name) *Table {
@@ -123,11 +133,11 @@ func Load(path string) (*File, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such stats file (write one with `migrate-guard stats --database-url URL -o %s`)", path, path)
 		}
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	f, err := Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
 }
@@ -158,7 +168,7 @@ func Parse(data []byte) (*File, error) {
 		}
 	}
 	if err := f.Throughputs.check(); err != nil {
-		return nil, fmt.Errorf("malformed stats file: %v", err)
+		return nil, fmt.Errorf("malformed stats file: %w", err)
 	}
 	return &f, nil
 }

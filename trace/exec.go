@@ -142,7 +142,7 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	}
 	before, err := takeSnapshot(ctx, t.conn)
 	if err != nil {
-		return nil, fmt.Errorf("reading the shadow database's schema: %v", err)
+		return nil, fmt.Errorf("reading the shadow database's schema: %w", err)
 	}
 	pid := t.conn.PgConn().PID()
 	st.InTransaction = !t.idle()
@@ -152,10 +152,10 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	switch {
 	case st.InTransaction:
 		if held, err = locksOf(ctx, t.conn, pid); err != nil {
-			return nil, fmt.Errorf("reading pg_locks: %v", err)
+			return nil, fmt.Errorf("reading pg_locks: %w", err)
 		}
 		if readBefore, err = readsOf(ctx, t.conn); err != nil {
-			return nil, fmt.Errorf("reading pg_stat_xact_user_tables: %v", err)
+			return nil, fmt.Errorf("reading pg_stat_xact_user_tables: %w", err)
 		}
 	default:
 		st.Sampled = true
@@ -169,7 +169,7 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	if smp != nil {
 		var released time.Time
 		if took, released, err = smp.finish(ctx); err != nil {
-			return nil, fmt.Errorf("sampling pg_locks: %v", err)
+			return nil, fmt.Errorf("sampling pg_locks: %w", err)
 		}
 		if released.After(start) && released.Before(end) {
 			st.DurationMS = ms(end.Sub(released)) // the wait for the blocker is not the statement's
@@ -186,7 +186,7 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	if held != nil && !t.idle() {
 		now, err := locksOf(ctx, t.conn, pid)
 		if err != nil {
-			return nil, fmt.Errorf("reading pg_locks: %v", err)
+			return nil, fmt.Errorf("reading pg_locks: %w", err)
 		}
 		took = map[heldLock]bool{}
 		for l := range now {
@@ -196,7 +196,7 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 		}
 		readAfter, err := readsOf(ctx, t.conn)
 		if err != nil {
-			return nil, fmt.Errorf("reading pg_stat_xact_user_tables: %v", err)
+			return nil, fmt.Errorf("reading pg_stat_xact_user_tables: %w", err)
 		}
 		for oid, n := range readAfter {
 			if d := n - readBefore[oid]; d > 0 && before[key{"rel", oid}].name != "" {
@@ -206,7 +206,7 @@ func (t *tracer) observe(ctx context.Context, st *Statement, control bool) (stmt
 	}
 	after, err := takeSnapshot(ctx, t.conn)
 	if err != nil {
-		return nil, fmt.Errorf("reading the shadow database's schema: %v", err)
+		return nil, fmt.Errorf("reading the shadow database's schema: %w", err)
 	}
 	t.record(st, before, after, took)
 	return nil, nil

@@ -92,7 +92,7 @@ func (f *filler) fillInTx(ctx context.Context) ([]Unfilled, error) {
 	unfilled, err := f.fill(ctx)
 	if err != nil {
 		f.conn.Exec(ctx, "ROLLBACK")
-		return nil, fmt.Errorf("filling the shadow database: %v", err)
+		return nil, fmt.Errorf("filling the shadow database: %w", err)
 	}
 	if _, err := f.conn.Exec(ctx, "COMMIT"); err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (f *filler) fill(ctx context.Context) ([]Unfilled, error) {
 		}
 		var n int64
 		if err := f.conn.QueryRow(ctx, "SELECT count(*) FROM "+t.ident).Scan(&n); err != nil {
-			return nil, fmt.Errorf("counting the rows of %s: %v", t.name, err)
+			return nil, fmt.Errorf("counting the rows of %s: %w", t.name, err)
 		}
 		f.counts[t.oid] = n
 		if n == 0 {
@@ -179,7 +179,7 @@ func (f *filler) fillTable(ctx context.Context, t *table) (string, error) {
 		}
 		var pe *pgconn.PgError
 		if !errors.As(err, &pe) {
-			return "", fmt.Errorf("filling %s: %v", t.name, err)
+			return "", fmt.Errorf("filling %s: %w", t.name, err)
 		}
 		last = fmt.Sprintf("%s (SQLSTATE %s)", pe.Message, pe.Code)
 	}
@@ -327,7 +327,7 @@ func (f *filler) tables(ctx context.Context) ([]*table, error) {
 			continue // filled or counted before an earlier migration: fill skips it
 		}
 		if err := f.describe(ctx, t); err != nil {
-			return nil, fmt.Errorf("reading the columns of %s: %v", t.name, err)
+			return nil, fmt.Errorf("reading the columns of %s: %w", t.name, err)
 		}
 	}
 	return out, nil

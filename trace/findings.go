@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 	"github.com/migrate-guard/migrate-guard/lint"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
@@ -76,7 +77,9 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 			help = "No static rule predicted this, so `migrate-guard lint` alone would have let it through: " +
 				"split the change so that no lock blocking reads or writes is held while the table is scanned or rewritten."
 		}
-		out = append(out, finding(res, st, rule, analysis.Warning, obs+"."+by, help, fix))
+		fd := finding(res, st, rule, analysis.Warning, obs+"."+by, help, fix)
+		scaleToProduction(&fd, st, opts)
+		out = append(out, fd)
 		if len(flagged) == 0 && certain {
 			out = append(out, finding(res, st, RuleUnpredicted, analysis.Warning,
 				"no static rule predicted what the trace saw: "+obs+".",
@@ -256,12 +259,12 @@ func dedupe(list []string) []string {
 func quoted(rel string) string {
 	schema, name, ok := strings.Cut(rel, ".")
 	if !ok {
-		return `"` + rel + `"`
+		return sqltext.Ident(rel)
 	}
 	if schema == "public" {
-		return `"` + name + `"`
+		return sqltext.Ident(name)
 	}
-	return `"` + schema + `"."` + name + `"`
+	return sqltext.Ident(schema) + "." + sqltext.Ident(name)
 }
 
 // duration writes a duration as a person reads it: 45 ms, 1.8 s.

@@ -197,18 +197,18 @@ type tracer struct {
 func newTracer(ctx context.Context, opts Options) (*tracer, error) {
 	conn, err := pgx.Connect(ctx, opts.URL)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
+		return nil, fmt.Errorf("connecting to the shadow database: %w", err)
 	}
 	monitor, err := pgx.Connect(ctx, opts.URL)
 	if err != nil {
 		conn.Close(ctx)
-		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
+		return nil, fmt.Errorf("connecting to the shadow database: %w", err)
 	}
 	blocker, err := pgx.Connect(ctx, opts.URL)
 	if err != nil {
 		conn.Close(ctx)
 		monitor.Close(ctx)
-		return nil, fmt.Errorf("connecting to the shadow database: %v", err)
+		return nil, fmt.Errorf("connecting to the shadow database: %w", err)
 	}
 	t := &tracer{opts: opts, conn: conn, monitor: monitor, blocker: blocker,
 		fill: &filler{conn: conn, rows: opts.Rows, stats: opts.Stats, maxRows: opts.MaxRows, counts: map[int64]int64{}, idents: map[int64]string{}}}
@@ -319,7 +319,7 @@ func (t *tracer) emptyAndReplay(ctx context.Context, f *sqlfile.File, cat *catal
 			WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND `+userSchemas+` LOOP
 			EXECUTE 'TRUNCATE ' || r.t || ' CASCADE';
 		END LOOP; END $$`); err != nil {
-		return fmt.Errorf("emptying the shadow database after %s failed: %v", f.Path, err)
+		return fmt.Errorf("emptying the shadow database after %s failed: %w", f.Path, err)
 	}
 	clear(t.fill.counts)
 	done := 0
