@@ -415,6 +415,12 @@ func scalarValue(typ, category string, typmod int32) (string, bool) {
 		return "to_tsvector('simple', 'v' || g)", true
 	case "point":
 		return "point(g, g)", true
+	case "int4range", "int8range", "numrange":
+		return typ + "(g * 10, g * 10 + 5)", true // disjoint, for an exclusion constraint with &&
+	case "daterange":
+		return "daterange(date '2000-01-01' + (g * 2)::int, date '2000-01-01' + (g * 2 + 1)::int)", true
+	case "tsrange", "tstzrange":
+		return typ + "(timestamp '2024-01-01' + g * interval '1 hour', timestamp '2024-01-01' + g * interval '1 hour' + interval '30 minutes')", true
 	}
 	return "", false
 }
