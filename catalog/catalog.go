@@ -12,6 +12,8 @@ package catalog
 import (
 	"sort"
 
+	pg "github.com/pganalyze/pg_query_go/v6"
+
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
@@ -42,6 +44,7 @@ type Catalog struct {
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
 	views     layered[Name, []Name]       // view (or materialized view) -> the relations its query reads
 	matviews  layered[Name, bool]         // the views that are materialized
+	viewCols  layered[Name, []string]     // view -> its columns, nil when the replay cannot name them all
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
 	pending   map[int]bool                // files not yet deployed, see SetPending
@@ -56,6 +59,7 @@ func New() *Catalog {
 		functions: newLayered[string, Volatility](),
 		views:     newLayered[Name, []Name](),
 		matviews:  newLayered[Name, bool](),
+		viewCols:  newLayered[Name, []string](),
 		epoch:     1,
 	}
 }
@@ -80,9 +84,9 @@ type Column struct {
 	Type    Type
 	NotNull bool
 	Default bool // has a DEFAULT expression
-	// DefaultText is the default when it is a string constant (an enum
-	// column's 'USER'), which a type change must set again; else "".
-	DefaultText string
+	// DefaultExpr is that expression, when the history wrote one (not for
+	// serial types), so a fix can set it again.
+	DefaultExpr *pg.Node
 	Identity    bool // GENERATED ... AS IDENTITY
 	Generated   bool // GENERATED ALWAYS AS (...) STORED
 }
@@ -165,6 +169,7 @@ func (c *Catalog) Clone() *Catalog {
 		functions: c.functions.clone(),
 		views:     c.views.clone(),
 		matviews:  c.matviews.clone(),
+		viewCols:  c.viewCols.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
 		pending:   c.pending,

@@ -429,6 +429,7 @@ func (e *engine) finish() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.schemaErrors()
 	for id, i := range e.once {
 		if n := e.more[id]; n > 0 {
 			e.res.Findings[i].Message += fmt.Sprintf(" (the same holds for the first such statement of %s in this run; "+

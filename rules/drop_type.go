@@ -76,23 +76,29 @@ func withData(p *analysis.Pass, cols []colKey) []colKey {
 }
 
 // dropTypeFix moves each column to text before the drop. A default of the
-// type depends on it too, even cast to text: it is dropped and set again.
+// type depends on it too, even cast to text: it is dropped and set again,
+// its constant without the cast to the type.
 func dropTypeFix(p *analysis.Pass, typ catalog.Name, cols []colKey) string {
 	var b strings.Builder
 	b.WriteString("-- First move each column off the type (this rewrites its table: see column-type-rewrite),\n" +
 		"-- or drop it once no code uses it (its data is lost):\n")
 	for _, c := range cols {
 		col := p.Schema.Table(c.Table).Column(c.Col)
-		switch {
-		case col == nil || !col.Default:
+		if col == nil || !col.Default {
 			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
-		case col.DefaultText != "":
-			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text, "+
-				"ALTER COLUMN %[2]s SET DEFAULT %[3]s;\n", c.Table, sqltext.Ident(c.Col), sqltext.Literal(col.DefaultText))
-		default:
-			fmt.Fprintf(&b, "-- Its default depends on the type too: set it again, as text, in the same statement.\n"+
-				"ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
+			continue
 		}
+		e := col.DefaultExpr
+		if k := e.GetTypeCast(); k != nil && k.Arg.GetAConst() != nil {
+			e = k.Arg
+		}
+		if d, ok := deparseExpr(e); ok && e.GetAConst() != nil {
+			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text, "+
+				"ALTER COLUMN %[2]s SET DEFAULT %[3]s;\n", c.Table, sqltext.Ident(c.Col), d)
+			continue
+		}
+		fmt.Fprintf(&b, "-- Its default depends on the type too: set it again, as text, in the same statement.\n"+
+			"ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
 	}
 	fmt.Fprintf(&b, "DROP TYPE %s;", typ)
 	return b.String()

@@ -54,17 +54,6 @@ func runRenameColumn(p *analysis.Pass) {
 	})
 }
 
-// rowKey returns the column to batch a backfill by: the single-column
-// primary key, else the row's physical address.
-func rowKey(t *catalog.Table) string {
-	for _, k := range t.Constraints {
-		if k.Kind == catalog.PrimaryKey && len(k.Columns) == 1 {
-			return sqltext.Ident(k.Columns[0])
-		}
-	}
-	return "ctid"
-}
-
 // renameColumnFix is the expand step of a zero-downtime column rename: the
 // new column, a trigger that keeps both columns equal whichever one the
 // code writes, and the batched backfill. col is the renamed column, if known.
