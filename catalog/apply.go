@@ -23,6 +23,7 @@ func (c *Catalog) Apply(node *pg.Node) {
 		}
 		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_MATVIEW && n.CreateTableAsStmt.Into != nil {
 			c.setView(RangeName(n.CreateTableAsStmt.Into.Rel), n.CreateTableAsStmt.Query, n.CreateTableAsStmt.Into.ColNames)
+			c.matviews.set(RangeName(n.CreateTableAsStmt.Into.Rel), true)
 		}
 	case *pg.Node_ViewStmt:
 		c.setView(RangeName(n.ViewStmt.View), n.ViewStmt.Query, n.ViewStmt.Aliases)
@@ -310,6 +311,7 @@ func (c *Catalog) drop(s *pg.DropStmt) {
 		case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
 			c.views.del(name)
 			c.viewCols.del(name)
+			c.matviews.del(name)
 		}
 	}
 }
@@ -324,6 +326,10 @@ func (c *Catalog) renameInViews(old Name, to string) {
 		cols := c.viewCols.at(old)
 		c.viewCols.del(old)
 		c.viewCols.set(renamed, cols)
+		if c.matviews.at(old) {
+			c.matviews.del(old)
+			c.matviews.set(renamed, true)
+		}
 	}
 	for _, v := range c.views.keys(func(reads []Name) bool { return slices.Contains(reads, old) }) {
 		reads := slices.Clone(c.views.at(v))

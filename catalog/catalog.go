@@ -43,6 +43,7 @@ type Catalog struct {
 	enums     layered[Name, *Enum]
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
 	views     layered[Name, []Name]       // view (or materialized view) -> the relations its query reads
+	matviews  layered[Name, bool]         // the views that are materialized
 	viewCols  layered[Name, []string]     // view -> its columns, nil when the replay cannot name them all
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
@@ -57,6 +58,7 @@ func New() *Catalog {
 		enums:     newLayered[Name, *Enum](),
 		functions: newLayered[string, Volatility](),
 		views:     newLayered[Name, []Name](),
+		matviews:  newLayered[Name, bool](),
 		viewCols:  newLayered[Name, []string](),
 		epoch:     1,
 	}
@@ -166,6 +168,7 @@ func (c *Catalog) Clone() *Catalog {
 		enums:     c.enums.clone(),
 		functions: c.functions.clone(),
 		views:     c.views.clone(),
+		matviews:  c.matviews.clone(),
 		viewCols:  c.viewCols.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,

@@ -175,7 +175,7 @@ func containsTable(list []exclusiveTable, t catalog.Name) bool {
 
 // splitByTable is the transaction's statements in order, cut into
 // migrations so that each takes ACCESS EXCLUSIVE locks only where one
-// statement needs several at once.
+// statement needs several at once; "" when that leaves one migration.
 func splitByTable(p *analysis.Pass) string {
 	type part struct {
 		tables []catalog.Name
@@ -195,6 +195,9 @@ func splitByTable(p *analysis.Pass) string {
 			}
 		}
 		cur.sql = append(cur.sql, p.File.Text(s)+terminator(p.File, s))
+	}
+	if len(parts) == 1 {
+		return "" // one statement needs all the locks at once: there is nothing to split
 	}
 	var b strings.Builder
 	for i, pt := range parts {
