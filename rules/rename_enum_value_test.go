@@ -1,6 +1,10 @@
 package rules_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/ruledoc"
+)
 
 func TestRenameEnumValue(t *testing.T) {
 	runCases(t, "rename-enum-value", []ruleCase{
@@ -10,6 +14,8 @@ func TestRenameEnumValue(t *testing.T) {
 			sql:  "-- AlterTable\nALTER TABLE \"public\".\"Post\" ADD COLUMN \"slug\" TEXT;\n\n-- AlterEnum\nALTER TYPE \"public\".\"Role\" RENAME VALUE 'USER' TO 'MEMBER';\n",
 			want: []string{"5:1"}},
 		{name: "enum the history does not know",
+			sql: "ALTER TYPE \"Plan\" RENAME VALUE 'FREE' TO 'HOBBY';\n", want: []string{"1:1"}},
+		{name: "the same enum, known to the history", history: planHistory,
 			sql: "ALTER TYPE \"Plan\" RENAME VALUE 'FREE' TO 'HOBBY';\n", want: []string{"1:1"}},
 		{name: "enum created in the same migration",
 			sql: "CREATE TYPE \"Plan\" AS ENUM ('FREE', 'PRO');\nALTER TYPE \"Plan\" RENAME VALUE 'FREE' TO 'HOBBY';\n"},
@@ -26,3 +32,12 @@ func TestRenameEnumValueFix(t *testing.T) {
 		"ALTER TYPE \"Role\" ADD VALUE IF NOT EXISTS 'OWNER';",
 		`UPDATE "User" SET "role" = 'OWNER' WHERE ctid IN (SELECT ctid FROM "User" WHERE "role" = 'ADMIN' LIMIT 10000);`)
 }
+
+// planHistory is exampleHistory and a later Prisma migration that gives
+// users a plan (enum Plan { FREE PRO }, plan Plan @default(FREE)).
+var planHistory = []string{ruledoc.History, `-- CreateEnum
+CREATE TYPE "Plan" AS ENUM ('FREE', 'PRO');
+
+-- AlterTable
+ALTER TABLE "User" ADD COLUMN     "plan" "Plan" NOT NULL DEFAULT 'FREE';
+`}

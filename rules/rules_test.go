@@ -143,3 +143,20 @@ func TestExamples(t *testing.T) {
 // rules' documentation pages: a small Prisma app whose tables hold
 // production data.
 var exampleHistory = []string{ruledoc.History}
+
+// auditHistory is exampleHistory and a later Prisma migration that adds an
+// audit log (model AuditLog with @@map("audit_log") and @@index([at],
+// map: "audit_idx")): the table, with no id column, that the cases about a
+// table the history does not know act on, here known, so their fixes run.
+var auditHistory = []string{ruledoc.History, `-- CreateTable
+CREATE TABLE "audit_log" (
+    "actor" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "audit_log_pkey" PRIMARY KEY ("action","at")
+);
+
+-- CreateIndex
+CREATE INDEX "audit_idx" ON "audit_log"("at");
+`}

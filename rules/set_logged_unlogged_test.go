@@ -1,6 +1,10 @@
 package rules_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/ruledoc"
+)
 
 func TestSetLoggedUnlogged(t *testing.T) {
 	runCases(t, "set-logged-unlogged", []ruleCase{
@@ -8,6 +12,8 @@ func TestSetLoggedUnlogged(t *testing.T) {
 		{name: "logged, schema-qualified, second clause", history: exampleHistory,
 			sql: "ALTER TABLE \"public\".\"User\" SET (fillfactor = 90),\n  SET LOGGED;\n", want: []string{"2:3"}},
 		{name: "table the history does not know", sql: "ALTER TABLE staging SET LOGGED;\n", want: []string{"1:21"}},
+		{name: "the same table, known to the history", history: stagingHistory,
+			sql: "ALTER TABLE staging SET LOGGED;\n", want: []string{"1:21"}},
 		{name: "new table made logged after loading", history: exampleHistory,
 			sql: "CREATE UNLOGGED TABLE \"Import\" (\"id\" INTEGER NOT NULL);\nALTER TABLE \"Import\" SET LOGGED;\n"},
 		{name: "unlogged at creation", history: exampleHistory,
@@ -22,3 +28,14 @@ func TestSetLoggedUnloggedFix(t *testing.T) {
 	wantMessage(t, exampleHistory, "ALTER TABLE \"Post\" SET LOGGED;", "set-logged-unlogged",
 		"WAL", `rewrites "Post"`, `an ACCESS EXCLUSIVE lock on "Post", which blocks reads and writes on it`)
 }
+
+// stagingHistory is exampleHistory and a later hand-written migration that
+// loads imports into an unlogged table (Prisma cannot say UNLOGGED).
+var stagingHistory = []string{ruledoc.History, `-- CreateTable
+CREATE UNLOGGED TABLE "staging" (
+    "id" SERIAL NOT NULL,
+    "payload" JSONB NOT NULL,
+
+    CONSTRAINT "staging_pkey" PRIMARY KEY ("id")
+);
+`}

@@ -8,6 +8,8 @@ func TestSetTablespace(t *testing.T) {
 		{name: "index, schema-qualified", history: exampleHistory,
 			sql: "ALTER INDEX \"public\".\"Post_authorId_idx\" SET TABLESPACE \"fast_ssd\";\n", want: []string{"1:42"}},
 		{name: "index the history does not know", sql: "ALTER INDEX audit_idx SET TABLESPACE fast_ssd;\n", want: []string{"1:23"}},
+		{name: "the same index, known to the history", history: auditHistory,
+			sql: "ALTER INDEX audit_idx SET TABLESPACE fast_ssd;\n", want: []string{"1:23"}},
 		{name: "new table", history: exampleHistory,
 			sql: "CREATE TABLE \"Tag\" (\"id\" SERIAL NOT NULL);\nALTER TABLE \"Tag\" SET TABLESPACE \"fast_ssd\";\n"},
 		{name: "index of a new table", history: exampleHistory,

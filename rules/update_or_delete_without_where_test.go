@@ -12,6 +12,7 @@ func TestUpdateOrDeleteWithoutWhere(t *testing.T) {
 		{name: "update with FROM but no WHERE", history: exampleHistory,
 			sql: "UPDATE \"Post\" p SET \"title\" = u.\"email\" FROM \"User\" u;\n", want: []string{"1:1"}},
 		{name: "unknown table", sql: "DELETE FROM audit_log;\n", want: []string{"1:1"}},
+		{name: "the same table, known to the history", history: auditHistory, sql: "DELETE FROM audit_log;\n", want: []string{"1:1"}},
 		{name: "with WHERE", history: exampleHistory,
 			sql: "UPDATE \"Post\" SET \"published\" = true WHERE \"views\" > 100;\nDELETE FROM \"User\" WHERE \"email\" LIKE '%@test.example';\n"},
 		{name: "table created in the same migration",
