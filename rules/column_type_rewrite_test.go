@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/ruledoc"
 )
 
 // typeHistory adds, to the example app, a table with the types whose
@@ -90,6 +92,9 @@ ALTER TABLE "User" ALTER COLUMN "role" TYPE "Level" USING ("role"::text::"Level"
 		{name: "table created in the same file",
 			sql: "CREATE TABLE \"Tag\" (\"id\" INTEGER NOT NULL);\nALTER TABLE \"Tag\" ALTER COLUMN \"id\" SET DATA TYPE BIGINT;\n"},
 		{name: "column unknown to the history", history: exampleHistory,
+			sql:  "ALTER TABLE \"Post\" ALTER COLUMN \"legacy\" TYPE TEXT;\n",
+			want: []string{"1:20"}},
+		{name: "the same column, known to the history", history: legacyHistory,
 			sql:  "ALTER TABLE \"Post\" ALTER COLUMN \"legacy\" TYPE TEXT;\n",
 			want: []string{"1:20"}},
 		{name: "table unknown to the history",
@@ -193,3 +198,9 @@ func TestColumnTypeRewriteExplains(t *testing.T) {
 		})
 	}
 }
+
+// legacyHistory is exampleHistory and a later Prisma migration that adds
+// Post.legacy as an integer.
+var legacyHistory = []string{ruledoc.History, `-- AlterTable
+ALTER TABLE "Post" ADD COLUMN     "legacy" INTEGER;
+`}

@@ -1,10 +1,17 @@
 package rules_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/migrate-guard/migrate-guard/ruledoc"
+)
 
 func TestManyAccessExclusive(t *testing.T) {
 	runCases(t, "many-access-exclusive", []ruleCase{
 		{name: "three existing tables altered", history: exampleHistory,
+			sql:  "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\n-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n\n-- AlterTable\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n\n-- AlterTable\nALTER TABLE \"Like\" ADD COLUMN \"at\" TIMESTAMP(3);\n",
+			want: []string{"8:1"}},
+		{name: "the same four tables, all known to the history", history: commentHistory,
 			sql:  "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n\n-- AlterTable\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n\n-- AlterTable\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n\n-- AlterTable\nALTER TABLE \"Like\" ADD COLUMN \"at\" TIMESTAMP(3);\n",
 			want: []string{"8:1"}},
 		{name: "one LOCK TABLE of three, in BEGIN ... COMMIT, schema-qualified", history: exampleHistory,
@@ -34,3 +41,32 @@ func TestManyAccessExclusiveFix(t *testing.T) {
 	wantMessage(t, exampleHistory, sql, "many-access-exclusive",
 		`ACCESS EXCLUSIVE locks on "User" (line 1), "Post" (line 3) and "Comment" (line 5) until it commits, which block reads and writes on all of them`, "40P01")
 }
+
+// commentHistory is exampleHistory and a later Prisma migration that adds
+// comments and likes on posts.
+var commentHistory = []string{ruledoc.History, `-- CreateTable
+CREATE TABLE "Comment" (
+    "id" SERIAL NOT NULL,
+    "body" TEXT NOT NULL,
+    "postId" INTEGER NOT NULL,
+
+    CONSTRAINT "Comment_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Like" (
+    "userId" INTEGER NOT NULL,
+    "postId" INTEGER NOT NULL,
+
+    CONSTRAINT "Like_pkey" PRIMARY KEY ("userId","postId")
+);
+
+-- AddForeignKey
+ALTER TABLE "Comment" ADD CONSTRAINT "Comment_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Like" ADD CONSTRAINT "Like_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Like" ADD CONSTRAINT "Like_postId_fkey" FOREIGN KEY ("postId") REFERENCES "Post"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+`}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/migrate-guard/migrate-guard/ruledoc"
 )
 
 func TestVolatileDefault(t *testing.T) {
@@ -44,6 +46,8 @@ CREATE FUNCTION "tenant"() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current
 		{name: "user function created stable", history: fnHistory,
 			sql: "ALTER TABLE \"Post\" ADD COLUMN \"tenant\" TEXT DEFAULT tenant();\n"},
 		{name: "a function the migrations do not create is assumed volatile", history: exampleHistory,
+			sql: "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT DEFAULT make_slug();\n", want: []string{"1:20"}},
+		{name: "a function the migrations create without a volatility is volatile", history: slugHistory,
 			sql: "ALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT DEFAULT make_slug();\n", want: []string{"1:20"}},
 		{name: "immutable extension functions are known", history: exampleHistory,
 			sql: "ALTER TABLE \"Post\" ADD COLUMN \"ns\" UUID DEFAULT uuid_generate_v5(uuid_ns_url(), 'x');\n"},
@@ -152,3 +156,9 @@ func TestVolatileDefaultExplains(t *testing.T) {
 		})
 	}
 }
+
+// slugHistory is exampleHistory and a later hand-written migration that
+// creates make_slug(), VOLATILE as PostgreSQL makes a function that says
+// nothing of its volatility.
+var slugHistory = []string{ruledoc.History, `CREATE FUNCTION make_slug() RETURNS TEXT LANGUAGE sql AS $$ SELECT md5(random()::text) $$;
+`}
