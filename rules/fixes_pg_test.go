@@ -416,7 +416,12 @@ func runOnCopy(t *testing.T, fc fixCase, tmpl *fixTemplate, mig *sqlfile.File, f
 				skip(fmt.Sprintf("%s, which the fix needs (%s); %q runs the same SQL after one", lacksObject, oneLine(err), fc.twin))
 			}
 			if code != "" && orig == code {
-				skip("the migration fails here without the fix too: " + oneLine(err))
+				if left := leftBehind(t, tmpl, mig, before, steps); left != "" {
+					t.Fatalf("the fix fails as the migration does (%v), sent statement by statement, and leaves behind:\n%s\nfix:\n%s",
+						oneLine(err), left, fc.f.Fix)
+				}
+				skip("the migration fails here without the fix too, and the fix, sent statement by statement, leaves the schema as it found it: " +
+					oneLine(err))
 			}
 			t.Fatalf("the fix fails: %v\nfix:\n%s", err, fc.f.Fix)
 		}
@@ -429,6 +434,60 @@ func runOnCopy(t *testing.T, fc fixCase, tmpl *fixTemplate, mig *sqlfile.File, f
 			}
 		}
 	}
+}
+
+// leftBehind runs the kept statements on a fresh copy, then the fix one
+// statement at a time, as a runner that does not wrap a file in a
+// transaction sends it, until one fails; it returns what that failure
+// leaves of the failing migration in the schema, "" when nothing.
+func leftBehind(t *testing.T, tmpl *fixTemplate, mig *sqlfile.File, before []*sqlfile.Stmt, steps []userStep) string {
+	t.Helper()
+	ctx := context.Background()
+	conn := pgtest.Connect(t, tmpl.copy(t))
+	runKept(t, conn, mig, before)
+	commitOpen(t, conn)
+	for _, step := range steps {
+		was := schemaOf(t, conn)
+		f := parseSQL(step.sql)
+		for _, s := range f.Stmts {
+			if execText(ctx, conn, f.Text(s)) == nil {
+				continue
+			}
+			if conn.PgConn().TxStatus() != 'I' {
+				if err := execText(ctx, conn, "ROLLBACK"); err != nil {
+					t.Fatalf("rolling back: %v", err)
+				}
+			}
+			var left []string
+			for _, line := range schemaOf(t, conn) {
+				if !slices.Contains(was, line) {
+					left = append(left, line)
+				}
+			}
+			return strings.Join(left, "\n")
+		}
+		commitOpen(t, conn)
+	}
+	return ""
+}
+
+// schemaOf lists the columns and constraints of the user's relations.
+func schemaOf(t *testing.T, conn *pgx.Conn) []string {
+	t.Helper()
+	rows, err := conn.Query(context.Background(), `SELECT format('%s %s %s', c.oid::regclass, a.attname, format_type(a.atttypid, a.atttypmod))
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+		UNION ALL SELECT format('%s constraint %s', conrelid::regclass, conname) FROM pg_constraint
+		WHERE connamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema'))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // inTransaction runs the kept statements and the fix in one transaction on
