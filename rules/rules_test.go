@@ -34,6 +34,9 @@ func lintSQL(t *testing.T, history []string, sql string, pg int) []lint.Finding 
 // default).
 func lintRunner(t *testing.T, history []string, sql string, pg int, runner string) []lint.Finding {
 	t.Helper()
+	if linted != nil {
+		linted(ruleCase{history: history, sql: sql, pg: pg, runner: runner})
+	}
 	return lintConfigured(t, history, sql, func(cfg *lint.Config) error {
 		if runner != "" {
 			if err := cfg.SetDeployedBy(runner, "test"); err != nil {
@@ -78,6 +81,10 @@ func positions(fs []lint.Finding, rule string) []string {
 // collecting, when set, receives the cases runCases is given instead of
 // running them: TestFixesOnPostgres gathers every rule's cases this way.
 var collecting func(rule string, cases []ruleCase)
+
+// linted, when set, receives every migration lintRunner lints:
+// TestFixesOnPostgres gathers the single-shot fix tests' migrations this way.
+var linted func(ruleCase)
 
 // runCases runs table-driven cases for one rule, and checks that every
 // finding explains itself and offers a way out.
