@@ -14,7 +14,7 @@ type FileFacts struct {
 	snaps   []*catalog.Catalog
 	results map[Result]any
 	// reported holds, by statement, the rules that reported it so far.
-	reported map[int][]*Rule
+	reported map[int][]report
 }
 
 // NewFileFacts returns the facts of a file whose schema before its first

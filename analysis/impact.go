@@ -26,10 +26,16 @@ const (
 	ForeignKeyScan
 	// NotNullScan reads every row to prove SET NOT NULL.
 	NotNullScan
+	// IndexesRebuild rebuilds every index of the table (REINDEX TABLE):
+	// one index build each, without the heap copy of a rewrite.
+	IndexesRebuild
+	// Copy copies the pages of the table, or of Work.Index, as they are
+	// (SET TABLESPACE): no index is rebuilt.
+	Copy
 )
 
 var operationNames = [...]string{"", "rewrite", "index build", "unique index build", "concurrent index build",
-	"CHECK validation scan", "FOREIGN KEY validation scan", "SET NOT NULL scan"}
+	"CHECK validation scan", "FOREIGN KEY validation scan", "SET NOT NULL scan", "rebuild of every index", "page copy"}
 
 func (o Operation) String() string { return operationNames[o] }
 
@@ -39,10 +45,11 @@ func (o Operation) String() string { return operationNames[o] }
 // build on an existing table; the engine then states the table's size and
 // the estimated blocking time, and lets the estimate set the severity.
 type Impact struct {
-	Table catalog.Name
-	Op    Operation
-	// Referenced is the table a FOREIGN KEY points to (ForeignKeyScan).
-	Referenced catalog.Name
+	// Work is what is done on Table's rows. When its Op is 0, the finding
+	// is about a lock held on Table while the statements of Held run (a
+	// lock lasts until its transaction commits): the estimate is their sum.
+	Work
+	Held []Work
 	// Lock is the strongest lock mode held on Table meanwhile, as
 	// PostgreSQL names it ("ACCESS EXCLUSIVE"); Blocks says what it stops:
 	// "reads and writes", "writes", or "" when nothing waits.
@@ -51,4 +58,22 @@ type Impact struct {
 	// on existing data or loses data: the table's size may raise its
 	// severity, never lower it.
 	KeepSeverity bool
+}
+
+// Work is one operation on the rows of a table.
+type Work struct {
+	Table catalog.Name
+	Op    Operation
+	// Referenced is the table a FOREIGN KEY points to (ForeignKeyScan).
+	Referenced catalog.Name
+	// Index, for Copy, is the index copied instead of the table.
+	Index catalog.Name
+}
+
+// Items is the work the estimate of an impact sums.
+func (im *Impact) Items() []Work {
+	if im.Op == 0 {
+		return im.Held
+	}
+	return []Work{im.Work}
 }

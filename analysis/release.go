@@ -16,4 +16,7 @@ type Release struct {
 	// deployed before the migrations run, so it must work on the schema
 	// before them.
 	CodeFirst bool
+	// Errors are the schemas that did not parse; the side each belongs to
+	// is nil (not checked), and each is reported as a syntax-error finding.
+	Errors []*prismaschema.Error
 }

@@ -22,10 +22,11 @@ func (c *Catalog) Apply(node *pg.Node) {
 			c.tables.set(name, &Table{Name: name, File: c.file, Partial: true, epoch: c.epoch})
 		}
 		if n.CreateTableAsStmt.Objtype == pg.ObjectType_OBJECT_MATVIEW && n.CreateTableAsStmt.Into != nil {
-			c.views.set(RangeName(n.CreateTableAsStmt.Into.Rel), relationsRead(n.CreateTableAsStmt.Query))
+			c.setView(RangeName(n.CreateTableAsStmt.Into.Rel), n.CreateTableAsStmt.Query, n.CreateTableAsStmt.Into.ColNames)
+			c.matviews.set(RangeName(n.CreateTableAsStmt.Into.Rel), true)
 		}
 	case *pg.Node_ViewStmt:
-		c.views.set(RangeName(n.ViewStmt.View), relationsRead(n.ViewStmt.Query))
+		c.setView(RangeName(n.ViewStmt.View), n.ViewStmt.Query, n.ViewStmt.Aliases)
 	case *pg.Node_AlterTableStmt:
 		c.alterTable(n.AlterTableStmt)
 	case *pg.Node_IndexStmt:
@@ -71,7 +72,7 @@ func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
 		col.NotNull, col.Default = true, true
 	}
 	if d.RawDefault != nil || d.CookedDefault != nil {
-		col.Default = true
+		col.Default, col.DefaultExpr = true, d.RawDefault
 	}
 	for _, cn := range d.Constraints {
 		k := cn.GetConstraint()
@@ -82,7 +83,7 @@ func (c *Catalog) addColumn(t *Table, d *pg.ColumnDef) {
 		case pg.ConstrType_CONSTR_NOTNULL, pg.ConstrType_CONSTR_PRIMARY:
 			col.NotNull = true
 		case pg.ConstrType_CONSTR_DEFAULT:
-			col.Default = true
+			col.Default, col.DefaultExpr = true, k.RawExpr
 		case pg.ConstrType_CONSTR_IDENTITY:
 			col.Identity, col.NotNull = true, true
 		case pg.ConstrType_CONSTR_GENERATED:
@@ -207,7 +208,7 @@ func (c *Catalog) alterCmd(t *Table, cmd *pg.AlterTableCmd) {
 		}
 	case pg.AlterTableType_AT_ColumnDefault:
 		if col != nil {
-			col.Default = cmd.Def != nil
+			col.Default, col.DefaultExpr = cmd.Def != nil, cmd.Def
 		}
 	case pg.AlterTableType_AT_SetNotNull:
 		if col != nil {
@@ -309,6 +310,8 @@ func (c *Catalog) drop(s *pg.DropStmt) {
 			c.functions.del(name.Name)
 		case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_MATVIEW:
 			c.views.del(name)
+			c.viewCols.del(name)
+			c.matviews.del(name)
 		}
 	}
 }
@@ -320,6 +323,13 @@ func (c *Catalog) renameInViews(old Name, to string) {
 	if reads, ok := c.views.get(old); ok {
 		c.views.del(old)
 		c.views.set(renamed, reads)
+		cols := c.viewCols.at(old)
+		c.viewCols.del(old)
+		c.viewCols.set(renamed, cols)
+		if c.matviews.at(old) {
+			c.matviews.del(old)
+			c.matviews.set(renamed, true)
+		}
 	}
 	for _, v := range c.views.keys(func(reads []Name) bool { return slices.Contains(reads, old) }) {
 		reads := slices.Clone(c.views.at(v))
@@ -375,6 +385,7 @@ func (c *Catalog) rename(s *pg.RenameStmt) {
 			c.indexes.set(k, &cp)
 		}
 	case pg.ObjectType_OBJECT_COLUMN:
+		c.renameViewColumn(RangeName(s.Relation), s.Subname, s.Newname)
 		t := c.mutable(RangeName(s.Relation))
 		if t == nil {
 			return

@@ -12,6 +12,8 @@ package catalog
 import (
 	"sort"
 
+	pg "github.com/pganalyze/pg_query_go/v6"
+
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
@@ -41,6 +43,8 @@ type Catalog struct {
 	enums     layered[Name, *Enum]
 	functions layered[string, Volatility] // by unqualified name: defaults rarely qualify calls
 	views     layered[Name, []Name]       // view (or materialized view) -> the relations its query reads
+	matviews  layered[Name, bool]         // the views that are materialized
+	viewCols  layered[Name, []string]     // view -> its columns, nil when the replay cannot name them all
 	epoch     int                         // tables with another epoch are shared with a clone
 	file      int                         // the file being replayed, for Table.File
 	pending   map[int]bool                // files not yet deployed, see SetPending
@@ -54,6 +58,8 @@ func New() *Catalog {
 		enums:     newLayered[Name, *Enum](),
 		functions: newLayered[string, Volatility](),
 		views:     newLayered[Name, []Name](),
+		matviews:  newLayered[Name, bool](),
+		viewCols:  newLayered[Name, []string](),
 		epoch:     1,
 	}
 }
@@ -74,12 +80,15 @@ type Table struct {
 
 // Column is a replayed column.
 type Column struct {
-	Name      string
-	Type      Type
-	NotNull   bool
-	Default   bool // has a DEFAULT expression
-	Identity  bool // GENERATED ... AS IDENTITY
-	Generated bool // GENERATED ALWAYS AS (...) STORED
+	Name    string
+	Type    Type
+	NotNull bool
+	Default bool // has a DEFAULT expression
+	// DefaultExpr is that expression, when the history wrote one (not for
+	// serial types), so a fix can set it again.
+	DefaultExpr *pg.Node
+	Identity    bool // GENERATED ... AS IDENTITY
+	Generated   bool // GENERATED ALWAYS AS (...) STORED
 }
 
 // Type is a column type. Name is PostgreSQL's internal name for built-in
@@ -159,6 +168,8 @@ func (c *Catalog) Clone() *Catalog {
 		enums:     c.enums.clone(),
 		functions: c.functions.clone(),
 		views:     c.views.clone(),
+		matviews:  c.matviews.clone(),
+		viewCols:  c.viewCols.clone(),
 		epoch:     c.epoch + 1,
 		file:      c.file,
 		pending:   c.pending,

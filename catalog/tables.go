@@ -17,6 +17,20 @@ func (c *Catalog) TableList() []*Table {
 	return out
 }
 
+// Materialized reports whether a view of ViewsOn is a materialized view.
+func (c *Catalog) Materialized(view Name) bool { return c.matviews.at(view) }
+
+// EnumList returns every enum type, sorted by schema and name: what a
+// schema holds besides its tables.
+func (c *Catalog) EnumList() []*Enum {
+	var out []*Enum
+	for _, e := range c.enums.all() {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name.less(out[j].Name) })
+	return out
+}
+
 // ViewsOn returns the views and materialized views of the history whose
 // query reads the relation, sorted: what DROP ... CASCADE of it drops too.
 func (c *Catalog) ViewsOn(rel Name) []Name {

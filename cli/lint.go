@@ -74,7 +74,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		rel.Migrations = paths
 		cfg.Release, err = lint.LoadRelease(rel)
 	}
-	if err == nil && cfg.DeployOrder == lint.DeployCodeFirst && cfg.Release != nil && cfg.Release.Head == nil {
+	if err == nil && cfg.DeployOrder == lint.DeployCodeFirst && cfg.Release != nil && cfg.Release.Head == nil && len(cfg.Release.Errors) == 0 {
 		err = fmt.Errorf("deploy-order = %q checks the pull request's schema.prisma, and none was found beside the migrations: name it with --schema", lint.DeployCodeFirst)
 	}
 	if err != nil {

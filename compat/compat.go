@@ -40,8 +40,14 @@ type Problem struct {
 	Table  catalog.Name // the table or enum type
 	Column string       // the column or the enum value's database name, or ""
 	// Want and Got are the type the client expects and the one the column
-	// has, for TypeMismatch.
+	// has, for TypeMismatch; Narrower is set when Got is of Want's kind but
+	// holds fewer values (varchar(255) → varchar(50), int8 → int4), so only
+	// the writes of values that do not fit fail.
 	Want, Got string
+	Narrower  bool
+	// View is set when the model is a Prisma view, read from a view (or a
+	// table) of that name.
+	View bool
 	// File and Line are where schema.prisma declares the model, field, enum
 	// or value.
 	File string
@@ -49,13 +55,18 @@ type Problem struct {
 }
 
 // Problems returns every problem the client of schema s has on cat, in a
-// stable order. Ignored models and fields and views are left out: the client
-// does not query the first, and the history does not replay the last.
+// stable order. Ignored models and fields are left out: the client does not
+// query them. A view is checked for what the client selects from it: that
+// it exists and has the columns, where the replay can name them.
 func Problems(s *prismaschema.Schema, cat *catalog.Catalog) []Problem {
 	var out []Problem
 	used := map[string]bool{}
 	for _, m := range s.Models {
-		if m.Ignored || m.View {
+		if m.Ignored {
+			continue
+		}
+		if m.View {
+			out = append(out, viewProblems(m, cat)...)
 			continue
 		}
 		for _, f := range m.Fields {
@@ -108,7 +119,8 @@ func modelProblems(s *prismaschema.Schema, m *prismaschema.Model, cat *catalog.C
 		want := Expected(s, f)
 		if !Compatible(want, col.Type) {
 			out = append(out, Problem{Kind: TypeMismatch, Model: m.Name, Field: f.Name, Table: name, Column: f.Column(),
-				Want: want.String(), Got: col.Type.String(), File: m.File, Line: f.Line})
+				Want: want.String(), Got: col.Type.String(), Narrower: want.Array == col.Type.Array && family(want.Name) == family(col.Type.Name),
+				File: m.File, Line: f.Line})
 		}
 	}
 	for _, col := range t.Columns {
@@ -118,6 +130,38 @@ func modelProblems(s *prismaschema.Schema, m *prismaschema.Model, cat *catalog.C
 				p.Field, p.Line = f.Name, f.Line
 			}
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// viewProblems are the problems of a Prisma view: the view (or a table of
+// that name) missing, or a column it selects missing from a view whose
+// columns the replay names. Types and inserts are not checked: the replay
+// does not type a view's columns, and the client does not write views.
+func viewProblems(m *prismaschema.Model, cat *catalog.Catalog) []Problem {
+	name := Table(m)
+	var cols []string
+	if t := cat.Table(name); t != nil {
+		if t.Partial {
+			return nil
+		}
+		for _, c := range t.Columns {
+			cols = append(cols, c.Name)
+		}
+	} else if vc, ok := cat.View(name); ok {
+		cols = vc
+	} else {
+		return []Problem{{Kind: MissingTable, Model: m.Name, Table: name, View: true, File: m.File, Line: m.Line}}
+	}
+	if cols == nil {
+		return nil // columns unknown
+	}
+	var out []Problem
+	for _, f := range m.Fields {
+		if f.Read() && !contains(cols, f.Column()) {
+			out = append(out, Problem{Kind: MissingColumn, Model: m.Name, Field: f.Name, Table: name, Column: f.Column(),
+				View: true, File: m.File, Line: f.Line})
 		}
 	}
 	return out

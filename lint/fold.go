@@ -35,9 +35,10 @@ func newFoldings() foldings {
 }
 
 // fold reports whether the engine should drop d instead of reporting it,
-// recording what it folds into.
+// recording what it folds into. A lock held across a transaction's work
+// (an Impact without Op) is about that work, not the locked table's rows.
 func (e *engine) fold(p *analysis.Pass, r *analysis.Rule, d analysis.Diagnostic, fs foldings) bool {
-	if d.Impact == nil || d.Impact.KeepSeverity || r == rules.AddingRequiredColumn {
+	if d.Impact == nil || d.Impact.Op == 0 || d.Impact.KeepSeverity || r == rules.AddingRequiredColumn {
 		return false
 	}
 	stmt, few := rules.FewRows(p, d.Impact.Table)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/stats"
 )
 
@@ -20,6 +21,8 @@ type Impact struct {
 	Blocks string `json:"blocks,omitempty"`
 	// EstimatedSeconds is [lo, hi].
 	EstimatedSeconds [2]float64 `json:"estimated_seconds"`
+	// EstimateFrom says what the estimate comes from: FromModel or FromTrace.
+	EstimateFrom string `json:"estimate_from"`
 }
 
 // Default thresholds of the estimated blocking time (small-table and
@@ -43,41 +46,89 @@ func (e *engine) sizeFinding(fd *Finding, r *analysis.Rule, im *analysis.Impact)
 	if t == nil {
 		return
 	}
-	var ref *stats.Table
-	if im.Op == analysis.ForeignKeyScan {
-		ref = st.Table(im.Referenced)
+	lo, hi, ok := estimateWork(st, im.Items())
+	if !ok {
+		return
 	}
-	rates := st.Rates()
-	lo, hi := stats.Estimate(rates, im.Op, t, ref)
 	fd.Impact = &Impact{Table: t.Schema + "." + t.Name, Rows: t.Rows, Bytes: t.TotalBytes, Lock: im.Lock,
-		Blocks: im.Blocks, EstimatedSeconds: [2]float64{round3(lo), round3(hi)}}
+		Blocks: im.Blocks, EstimatedSeconds: [2]float64{RoundSeconds(lo), RoundSeconds(hi)}, EstimateFrom: FromModel}
 	fd.Message += fmt.Sprintf(" (%s: %s; %s)", im.Table, t.Describe(), blockedFor(im, lo, hi))
 	if im.Op == analysis.IndexBuild || im.Op == analysis.UniqueIndexBuild {
-		clo, chi := stats.Estimate(rates, analysis.ConcurrentIndexBuild, t, nil)
+		clo, chi := stats.Estimate(st.Rates(), analysis.ConcurrentIndexBuild, t, nil)
 		fd.Message += fmt.Sprintf("; built CONCURRENTLY it would run for an estimated %s without blocking writes", stats.FormatRange(clo, chi))
 	}
 	if _, set := e.cfg.Rules[r.ID]; set || fd.Severity == analysis.Off || im.Blocks == "" {
 		return
 	}
+	fd.Severity = e.cfg.SizedSeverity(fd.Severity, lo, hi, im.KeepSeverity)
+}
+
+// SizedSeverity is the severity of a lock finding blocking for an
+// estimated [lo, hi] seconds: an error when the middle of the range (the
+// model's value) is over large-table, a notice when even hi is under
+// small-table, unless keep (the finding also says the statement fails on
+// existing data or loses data); else sev.
+func (c *Config) SizedSeverity(sev analysis.Severity, lo, hi float64, keep bool) analysis.Severity {
 	switch {
-	case math.Sqrt(lo*hi) > e.cfg.LargeTable.Seconds(): // the model's value, the middle of the range
-		fd.Severity = analysis.Error
-	case hi < e.cfg.SmallTable.Seconds() && !im.KeepSeverity:
-		fd.Severity = analysis.Notice
+	case math.Sqrt(lo*hi) > c.LargeTable.Seconds():
+		return analysis.Error
+	case hi < c.SmallTable.Seconds() && !keep:
+		return analysis.Notice
 	}
+	return sev
+}
+
+// Where an estimate comes from (Impact.EstimateFrom).
+const (
+	// FromModel: the cost model of the stats file's throughputs.
+	FromModel = "model"
+	// FromTrace: the time trace measured on synthetic rows, scaled to the
+	// production size.
+	FromTrace = "trace"
+)
+
+// estimateWork sums the model's estimates of the work items; ok is false
+// when the stats do not know a table (or index) one of them is about.
+func estimateWork(st *stats.File, items []analysis.Work) (lo, hi float64, ok bool) {
+	rates := st.Rates()
+	for _, w := range items {
+		t := st.Table(w.Table)
+		if t == nil {
+			return 0, 0, false
+		}
+		var ref *stats.Table
+		if w.Op == analysis.ForeignKeyScan {
+			ref = st.Table(w.Referenced)
+		}
+		if w.Op == analysis.Copy && w.Index != (catalog.Name{}) {
+			ix := t.Index(w.Index.Name)
+			if ix == nil {
+				return 0, 0, false
+			}
+			t = &stats.Table{HeapBytes: ix.Bytes, Rows: t.Rows} // an index's pages, as many entries as rows
+		}
+		l, h := stats.Estimate(rates, w.Op, t, ref)
+		lo, hi = lo+l, hi+h
+	}
+	return lo, hi, true
 }
 
 // blockedFor says what waits and for how long.
 func blockedFor(im *analysis.Impact, lo, hi float64) string {
 	est := "an estimated " + stats.FormatRange(lo, hi)
-	if im.Blocks == "" {
+	switch {
+	case im.Op == 0 && len(im.Held) == 0:
+		return "no statement works through a table's rows while the lock is held"
+	case im.Op == 0:
+		return im.Blocks + " blocked for " + est + ", the work the transaction does while it holds the lock"
+	case im.Blocks == "":
 		return "it runs for " + est + " without blocking reads or writes"
 	}
 	return im.Blocks + " blocked for " + est
 }
 
-// round3 keeps a millisecond's precision, so JSON stays readable.
-func round3(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
+// RoundSeconds keeps a millisecond's precision, so JSON stays readable.
+func RoundSeconds(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
 
 // roleTimeoutNote says, for require-lock-timeout, that the stats snapshot
 // saw no lock_timeout for its role either.

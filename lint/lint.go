@@ -144,14 +144,16 @@ func needed(s *migrations.Set) []*migrations.Migration {
 }
 
 type engine struct {
-	cfg   *Config
-	rules []*analysis.Rule
+	cfg *Config
 	// rank is a rule's place in id order, the order a statement's findings
 	// keep whatever order the rules run in.
 	rank map[string]int
-	res  *Result
-	once map[string]int // a once-per-run rule's kept finding, by rule id
-	more map[string]int // how many findings of that rule were left out
+	// phases are the enabled rules: those that do not read reports, then
+	// those that do (Rule.ReadsReports).
+	phases [2][]*analysis.Rule
+	res    *Result
+	once   map[string]int // a once-per-run rule's kept finding, by rule id
+	more   map[string]int // how many findings of that rule were left out
 	// checks holds the files' findings until they are added in order.
 	checks *checks
 }
@@ -313,63 +315,58 @@ func (e *engine) lintFile(f *sqlfile.File, cat *catalog.Catalog, runner executio
 	return nil
 }
 
-// inRuleOrder puts the findings of one statement, found[start:], in the
-// order of their rules' ids, which rules that read reports (run last) would
-// otherwise break; the failures recorded for folding move with them.
-func (e *engine) inRuleOrder(found []Finding, start int, fs foldings) {
-	block := found[start:]
-	byRank := func(a, b Finding) int { return e.rank[a.Rule] - e.rank[b.Rule] }
-	if slices.IsSortedFunc(block, byRank) {
-		return
-	}
-	order := make([]int, len(block))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return byRank(block[a], block[b]) })
-	moved := make([]Finding, len(block))
-	to := make(map[int]int, len(block))
-	for n, o := range order {
-		moved[n] = block[o]
-		to[start+o] = start + n
-	}
-	copy(block, moved)
-	for k, i := range fs.at {
-		if j, ok := to[i]; ok {
-			fs.at[k] = j
-		}
-	}
+// reported is a finding with the diagnostic it came from.
+type reported struct {
+	Finding
+	d analysis.Diagnostic
 }
 
-// check runs the rules over a file whose snapshots are taken. It only reads
-// the engine, so that files are checked concurrently.
-func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner execution.Runner) checked {
+// inRuleOrder lists the findings statement by statement, each statement's
+// in the order of their rules' ids whatever order the rules ran in, and
+// records the failures others may fold into.
+func (e *engine) inRuleOrder(byStmt [][]reported, folds foldings) []Finding {
 	var found []Finding
+	for i, rs := range byStmt {
+		slices.SortStableFunc(rs, func(a, b reported) int { return e.rank[a.Rule] - e.rank[b.Rule] })
+		for _, r := range rs {
+			found = append(found, r.Finding)
+			folds.target(len(found)-1, i, r.d)
+		}
+	}
+	return found
+}
+
+// check runs the rules over a file whose snapshots are taken: first those
+// that do not read reports, over every statement, then those that do, which
+// so know what the others reported on any statement of the file. It only
+// reads the engine, so that files are checked concurrently.
+func (e *engine) check(f *sqlfile.File, snaps []*catalog.Catalog, runner execution.Runner) checked {
 	plan := execution.Build(f, runner, e.cfg.PGVersion)
 	pass := &analysis.Pass{File: f, Plan: plan, Tx: plan.Tx, Before: snaps[0], PGVersion: e.cfg.PGVersion,
 		MaxLockTimeout: e.cfg.MaxLockTimeout, Facts: analysis.NewFileFactsAt(f, snaps), Enabled: e.enabled, Release: e.release()}
 	folds := newFoldings()
 	// One Report for the file, reading the rule and statement that run: a
 	// closure per statement and rule was most of the rules' allocations.
+	byStmt := make([][]reported, len(f.Stmts))
 	var r *analysis.Rule
 	pass.Report = func(d analysis.Diagnostic) {
 		i := pass.Stmt.Index
-		pass.Facts.NoteReport(i, r)
+		pass.Facts.NoteReport(i, r, d.Impact)
 		if !e.fold(pass, r, d, folds) {
-			found = append(found, e.finding(f, r, d))
-			folds.target(len(found)-1, i, d)
+			byStmt[i] = append(byStmt[i], reported{e.finding(f, r, d), d})
 		}
 	}
-	for i, s := range f.Stmts {
-		pass.Stmt, pass.Schema = s, snaps[i]
-		start := len(found)
-		for _, r = range e.rules {
-			if err := runRule(r, pass); err != nil {
-				return checked{err: err}
+	for _, phase := range e.phases {
+		for i, s := range f.Stmts {
+			pass.Stmt, pass.Schema = s, snaps[i]
+			for _, r = range phase {
+				if err := runRule(r, pass); err != nil {
+					return checked{err: err}
+				}
 			}
 		}
-		e.inRuleOrder(found, start, folds)
 	}
+	found := e.inRuleOrder(byStmt, folds)
 	found = folds.note(found)
 	for _, se := range f.Errors {
 		found = append(found, e.finding(f, rules.SyntaxError, analysis.Diagnostic{
@@ -436,6 +433,7 @@ func (e *engine) finish() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.schemaErrors()
 	for id, i := range e.once {
 		if n := e.more[id]; n > 0 {
 			e.res.Findings[i].Message += fmt.Sprintf(" (the same holds for the first such statement of %s in this run; "+

@@ -3,24 +3,29 @@ package lint
 import (
 	"strings"
 	"testing"
+
+	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
 )
 
 // A rule that reads what others reported on a statement (ReadsReports)
 // runs after all of them, so Pass.ReportedBy knows their findings.
 func TestRulesReadingReportsRunLast(t *testing.T) {
 	e := newEngine(DefaultConfig())
-	readers := 0
-	for i, r := range e.rules {
+	for _, r := range e.phases[0] {
 		if r.ReadsReports {
-			readers++
-			continue
-		}
-		if readers > 0 {
-			t.Fatalf("%s (rule %d) runs after a rule that reads reports", r.ID, i)
+			t.Errorf("%s reads reports but runs in the first phase", r.ID)
 		}
 	}
-	if readers == 0 {
-		t.Fatal("no rule reads reports: long-access-exclusive should")
+	var readers []string
+	for _, r := range e.phases[1] {
+		if !r.ReadsReports {
+			t.Errorf("%s does not read reports but runs last", r.ID)
+		}
+		readers = append(readers, r.ID)
+	}
+	if got, want := strings.Join(readers, " "), "lock-table long-access-exclusive many-access-exclusive"; got != want {
+		t.Errorf("rules reading reports: %s, want %s", got, want)
 	}
 }
 
@@ -28,11 +33,12 @@ func TestRulesReadingReportsRunLast(t *testing.T) {
 // the rules ran in, and a failure others fold into is still found.
 func TestInRuleOrder(t *testing.T) {
 	e := &engine{rank: map[string]int{"a": 0, "b": 1, "c": 2}}
-	found := []Finding{{Rule: "z"}, {Rule: "b"}, {Rule: "c", Line: 1}, {Rule: "c", Line: 2}, {Rule: "a"}}
+	fails := analysis.Diagnostic{FailsOnRows: catalog.Name{Name: "t"}}
+	byStmt := [][]reported{{{Finding: Finding{Rule: "z"}}},
+		{{Finding: Finding{Rule: "b"}}, {Finding: Finding{Rule: "c", Line: 1}, d: fails}, {Finding: Finding{Rule: "c", Line: 2}}, {Finding: Finding{Rule: "a"}}}}
 	fs := newFoldings()
-	k := foldKey{stmt: 3}
-	fs.at[k] = 2 // the first "c"
-	e.inRuleOrder(found, 1, fs)
+	k := foldKey{stmt: 1, table: catalog.Name{Name: "t"}}
+	found := e.inRuleOrder(byStmt, fs)
 	var got []string
 	for _, f := range found {
 		got = append(got, f.Rule)

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -58,23 +59,33 @@ func LoadRelease(o ReleaseOptions) (*analysis.Release, error) {
 		headPath, _ = prismaschema.FindNear(wt, migrationsDir(o.Migrations[0]))
 	}
 	rel := &analysis.Release{}
+	var err error
 	if headPath != "" {
-		head, err := prismaschema.Load(wt, headPath, "")
-		if err != nil {
+		rel.Head, err = prismaschema.Load(wt, headPath, "")
+		if err = keepSyntaxError(rel, err); err != nil {
 			return nil, err
 		}
-		rel.Head = head
 	}
-	var err error
 	if o.BaseSchema != "" {
 		rel.Base, err = prismaschema.Load(wt, filepath.ToSlash(o.BaseSchema), "")
 	} else {
 		rel.Base, err = baseAtRef(o, headPath)
 	}
-	if err != nil {
+	if err = keepSyntaxError(rel, err); err != nil {
 		return nil, err
 	}
 	return rel, nil
+}
+
+// keepSyntaxError records a schema that does not parse in rel, to be
+// reported as a finding, and returns any other error.
+func keepSyntaxError(rel *analysis.Release, err error) error {
+	var pe *prismaschema.Error
+	if errors.As(err, &pe) {
+		rel.Errors = append(rel.Errors, pe)
+		return nil
+	}
+	return err
 }
 
 // migrationsDir is the directory of a linted path.
@@ -119,6 +130,19 @@ func (e *engine) release() *analysis.Release {
 	r := *e.cfg.Release
 	r.CodeFirst = e.cfg.DeployOrder == DeployCodeFirst
 	return &r
+}
+
+// schemaErrors reports the schemas of the release checks that did not
+// parse: a syntax-error finding each, at the file and line.
+func (e *engine) schemaErrors() {
+	if e.cfg.Release == nil {
+		return
+	}
+	for _, pe := range e.cfg.Release.Errors {
+		e.add(Finding{File: pe.File, Line: pe.Line, Column: 1, EndLine: pe.Line, EndColumn: 1, Rule: rules.SyntaxError.ID,
+			Message: pe.Msg + " (Prisma Schema Language): release compatibility is not checked against this schema",
+			Help:    "Fix the schema so `prisma validate` accepts it."})
+	}
 }
 
 // checkHead reports what the pull request's schema maps that the replayed

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,15 +73,30 @@ func TestLoadReleaseBaseRef(t *testing.T) {
 	}
 }
 
-// TestLoadReleaseSyntaxError: a broken base schema is an error naming its
-// file and line.
+// TestLoadReleaseSyntaxError: a broken base schema is a syntax-error
+// finding at its file and line, and the release is not checked against it.
 func TestLoadReleaseSyntaxError(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "base.prisma")
 	writeFile(t, p, releaseDS+"model User {\n  id Int @id\n  name String @default(\n}\n")
-	_, err := LoadRelease(ReleaseOptions{BaseSchema: p})
-	if err == nil || !strings.HasPrefix(err.Error(), p+":8: ") {
-		t.Errorf("error %v, want one at %s:8", err, p)
+	rel, err := LoadRelease(ReleaseOptions{BaseSchema: p})
+	if err != nil || rel.Base != nil || len(rel.Errors) != 1 {
+		t.Fatalf("LoadRelease: %+v, %v; want the error kept and no base", rel, err)
+	}
+	cfg := DefaultConfig()
+	cfg.Release = rel
+	res, err := RunText(nil, Text{Path: "migration.sql", SQL: []byte(`ALTER TABLE "User" DROP COLUMN "name";`)}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.Rule == "syntax-error" || strings.HasPrefix(f.Rule, "release-") {
+			got = append(got, fmt.Sprintf("%s %s:%d", f.Rule, f.File, f.Line))
+		}
+	}
+	if want := "syntax-error " + p + ":8"; strings.Join(got, ",") != want {
+		t.Errorf("findings %v, want %s", got, want)
 	}
 }
 
@@ -98,5 +114,46 @@ func TestDeployOrderConfig(t *testing.T) {
 	}
 	if DefaultConfig().DeployOrder != DeployMigrateFirst {
 		t.Error("the default deploy order is not migrate-first")
+	}
+}
+
+// TestReleaseMultiFile: the release checks read multi-file schemas (a
+// prisma/schema folder) as one: a model of one file whose enum is in
+// another, and schema-without-migration names the file that declares the
+// field.
+func TestReleaseMultiFile(t *testing.T) {
+	dir := t.TempDir()
+	for side, user := range map[string]string{
+		"base": "model User {\n  id   Int  @id\n  name String\n  role Role\n}\n",
+		"head": "model User {\n  id   Int  @id\n  role Role\n  slug String\n}\n",
+	} {
+		writeFile(t, filepath.Join(dir, side, "main.prisma"), releaseDS)
+		writeFile(t, filepath.Join(dir, side, "user.prisma"), user)
+		writeFile(t, filepath.Join(dir, side, "enums.prisma"), "enum Role {\n  USER\n  ADMIN @map(\"admin\")\n}\n")
+	}
+	rel, err := LoadRelease(ReleaseOptions{BaseSchema: filepath.Join(dir, "base"), Schema: filepath.Join(dir, "head")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Release = rel
+	history := []Text{{Path: "init.sql", SQL: []byte(`CREATE TYPE "Role" AS ENUM ('USER', 'admin');
+CREATE TABLE "User" ("id" INT PRIMARY KEY, "name" TEXT NOT NULL, "role" "Role" NOT NULL);`)}}
+	res, err := RunText(history, Text{Path: "migration.sql", SQL: []byte(`ALTER TABLE "User" DROP COLUMN "name";
+ALTER TYPE "Role" RENAME VALUE 'admin' TO 'ADMIN';`)}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Rule, "release-") || f.Rule == "schema-without-migration" {
+			got = append(got, fmt.Sprintf("%s %s:%d", f.Rule, filepath.Base(f.File), f.Line))
+		}
+	}
+	// The head still maps ADMIN to "admin", which the rename took away.
+	want := "release-column-removed migration.sql:1 release-enum-value-removed migration.sql:2 schema-without-migration user.prisma:4 " +
+		"schema-without-migration enums.prisma:3"
+	if strings.Join(got, " ") != want {
+		t.Errorf("findings %v, want %s", got, want)
 	}
 }

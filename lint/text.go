@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"sort"
-
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/rules"
@@ -50,16 +48,19 @@ func RunText(history []Text, target Text, cfg *Config) (*Result, error) {
 // newEngine selects the enabled rules.
 func newEngine(cfg *Config) *engine {
 	e := &engine{cfg: cfg, res: &Result{Sources: map[string]*sqlfile.File{}}, once: map[string]int{}, more: map[string]int{}, checks: newChecks()}
+	rank := 0
+	e.rank = map[string]int{}
 	for _, r := range rules.All() {
-		if r.Run != nil && cfg.Severity(r) != analysis.Off {
-			e.rules = append(e.rules, r)
+		if r.Run == nil || cfg.Severity(r) == analysis.Off {
+			continue
+		}
+		e.rank[r.ID] = rank
+		rank++
+		if r.ReadsReports {
+			e.phases[1] = append(e.phases[1], r)
+		} else {
+			e.phases[0] = append(e.phases[0], r)
 		}
 	}
-	e.rank = make(map[string]int, len(e.rules))
-	for i, r := range e.rules {
-		e.rank[r.ID] = i
-	}
-	// A rule that reads what others reported on a statement runs after them.
-	sort.SliceStable(e.rules, func(i, j int) bool { return !e.rules[i].ReadsReports && e.rules[j].ReadsReports })
 	return e
 }

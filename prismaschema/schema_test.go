@@ -253,3 +253,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestViews: a view block is a model marked View, mapped and read like one.
+func TestViews(t *testing.T) {
+	s, err := ParseFile("s.prisma", []byte("view PostStats {\n  id    Int    @unique\n  email String @map(\"author_email\")\n  note  String? @ignore\n\n  @@map(\"post_stats\")\n  @@schema(\"auth\")\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := s.Model("PostStats")
+	if v == nil || !v.View || v.Table() != "post_stats" || v.TableSchema() != "auth" {
+		t.Fatalf("view: %+v", v)
+	}
+	if f := v.Field("email"); f.Column() != "author_email" || !f.Read() {
+		t.Errorf("email: column %q read %v", f.Column(), f.Read())
+	}
+	if v.Field("note").Read() {
+		t.Errorf("@ignore: the client does not select note")
+	}
+}

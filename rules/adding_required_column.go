@@ -54,7 +54,7 @@ func runAddingRequiredColumn(p *analysis.Pass) {
 func requiredColumnFix(t catalog.Name, col string, typ catalog.Type) string {
 	return fmt.Sprintf(`-- Migration 1: add the column as nullable.
 ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;
--- Backfill existing rows in batches (a separate data migration), e.g.:
+-- Backfill existing rows in batches (a separate data migration) with the value each should hold, which only you know:
 -- UPDATE %[1]s SET %[2]s = <value> WHERE %[2]s IS NULL;
 `, t, sqltext.Ident(col), typ) + notNullSteps(t, col, 2)
 }

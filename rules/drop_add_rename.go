@@ -75,8 +75,15 @@ func dropsOldData(p *analysis.Pass) bool {
 
 func reportColumnRename(p *analysis.Pass, c colRename) {
 	fix := fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s;", c.Table, sqltext.Ident(c.Col), sqltext.Ident(c.New))
+	if c.NewStmt < c.Stmt { // pasted in place of the DROP, the RENAME finds the new column there
+		fix = fmt.Sprintf("-- Delete the ADD COLUMN %s of line %d, or drop the still empty column here:\nALTER TABLE %s DROP COLUMN %[1]s;\n",
+			sqltext.Ident(c.New), p.File.Position(p.File.Stmts[c.NewStmt].Start).Line, c.Table) + fix
+	}
 	if c.Typed && !sameType(c.Type, c.NewType) {
 		fix += fmt.Sprintf("\nALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE %[3]s USING %[2]s::%[3]s;", c.Table, sqltext.Ident(c.New), c.NewType)
+		if c.NewType.Enum {
+			fix += fmt.Sprintf("\n-- The cast fails unless every value of %s is a label of %s, which only you know.", sqltext.Ident(c.Col), c.NewType)
+		}
 	}
 	sure := "this looks like a rename"
 	if !c.Evidence.likely() {

@@ -52,12 +52,15 @@ func runDropCascade(p *analysis.Pass) {
 			continue
 		}
 		var what string
-		var deps []string
+		var deps []dependent
 		switch c.Cmd.Subtype {
 		case pg.AlterTableType_AT_DropColumn:
 			what, deps = fmt.Sprintf("DROP COLUMN %s", sqltext.Ident(c.Cmd.Name)), columnDependents(p.Schema, c.Table, c.Cmd.Name)
 			for _, v := range p.Schema.ViewsOn(c.Table) {
-				deps = append(deps, "view "+v.String()+" if it reads the column")
+				d := viewDependent(p.Schema, v)
+				d.what += " if it reads the column"
+				d.drop += " -- only if it reads the column; else delete this line"
+				deps = append(deps, d)
 			}
 		case pg.AlterTableType_AT_DropConstraint:
 			what, deps = fmt.Sprintf("DROP CONSTRAINT %s", sqltext.Ident(c.Cmd.Name)), constraintDependents(p.Schema, c.Table, c.Cmd.Name)
@@ -71,14 +74,38 @@ func runDropCascade(p *analysis.Pass) {
 	}
 }
 
-func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []string, restrict string) {
+// dependent is an object a DROP ... CASCADE drops along, and the statement
+// that drops it explicitly.
+type dependent struct{ what, drop string }
+
+func fkDependent(fk fkRef) dependent {
+	return dependent{"foreign key " + fk.String(), fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT %s;", fk.Table, sqltext.Ident(fk.Name))}
+}
+
+func viewDependent(s *catalog.Catalog, v catalog.Name) dependent {
+	kind := "VIEW"
+	if s.Materialized(v) {
+		kind = "MATERIALIZED VIEW"
+	}
+	return dependent{"view " + v.String(), fmt.Sprintf("DROP %s %s;", kind, v)}
+}
+
+func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []dependent, restrict string) {
 	known := "nothing the replayed migrations know of"
 	if len(deps) > 0 {
-		known = english.Join(deps)
+		whats := make([]string, len(deps))
+		for i, d := range deps {
+			whats[i] = d.what
+		}
+		known = english.Join(whats)
 	}
 	fix := ""
 	if restrict != "" {
-		fix = "-- First drop, explicitly, each dependent you mean to lose; then:\n" + restrict + ";"
+		fix = "-- First drop, explicitly, each dependent you mean to lose (deal first with those you keep); then:\n"
+		for _, d := range deps {
+			fix += d.drop + "\n"
+		}
+		fix += restrict + ";"
 	}
 	p.ReportAt(at, analysis.Report{
 		Message: fmt.Sprintf("%s also drops, without naming them, the objects that depend on it: %s, and any view, trigger or "+
@@ -92,7 +119,7 @@ func reportCascade(p *analysis.Pass, at sqlfile.Span, what string, deps []string
 // dropDependents describes a DROP ... CASCADE and the dependents the schema
 // knows; ok is false for kinds other rules report and for objects the file
 // created.
-func dropDependents(p *analysis.Pass, s *pg.DropStmt) (what string, deps []string, ok bool) {
+func dropDependents(p *analysis.Pass, s *pg.DropStmt) (what string, deps []dependent, ok bool) {
 	kind := strings.TrimPrefix(s.RemoveType.String(), "OBJECT_")
 	switch s.RemoveType {
 	case pg.ObjectType_OBJECT_SCHEMA, pg.ObjectType_OBJECT_TYPE:
@@ -107,10 +134,10 @@ func dropDependents(p *analysis.Pass, s *pg.DropStmt) (what string, deps []strin
 				continue
 			}
 			for _, fk := range referencingFKs(p.Schema, name) {
-				deps = append(deps, "foreign key "+fk.String())
+				deps = append(deps, fkDependent(fk))
 			}
 			for _, v := range p.Schema.ViewsOn(name) {
-				deps = append(deps, "view "+v.String())
+				deps = append(deps, viewDependent(p.Schema, v))
 			}
 		case pg.ObjectType_OBJECT_INDEX:
 			ix := p.Schema.Index(name)
@@ -153,7 +180,7 @@ func objectNameNodes(obj *pg.Node) []*pg.Node {
 
 // columnDependents lists what the schema knows CASCADE drops with a column:
 // the foreign keys that reference the primary key it belongs to.
-func columnDependents(s *catalog.Catalog, table catalog.Name, col string) []string {
+func columnDependents(s *catalog.Catalog, table catalog.Name, col string) []dependent {
 	// The column's own indexes and constraints go with it even without
 	// CASCADE (PostgreSQL drops them); what CASCADE adds is what other
 	// tables hang on them.
@@ -161,7 +188,7 @@ func columnDependents(s *catalog.Catalog, table catalog.Name, col string) []stri
 	if t == nil {
 		return nil
 	}
-	var out []string
+	var out []dependent
 	for _, k := range t.Constraints {
 		if slices.Contains(k.Columns, col) {
 			out = append(out, constraintDependents(s, table, k.Name)...)
@@ -173,7 +200,7 @@ func columnDependents(s *catalog.Catalog, table catalog.Name, col string) []stri
 // constraintDependents lists the foreign keys that reference a primary key,
 // as foreign keys usually reference the primary key (the catalog does not
 // keep the referenced columns).
-func constraintDependents(s *catalog.Catalog, table catalog.Name, name string) []string {
+func constraintDependents(s *catalog.Catalog, table catalog.Name, name string) []dependent {
 	t := s.Table(table)
 	if t == nil {
 		return nil
@@ -181,9 +208,9 @@ func constraintDependents(s *catalog.Catalog, table catalog.Name, name string) [
 	if k := t.Constraint(name); k == nil || k.Kind != catalog.PrimaryKey {
 		return nil
 	}
-	var out []string
+	var out []dependent
 	for _, fk := range referencingFKs(s, table) {
-		out = append(out, "foreign key "+fk.String())
+		out = append(out, fkDependent(fk))
 	}
 	return out
 }

@@ -52,6 +52,7 @@ func runDropPrimaryKey(p *analysis.Pass) {
 		next := addedPrimaryKey(p, cmds[i+1:], c.Table)
 		refs := referencingFKs(p.Schema, c.Table)
 		var problems []string
+		var im *analysis.Impact
 		if len(refs) > 0 && c.Cmd.Behavior != pg.DropBehavior_DROP_CASCADE {
 			problems = append(problems, fmt.Sprintf("it fails with 2BP01 (cannot drop constraint because other objects "+
 				"depend on it) while %s references the key: drop those foreign keys first and add them back after",
@@ -65,6 +66,8 @@ func runDropPrimaryKey(p *analysis.Pass) {
 			problems = append(problems, fmt.Sprintf("the new PRIMARY KEY (%s) builds its unique index while the ALTER TABLE "+
 				"holds an ACCESS EXCLUSIVE lock on %s, so reads and writes on %[2]s block for the whole build, which fails "+
 				"with 23505 on duplicate keys", strings.Join(sqltext.Idents(keyColumns(next)), ", "), c.Table))
+			im = impactOn(p, c.Table, analysis.UniqueIndexBuild)
+			im.KeepSeverity = true // the build fails on duplicate keys
 			if held := heldElsewhere(p); len(held) > 0 {
 				problems = append(problems, "the whole build also runs under "+describeLocks(p, held))
 			}
@@ -78,7 +81,8 @@ func runDropPrimaryKey(p *analysis.Pass) {
 			Help: "Build the new key's index first with CREATE UNIQUE INDEX CONCURRENTLY (a migration of its own: writes go on), " +
 				"then swap the constraint onto it with ADD CONSTRAINT ... PRIMARY KEY USING INDEX, which locks the table only " +
 				"for a moment. Never leave a table without a primary key. " + prismaEdit,
-			Fix: primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs),
+			Fix:    primaryKeySwapFix(setLockTimeout(p), c.Table, c.Cmd.Name, next, refs),
+			Impact: im,
 		})
 	}
 }

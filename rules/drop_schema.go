@@ -51,7 +51,7 @@ func runDropSchema(p *analysis.Pass) {
 				Help: "Drop what must go explicitly, one object at a time, each reviewed (see drop-table), and drop the emptied " +
 					"schema without CASCADE: an object you forgot then makes the migration fail (2BP01) instead of " +
 					"disappearing. " + prismaEdit,
-				Fix: dropSchemaFix(setLockTimeout(p), schema, tables),
+				Fix: dropSchemaFix(p, s.MissingOk, schema, tables),
 			})
 		case len(tables) > 0:
 			p.ReportStmt(analysis.Report{
@@ -59,7 +59,7 @@ func runDropSchema(p *analysis.Pass) {
 					"on it): it still holds %s", sqltext.Ident(schema), joinNames(tables)),
 				Help: "Drop or move the schema's objects in earlier statements first (each reviewed: dropping a table loses its " +
 					"data), then drop the empty schema. " + prismaEdit,
-				Fix: dropSchemaFix(setLockTimeout(p), schema, tables),
+				Fix: dropSchemaFix(p, s.MissingOk, schema, tables),
 			})
 		}
 	}
@@ -76,10 +76,17 @@ func createdSchema(p *analysis.Pass, schema string) bool {
 	return false
 }
 
-func dropSchemaFix(lockTimeout, schema string, tables []catalog.Name) string {
-	fix := lockTimeout
+// dropSchemaFix drops the schema's tables, then its enum types, one by one,
+// then the emptied schema, keeping the statement's IF EXISTS.
+func dropSchemaFix(p *analysis.Pass, missingOk bool, schema string, tables []catalog.Name) string {
+	fix := setLockTimeout(p)
 	for _, t := range tables {
 		fix += fmt.Sprintf("DROP TABLE %s; -- only once no code uses it: its rows are lost\n", t)
 	}
-	return fix + fmt.Sprintf("DROP SCHEMA %s;", sqltext.Ident(schema))
+	for _, e := range p.Schema.EnumList() {
+		if e.Name.Schema == schema {
+			fix += fmt.Sprintf("DROP TYPE %s;\n", e.Name)
+		}
+	}
+	return fix + fmt.Sprintf("DROP SCHEMA %s%s;", ifExists(missingOk), sqltext.Ident(schema))
 }

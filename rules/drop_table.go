@@ -73,7 +73,7 @@ func runDropTable(p *analysis.Pass) {
 				"reason: `-- migrate-guard-ignore drop-table -- <reason>`. DROP TABLE takes an ACCESS EXCLUSIVE lock that " +
 				"queues behind long queries and blocks every read and write queued after it, so set a short lock_timeout " +
 				"as below. " + prismaEdit,
-			Fix: setLockTimeout(p) + fmt.Sprintf("DROP TABLE %s;", d.Name),
+			Fix: setLockTimeout(p) + fmt.Sprintf("DROP TABLE %s%s;", ifExists(s.MissingOk), d.Name),
 		})
 	}
 }

@@ -59,7 +59,7 @@ func runDropType(p *analysis.Pass) {
 			Help: "Deal with each column first, in earlier statements or migrations: change its type (or drop it, in the contract " +
 				"step of expand-contract: see drop-column), then drop the type without CASCADE, so a column you forgot " +
 				"makes the migration fail instead of disappearing. " + prismaEdit,
-			Fix: dropTypeFix(typ, cols),
+			Fix: dropTypeFix(p, typ, cols),
 		})
 	}
 }
@@ -75,12 +75,30 @@ func withData(p *analysis.Pass, cols []colKey) []colKey {
 	return out
 }
 
-func dropTypeFix(typ catalog.Name, cols []colKey) string {
+// dropTypeFix moves each column to text before the drop. A default of the
+// type depends on it too, even cast to text: it is dropped and set again,
+// its constant without the cast to the type.
+func dropTypeFix(p *analysis.Pass, typ catalog.Name, cols []colKey) string {
 	var b strings.Builder
 	b.WriteString("-- First move each column off the type (this rewrites its table: see column-type-rewrite),\n" +
 		"-- or drop it once no code uses it (its data is lost):\n")
 	for _, c := range cols {
-		fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
+		col := p.Schema.Table(c.Table).Column(c.Col)
+		if col == nil || !col.Default {
+			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
+			continue
+		}
+		e := col.DefaultExpr
+		if k := e.GetTypeCast(); k != nil && k.Arg.GetAConst() != nil {
+			e = k.Arg
+		}
+		if d, ok := deparseExpr(e); ok && e.GetAConst() != nil {
+			fmt.Fprintf(&b, "ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text, "+
+				"ALTER COLUMN %[2]s SET DEFAULT %[3]s;\n", c.Table, sqltext.Ident(c.Col), d)
+			continue
+		}
+		fmt.Fprintf(&b, "-- Its default depends on the type too: set it again, as text, in the same statement.\n"+
+			"ALTER TABLE %[1]s ALTER COLUMN %[2]s DROP DEFAULT, ALTER COLUMN %[2]s TYPE TEXT USING %[2]s::text;\n", c.Table, sqltext.Ident(c.Col))
 	}
 	fmt.Fprintf(&b, "DROP TYPE %s;", typ)
 	return b.String()

@@ -24,5 +24,6 @@ func TestDropType(t *testing.T) {
 func TestDropTypeFix(t *testing.T) {
 	fs := lintSQL(t, exampleHistory, `DROP TYPE "Role";`, 0)
 	assertFinding(t, fs, "drop-type", `"User"."role" still uses it`,
-		"ALTER TABLE \"User\" ALTER COLUMN \"role\" TYPE TEXT USING \"role\"::text;\nDROP TYPE \"Role\";")
+		"ALTER TABLE \"User\" ALTER COLUMN \"role\" DROP DEFAULT, ALTER COLUMN \"role\" TYPE TEXT USING \"role\"::text, "+
+			"ALTER COLUMN \"role\" SET DEFAULT 'USER';\nDROP TYPE \"Role\";")
 }

@@ -99,3 +99,12 @@ func parenSpan(f *sqlfile.File, sp sqlfile.Span, from int) (sqlfile.Span, bool) 
 	}
 	return sqlfile.Span{}, false
 }
+
+// ifExists is "IF EXISTS " for a statement that had it (missingOk), so a
+// fix does not fail where the statement it replaces did nothing.
+func ifExists(missingOk bool) string {
+	if missingOk {
+		return "IF EXISTS "
+	}
+	return ""
+}

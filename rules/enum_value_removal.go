@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
@@ -45,7 +46,7 @@ COMMIT;`,
 	Good: `-- Step 1 of removing ADMIN, once no deployed code writes it: move the rows that hold it, in batches
 -- (repeat until it updates no row). The value itself can stay in the type, unused.
 UPDATE "User" SET "role" = 'USER' WHERE "id" IN (SELECT "id" FROM "User" WHERE "role" = 'ADMIN' LIMIT 10000);`,
-	Requires: []analysis.Result{enumSwapsResult},
+	Requires: []analysis.Result{enumSwapsResult, locksResult, heldPrefixResult},
 	Run:      runEnumValueRemoval,
 })
 
@@ -105,8 +106,37 @@ func reportEnumSwap(p *analysis.Pass, sw enumSwap, cols []colKey, removed []stri
 			"with a batched data migration; check that none is left (query below). The replacement still rewrites the tables: " +
 			"on large tables, rather keep the obsolete value in the database type and in schema.prisma (commented as " +
 			"deprecated), which needs no migration, or run the block with a short lock_timeout at a quiet time. " + prismaEdit,
-		Fix: enumSwapFix(setLockTimeout(p), sw, cols, removed),
+		Fix:    enumSwapFix(setLockTimeout(p), sw, cols, removed),
+		Impact: enumSwapImpact(p, sw, dedupeNames(cols), len(removed) > 0),
 	})
+}
+
+// enumSwapImpact is the rewrite of each table of the block under its
+// ACCESS EXCLUSIVE lock: in one transaction the first table stays locked
+// until the last rewrite is done. When values are removed its severity is
+// kept: the cast fails on a row holding one, and the running release may
+// still write one.
+func enumSwapImpact(p *analysis.Pass, sw enumSwap, tables []catalog.Name, removes bool) *analysis.Impact {
+	im := impactOn(p, tables[0], analysis.Rewrite)
+	if p.Tx[sw.First].InTx && p.Tx[sw.First].ID == p.Tx[sw.Last].ID && len(tables) > 1 {
+		im.Op = 0
+		for _, t := range tables {
+			im.Held = append(im.Held, analysis.Work{Table: t, Op: analysis.Rewrite})
+		}
+	}
+	im.KeepSeverity = removes
+	return im
+}
+
+// dedupeNames returns the tables of cols, each once, in order.
+func dedupeNames(cols []colKey) []catalog.Name {
+	var out []catalog.Name
+	for _, c := range cols {
+		if !slices.Contains(out, c.Table) {
+			out = append(out, c.Table)
+		}
+	}
+	return out
 }
 
 // swapRewrite says what the block's rewrites do to tables. The lock rules

@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
@@ -61,7 +62,17 @@ func runExclusionConstraint(p *analysis.Pass) {
 			Help: "There is no online way to add an exclusion constraint to a table that holds rows: PostgreSQL has no " +
 				"EXCLUDE ... USING INDEX. Check first that no rows conflict, then add it when traffic is low, in a migration " +
 				"of its own. " + lockTimeoutHelp(p) + prismaEdit,
-			Fix: lockTimeoutFix(p),
+			Fix:    lockTimeoutFix(p),
+			Impact: exclusionImpact(p, c.Table),
 		})
 	}
+}
+
+// exclusionImpact is the build of the constraint's index, estimated as a
+// btree's (a GiST build is slower: the estimate is a floor). Its severity is
+// kept: the build fails on conflicting rows.
+func exclusionImpact(p *analysis.Pass, table catalog.Name) *analysis.Impact {
+	im := impactOn(p, table, analysis.IndexBuild)
+	im.KeepSeverity = true
+	return im
 }

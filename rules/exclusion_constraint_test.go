@@ -2,8 +2,12 @@ package rules_test
 
 import "testing"
 
-// bookings is an existing table with a range column.
-var bookings = append(append([]string(nil), exampleHistory...), `-- CreateTable
+// bookings is an existing table with a range column, and btree_gist, whose
+// operator classes let an exclusion constraint compare its integer column.
+var bookings = append(append([]string(nil), exampleHistory...), `-- CreateExtension
+CREATE EXTENSION IF NOT EXISTS "btree_gist";
+
+-- CreateTable
 CREATE TABLE "Booking" (
     "id" SERIAL NOT NULL,
     "roomId" INTEGER NOT NULL,

@@ -26,8 +26,9 @@ ALTER TABLE "Post" ADD COLUMN "slug" TEXT;
 COMMIT;`,
 	Good: `-- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Requires: []analysis.Result{locksResult, heldPrefixResult},
-	Run:      runLockTable,
+	Requires:     []analysis.Result{locksResult, heldPrefixResult, enumSwapsResult},
+	ReadsReports: true, // its estimate adds up the work the sizing rules reported in the transaction
+	Run:          runLockTable,
 })
 
 func runLockTable(p *analysis.Pass) {
@@ -46,7 +47,10 @@ func runLockTable(p *analysis.Pass) {
 	}
 	msg := fmt.Sprintf("LOCK TABLE takes, until the migration commits, %s; while it waits for running queries, every new "+
 		"query it conflicts with queues behind it", underLocks(p, tables...))
-	if !p.InTx() {
+	var im *analysis.Impact
+	if p.InTx() {
+		im = heldImpact(p, tables[0], locks.Mode(s.Mode), p.Stmt.Index)
+	} else {
 		msg = "LOCK TABLE outside a transaction block fails with SQLSTATE 25P01 (\"LOCK TABLE can only be used in " +
 			"transaction blocks\"): this migration holds only this statement, which PostgreSQL runs on its own"
 	}
@@ -56,5 +60,6 @@ func runLockTable(p *analysis.Pass) {
 			"(to keep writers out between statements), keep the migration short and bound the wait. " + lockTimeoutHelp(p) + prismaEdit,
 		Fix: "-- Usually: delete the LOCK TABLE statement. If the lock is needed, bound the wait for it:\n" +
 			withLockTimeout(p),
+		Impact: im,
 	})
 }

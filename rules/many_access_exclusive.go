@@ -39,8 +39,9 @@ ALTER TABLE "User" ADD COLUMN "bio" TEXT;
 
 -- AlterTable
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT;`,
-	Requires: []analysis.Result{locksResult, heldPrefixResult, manyExclusiveResult},
-	Run:      runManyAccessExclusive,
+	Requires:     []analysis.Result{locksResult, heldPrefixResult, manyExclusiveResult, enumSwapsResult},
+	ReadsReports: true, // its estimate adds up the work the sizing rules reported in the transaction
+	Run:          runManyAccessExclusive,
 })
 
 // exclusiveTable is a table an ACCESS EXCLUSIVE lock was taken on, and the
@@ -76,8 +77,21 @@ func runManyAccessExclusive(p *analysis.Pass) {
 			"bound each wait with a lock timeout; a failed part can then be retried alone. With Prisma: create the " +
 			"migrations with `prisma migrate dev --create-only`, one folder per part, move the statements, then apply them " +
 			"with `prisma migrate dev`.",
-		Fix: splitByTable(p),
+		Fix:    splitByTable(p),
+		Impact: manyImpact(p, taken[0]),
 	})
+}
+
+// manyImpact sizes the wait on the table locked first, which lasts for all
+// the work done from then on. A small estimate does not lower the finding:
+// the deadlock and the queue behind each lock wait do not shrink with the
+// tables.
+func manyImpact(p *analysis.Pass, first exclusiveTable) *analysis.Impact {
+	im := heldImpact(p, first.table, locks.AccessExclusive, first.stmt)
+	if im != nil {
+		im.KeepSeverity = true
+	}
+	return im
 }
 
 // exclusiveSoFar returns the existing tables the transaction holds in ACCESS
@@ -161,7 +175,7 @@ func containsTable(list []exclusiveTable, t catalog.Name) bool {
 
 // splitByTable is the transaction's statements in order, cut into
 // migrations so that each takes ACCESS EXCLUSIVE locks only where one
-// statement needs several at once.
+// statement needs several at once; "" when that leaves one migration.
 func splitByTable(p *analysis.Pass) string {
 	type part struct {
 		tables []catalog.Name
@@ -181,6 +195,9 @@ func splitByTable(p *analysis.Pass) string {
 			}
 		}
 		cur.sql = append(cur.sql, p.File.Text(s)+terminator(p.File, s))
+	}
+	if len(parts) == 1 {
+		return "" // one statement needs all the locks at once: there is nothing to split
 	}
 	var b strings.Builder
 	for i, pt := range parts {

@@ -9,6 +9,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
+	"github.com/migrate-guard/migrate-guard/locks"
 	"github.com/migrate-guard/migrate-guard/sqlfile"
 )
 
@@ -31,7 +32,8 @@ DROP INDEX "User_email_key";
 CREATE UNIQUE INDEX "User_email_key" ON "User"("email", "role");`,
 	Good: `-- RenameIndex
 ALTER INDEX "Post_authorId_idx" RENAME TO "Post_author_idx";`,
-	Run: runRedefineIndex,
+	Requires: []analysis.Result{locksResult, heldPrefixResult},
+	Run:      runRedefineIndex,
 })
 
 func runRedefineIndex(p *analysis.Pass) {
@@ -46,11 +48,17 @@ func runRedefineIndex(p *analysis.Pass) {
 	what := fmt.Sprintf("DROP INDEX %s then %s %s", r.Old, create, sqltext.Ident(r.index.Idxname))
 	msg := fmt.Sprintf("%s rebuild the index in one transaction: the drop's ACCESS EXCLUSIVE lock on %s is held while "+
 		"the new index builds, so reads and writes on %[2]s block for the whole build", what, r.Table)
+	op := analysis.IndexBuild
+	if r.index.Unique {
+		op = analysis.UniqueIndexBuild
+	}
+	im := impactOn(p, r.Table, op)
 	if tx := p.Tx[r.Drop.Index]; !tx.InTx || tx.ID != p.Tx[r.Create.Index].ID {
 		msg = fmt.Sprintf("%s leave %s without the index until the build ends (queries that used it scan the table) and the "+
 			"build holds a SHARE lock that blocks writes on %[2]s for its whole duration", what, r.Table)
+		im.Lock, im.Blocks = locks.Share.String(), BlockedWords(locks.Share.Blocks())
 	}
-	p.ReportAt(sqlfile.Span{Start: r.Drop.Start, End: r.Create.End}, analysis.Report{Message: msg,
+	p.ReportAt(sqlfile.Span{Start: r.Drop.Start, End: r.Create.End}, analysis.Report{Message: msg, Impact: im,
 		Help: "Build the new definition beside the old index with CREATE INDEX CONCURRENTLY (writes go on), drop the old " +
 			"one with DROP INDEX CONCURRENTLY, then rename the new one to the old name if it keeps it: each CONCURRENTLY " +
 			"statement in a migration of its own. " + prismaEdit,

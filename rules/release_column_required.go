@@ -80,8 +80,10 @@ func requiredFix(p *analysis.Pass, pr compat.Problem) string {
 					}
 				}
 			}
-			return fmt.Sprintf("-- Migration 1: add the column nullable; the running release's inserts leave it NULL.\nALTER TABLE %s ADD COLUMN %s %s;\n"+
-				"-- Backfill it, deploy the release that writes it, then make it NOT NULL:\n%s", pr.Table, sqltext.Ident(pr.Column), typ, later)
+			return fmt.Sprintf("%s, instead of this statement: add the column nullable; the running release's inserts leave it NULL.\n"+
+				"ALTER TABLE %s ADD COLUMN %s %s;\n%s: no SQL here, the value the existing rows take is yours to choose (an UPDATE "+
+				"in batches); deploy the release that writes %[3]s on every insert, then make it NOT NULL:\n%[6]s",
+				stepExpand, pr.Table, sqltext.Ident(pr.Column), typ, stepBackfill, later)
 		case pg.AlterTableType_AT_ColumnDefault:
 			return fmt.Sprintf("-- Keep the default now; in a later migration, once the release that writes %s runs everywhere:\n"+
 				"ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;", pr.Column, pr.Table, sqltext.Ident(pr.Column))

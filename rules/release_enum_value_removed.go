@@ -2,9 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
+	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
 // ReleaseEnumValueRemoved flags an enum value the running release may
@@ -42,6 +44,8 @@ func runReleaseEnumValueRemoved(p *analysis.Pass) {
 					"are replaced", what, releaseName(rp)),
 				Help: fmt.Sprintf("Keep the type's name: map the enum to it with `@@map(\"%s\")` in schema.prisma instead of renaming "+
 					"the type. %s", rp.Table.Name, expandContractHelp),
+				Fix: fmt.Sprintf("-- No SQL fix: one type cannot have two names. Delete this statement and map enum %s to %s with "+
+					"`@@map(\"%s\")`; drop or rename the type in a later migration, once no running release maps it.", rp.Model, rp.Table, rp.Table.Name),
 			})
 			continue
 		}
@@ -51,6 +55,8 @@ func runReleaseEnumValueRemoved(p *analysis.Pass) {
 					"22P02 \"invalid input value for enum\"", releaseName(rp), what),
 				Help: "Deploy the migration before the code (deploy-order = \"migrate-first\"), or add the value one release " +
 					"before the code that writes it. " + expandContractHelp,
+				Fix: "-- No SQL fix: the statement is right, the order is not. Ship this migration one release before the code " +
+					"that writes the value, or deploy with deploy-order = \"migrate-first\".",
 			})
 			continue
 		}
@@ -60,8 +66,54 @@ func runReleaseEnumValueRemoved(p *analysis.Pass) {
 			Help: "Expand-contract: first deploy a release whose schema.prisma no longer has the value (and migrate the rows " +
 				"holding it with an UPDATE), then remove it from the type in a later migration. To rename a value, add " +
 				"the new one, move the rows and the code to it, and drop the old one last. " + expandContractHelp,
-			Fix: fmt.Sprintf("-- This migration: only add the new value, if any; keep '%s'.\n-- A later migration, once no running release writes '%[1]s':\n"+
-				"-- recreate %[2]s without it (what `prisma migrate dev` generates).", rp.Column, rp.Table),
+			Fix: enumValueFix(p, rp),
 		})
 	}
+}
+
+// enumValueFix is the expand-contract of an enum value removed or renamed:
+// the new value added first, the rows moved once no release writes the old
+// one, the type recreated without it last.
+func enumValueFix(p *analysis.Pass, rp releaseProblem) string {
+	after := p.SchemaAt(len(p.File.Stmts)).Enum(rp.Table)
+	if after == nil {
+		return "-- No SQL fix: the migration leaves no enum type " + rp.Table.String() + " to recreate; keep the value " +
+			sqltext.Literal(rp.Column) + " until no running release writes it."
+	}
+	cols := enumColumns(p.SchemaAt(0), rp.Table) // before the file: a recreation in it retypes them
+	to := ""
+	if s := p.Stmt.Node.GetAlterEnumStmt(); s != nil && s.OldVal == rp.Column {
+		to = s.NewVal
+	}
+	old := sqltext.Literal(rp.Column)
+	var b strings.Builder
+	if to == "" {
+		fmt.Fprintf(&b, "%s: none; keep %s in the type (the statements that remove it move to the contract step).\n", stepExpand, old)
+		b.WriteString("-- Release 2: schema.prisma still has " + old + ", its code no longer writes it; deploy it everywhere.\n")
+		fmt.Fprintf(&b, "%s: the value the rows holding %s take instead is yours to choose; these count them (each must be 0 "+
+			"before the contract step):\n", stepMove, old)
+		for _, c := range cols {
+			cond := fmt.Sprintf("%s = %s", sqltext.Ident(c.col.Name), old)
+			if c.col.Type.Array {
+				cond = fmt.Sprintf("%s = ANY (%s)", old, sqltext.Ident(c.col.Name))
+			}
+			fmt.Fprintf(&b, "SELECT count(*) FROM %s WHERE %s;\n", c.table, cond)
+		}
+	} else {
+		fmt.Fprintf(&b, "%s, instead of this statement: add the new value.\nALTER TYPE %s ADD VALUE IF NOT EXISTS %s;\n",
+			stepExpand, rp.Table, sqltext.Literal(to))
+		fmt.Fprintf(&b, "-- Release 2: schema.prisma has %s and %s, its code writes %[2]s; deploy it everywhere.\n", old, sqltext.Literal(to))
+		fmt.Fprintf(&b, "%s, once release 2 runs everywhere: move the rows.\n", stepMove)
+		for _, c := range cols {
+			if c.col.Type.Array {
+				fmt.Fprintf(&b, "UPDATE %[1]s SET %[2]s = array_replace(%[2]s, %[3]s, %[4]s) WHERE %[3]s = ANY (%[2]s);\n",
+					c.table, sqltext.Ident(c.col.Name), old, sqltext.Literal(to))
+				continue
+			}
+			fmt.Fprintf(&b, "UPDATE %s SET %s = %s WHERE %[2]s = %[4]s;\n", c.table, sqltext.Ident(c.col.Name), sqltext.Literal(to), old)
+		}
+	}
+	fmt.Fprintf(&b, "-- Release 3: schema.prisma without %s; deploy it everywhere.\n%s (migration 3), once release 3 runs "+
+		"everywhere: recreate %s without it.\n%s", old, stepContract, rp.Table, enumRecreate(rp.Table, after.Values, cols, rp.Column, to))
+	return b.String()
 }

@@ -271,3 +271,104 @@ func TestContractStep(t *testing.T) {
 		})
 	}
 }
+
+// statsHistory adds a view the running release reads as a Prisma view.
+var statsHistory = []string{ruledoc.History + `CREATE VIEW "PostStats" AS SELECT p.*, u."email" AS "authorEmail" FROM "Post" p JOIN "User" u ON u."id" = p."authorId";`}
+
+const viewBlock = `view PostStats {
+  id          Int    @unique
+  title       String
+  authorEmail String
+  views       Int
+}
+`
+
+const recreateView = `CREATE VIEW "PostStats" AS SELECT p."id", p."title", p."views"%s FROM "Post" p JOIN "User" u ON u."id" = p."authorId";`
+
+func TestReleaseViews(t *testing.T) {
+	withView := base + viewBlock
+	runReleaseCases(t, "release-column-removed", []releaseCase{
+		{name: "dropped view", history: statsHistory, base: withView, sql: `DROP VIEW "PostStats";`, want: []string{"1:1"}},
+		{name: "renamed view", history: statsHistory, base: withView, sql: `ALTER VIEW "PostStats" RENAME TO "PostStatistics";`, want: []string{"1:1"}},
+		{name: "renamed view column", history: statsHistory, base: withView,
+			sql: `ALTER VIEW "PostStats" RENAME COLUMN "authorEmail" TO "email";`, want: []string{"1:1"}},
+		{name: "recreated without a column it selects", history: statsHistory, base: withView,
+			sql: "DROP VIEW \"PostStats\";\n" + fmt.Sprintf(recreateView, ""), want: []string{"2:1"}},
+		{name: "recreated with every column it selects", history: statsHistory, base: withView,
+			sql: "DROP VIEW \"PostStats\";\n" + fmt.Sprintf(recreateView, `, u."email" AS "authorEmail"`)},
+		{name: "contract step: the base no longer has the view", history: statsHistory, base: base, sql: `DROP VIEW "PostStats";`},
+		{name: "columns the replay cannot name are not checked", history: statsHistory, base: withView,
+			sql: "DROP VIEW \"PostStats\";\nCREATE VIEW \"PostStats\" AS SELECT * FROM (SELECT 1) s;"},
+		{name: "a view the history never created is drift", base: withView, sql: `DROP VIEW IF EXISTS "PostStats";`},
+		{name: "@@map: the view's database name", history: []string{ruledoc.History + `CREATE VIEW "post_stats" AS SELECT "id" FROM "Post";`},
+			base: base + "view PostStats {\n  id Int @unique\n  @@map(\"post_stats\")\n}\n", sql: `DROP VIEW "post_stats";`, want: []string{"1:1"}},
+	})
+	for _, c := range []struct{ sql, want string }{
+		{`DROP VIEW "PostStats";`, `DROP VIEW "PostStats";`},
+		{`ALTER VIEW "PostStats" RENAME TO "PostStatistics";`, `CREATE VIEW "PostStats" AS SELECT * FROM "PostStatistics";`},
+		{`ALTER VIEW "PostStats" RENAME COLUMN "authorEmail" TO "email";`, "-- No SQL fix generated"},
+	} {
+		fs := lintRelease(t, releaseCase{history: statsHistory, base: withView, sql: c.sql})
+		for _, f := range fs {
+			if f.Rule == "release-column-removed" && !strings.Contains(f.Fix, c.want) {
+				t.Errorf("%s: fix without %q:\n%s", c.sql, c.want, f.Fix)
+			}
+		}
+	}
+}
+
+func TestSchemaWithoutMigrationViews(t *testing.T) {
+	cases := []struct {
+		name    string
+		history []string
+		head    string
+		want    []string // "file:line" of the findings
+	}{
+		{"the history creates the view", statsHistory, base + viewBlock, nil},
+		{"no migration creates the view", nil, base + viewBlock, []string{"schema.prisma:28"}},
+		{"a field the view does not have", statsHistory, base + strings.Replace(viewBlock, "  views       Int\n", "  views       Int\n  slug        String\n", 1),
+			[]string{"schema.prisma:33"}},
+		{"a view whose columns the replay cannot name", []string{ruledoc.History + `CREATE VIEW "PostStats" AS SELECT * FROM (SELECT 1) s;`},
+			base + viewBlock, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs := lintRelease(t, releaseCase{history: c.history, base: base, head: c.head, sql: `SELECT 1;`})
+			var got []string
+			for _, f := range fs {
+				if f.Rule == rules.SchemaWithoutMigration.ID {
+					got = append(got, fmt.Sprintf("%s:%d", f.File, f.Line))
+					if !strings.Contains(f.Message, "view") {
+						t.Errorf("message does not say view: %s", f.Message)
+					}
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("got %v, want %v:\n%s", got, c.want, dump(fs))
+			}
+		})
+	}
+}
+
+// TestReleaseTypeNarrowedMessage: a narrower type of the same kind fails
+// only the writes that do not fit, and the message says so.
+func TestReleaseTypeNarrowedMessage(t *testing.T) {
+	for sql, want := range map[string]string{
+		`ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`: "writes of model User with a value varchar(50) does not hold fail",
+		`ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`:       "its queries of model Post fail",
+	} {
+		fs := lintRelease(t, releaseCase{base: base, sql: sql})
+		n := 0
+		for _, f := range fs {
+			if f.Rule == "release-type-changed" {
+				n++
+				if !strings.Contains(f.Message, want) {
+					t.Errorf("%s: message %q does not say %q", sql, f.Message, want)
+				}
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d findings, want 1", sql, n)
+		}
+	}
+}

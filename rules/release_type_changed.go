@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 
+	pg "github.com/pganalyze/pg_query_go/v6"
+
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/compat"
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
@@ -42,18 +44,43 @@ func runReleaseTypeChanged(p *analysis.Pass) {
 					releaseName(rp), col, rp.Want, rp.Got, rp.Model),
 				Help: "Deploy the migration before the code (deploy-order = \"migrate-first\"), or change the type with " +
 					"expand-contract. " + expandContractHelp,
+				Fix: "-- No SQL fix: the statement is right, the order is not. Ship this migration one release before the code " +
+					"that maps the new type, or deploy with deploy-order = \"migrate-first\".",
 			})
 			continue
 		}
-		newCol := sqltext.Ident(rp.Column + "_new")
+		fails := fmt.Sprintf("its queries of model %s fail", rp.Model)
+		if rp.Narrower {
+			fails = fmt.Sprintf("its writes of model %s with a value %s does not hold fail (22001 or 22003)", rp.Model, rp.Got)
+		}
 		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
-			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: its queries of model %s fail "+
-				"until all its instances are replaced", col, rp.Want, releaseName(rp), rp.Got, rp.Model),
+			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: %s "+
+				"until all its instances are replaced", col, rp.Want, releaseName(rp), rp.Got, fails),
 			Help: fmt.Sprintf("Expand-contract: add a new column of the new type, fill it (a trigger for new writes, batches for "+
 				"old rows), deploy a release that maps %s to it with `@map`, then drop the old column in a later "+
 				"migration. %s", fieldName(rp.Problem), expandContractHelp),
-			Fix: fmt.Sprintf("ALTER TABLE %[1]s ADD COLUMN %[2]s %[3]s;\n-- Backfill in batches, e.g.:\nUPDATE %[1]s SET %[2]s = %[4]s::%[3]s WHERE %[2]s IS NULL;",
-				rp.Table, newCol, rp.Got, sqltext.Ident(rp.Column)),
+			Fix: typeSync(p, rp).String(),
 		})
 	}
+}
+
+// typeSync is the fix of a type change: a column of the new type, named
+// with _new, kept in step with the old one (converted as the statement's
+// USING clause says, else by a cast), the release that maps the field to it,
+// then the old column dropped.
+func typeSync(p *analysis.Pass, rp releaseProblem) columnSync {
+	s := syncFor(p, rp.Table, rp.Column, rp.Column+"_new", rp.Got)
+	s.oldType = rp.Want // the type the client reads, where the history does not know the old column
+	if s.col != nil {
+		s.oldType = s.col.Type.String()
+	}
+	for _, c := range alterCmds(p) {
+		if d := c.Cmd.Def.GetColumnDef(); d != nil && c.Table == rp.Table && c.Cmd.Name == rp.Column &&
+			c.Cmd.Subtype == pg.AlterTableType_AT_AlterColumnType {
+			s.using = usingExpr(rp.Column, d)
+		}
+	}
+	s.release = fmt.Sprintf("schema.prisma maps %s, with its new type, to %s (`@map(\"%s\")`)", fieldName(rp.Problem),
+		sqltext.Ident(s.new), s.new)
+	return s
 }

@@ -54,23 +54,13 @@ func runRenameColumn(p *analysis.Pass) {
 	})
 }
 
-// rowKey returns the column to batch a backfill by: the single-column
-// primary key, else the row's physical address.
-func rowKey(t *catalog.Table) string {
-	for _, k := range t.Constraints {
-		if k.Kind == catalog.PrimaryKey && len(k.Columns) == 1 {
-			return sqltext.Ident(k.Columns[0])
-		}
-	}
-	return "ctid"
-}
-
 // renameColumnFix is the expand step of a zero-downtime column rename: the
 // new column, a trigger that keeps both columns equal whichever one the
 // code writes, and the batched backfill. col is the renamed column, if known.
 func renameColumnFix(t catalog.Name, from, to string, col *catalog.Column, key string, pgVersion int) string {
-	typ, notNull := "<type>", ""
+	typ, notNull := "<type>", fmt.Sprintf("\n-- <type> is the type of %s, which the migrations do not show and only you know.", sqltext.Ident(from))
 	if col != nil {
+		notNull = ""
 		typ = col.Type.String()
 		if col.NotNull {
 			notNull = fmt.Sprintf("\n-- %s is NOT NULL: enforce that on %s too once the backfill is done.", sqltext.Ident(from), sqltext.Ident(to))

@@ -26,7 +26,7 @@ var RenameTable = register(&analysis.Rule{
 		"such a view in the same file is not reported.",
 	Bad: `-- AlterTable
 ALTER TABLE "User" RENAME TO "Account";`,
-	Good: renameTableFix(catalog.Name{Schema: catalog.DefaultSchema, Name: "User"}, "Account"),
+	Good: renameTableFix(catalog.Name{Schema: catalog.DefaultSchema, Name: "User"}, "Account", false),
 	Run:  runRenameTable,
 })
 
@@ -47,7 +47,7 @@ func runRenameTable(p *analysis.Pass) {
 			"schema.prisma and add `@@map(\"%s\")`, which needs no migration. Otherwise create a view with the old name right "+
 			"after the rename: a view over one table is automatically updatable, so old code keeps reading and writing "+
 			"through it; drop the view once every instance runs the new code. "+prismaEdit, s.Newname, t.Name),
-		Fix: renameTableFix(t, s.Newname),
+		Fix: renameTableFix(t, s.Newname, s.MissingOk),
 	})
 }
 
@@ -62,10 +62,10 @@ func viewReplaces(p *analysis.Pass, t catalog.Name) bool {
 	return false
 }
 
-func renameTableFix(t catalog.Name, to string) string {
-	return fmt.Sprintf(`ALTER TABLE %[1]s RENAME TO %[3]s;
+func renameTableFix(t catalog.Name, to string, missingOk bool) string {
+	return fmt.Sprintf(`ALTER TABLE %[4]s%[1]s RENAME TO %[3]s;
 -- Old code keeps reading and writing %[1]s through this view (a view over one table is updatable):
 CREATE VIEW %[1]s AS SELECT * FROM %[2]s;
 -- In a later migration, once every instance runs the new code:
--- DROP VIEW %[1]s;`, t, catalog.Name{Schema: t.Schema, Name: to}, sqltext.Ident(to))
+-- DROP VIEW %[1]s;`, t, catalog.Name{Schema: t.Schema, Name: to}, sqltext.Ident(to), ifExists(missingOk))
 }

@@ -41,6 +41,7 @@ type colAdd struct {
 	Type   catalog.Type
 	Ref    catalog.Name // the table its foreign key references after the file
 	Filled bool         // an UPDATE of the file sets it
+	Stmt   int          // the statement that adds it
 }
 
 // colRename is a DROP COLUMN paired with an ADD COLUMN: a probable rename.
@@ -48,6 +49,7 @@ type colRename struct {
 	colDrop
 	New      string
 	NewType  catalog.Type
+	NewStmt  int // the statement that adds New
 	Evidence renameEvidence
 }
 
@@ -204,7 +206,8 @@ func (ch *fileChanges) alter(p *analysis.Pass, after *catalog.Catalog) {
 		}
 		if d := c.Cmd.Def.GetColumnDef(); c.Cmd.Subtype == pg.AlterTableType_AT_AddColumn && d != nil && existing(p, c.Table) {
 			key := colKey{c.Table, d.Colname}
-			ch.adds = append(ch.adds, colAdd{colKey: key, Type: p.Schema.TypeOf(d.TypeName), Ref: foreignKeyTarget(after, key)})
+			ch.adds = append(ch.adds, colAdd{colKey: key, Type: p.Schema.TypeOf(d.TypeName), Ref: foreignKeyTarget(after, key),
+				Stmt: p.Stmt.Index})
 		}
 	}
 }
@@ -350,7 +353,8 @@ func pairColumns(drops []colDrop, adds []colAdd, tables []tableRename) []colRena
 		}
 		if best >= 0 {
 			used[best] = true
-			out = append(out, colRename{colDrop: d, New: adds[best].Col, NewType: adds[best].Type, Evidence: bestE})
+			out = append(out, colRename{colDrop: d, New: adds[best].Col, NewType: adds[best].Type, NewStmt: adds[best].Stmt,
+				Evidence: bestE})
 		}
 	}
 	return out

@@ -37,6 +37,7 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 	}
 	own := stmtLocks(p)
 	var msg string
+	var im *analysis.Impact
 	switch s.Kind {
 	case pg.ReindexObjectType_REINDEX_OBJECT_INDEX, pg.ReindexObjectType_REINDEX_OBJECT_TABLE:
 		table := catalog.Name{}
@@ -52,6 +53,7 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 		}
 		msg = fmt.Sprintf("REINDEX %s %s rebuilds %s from scratch, and until it finishes runs under %s", reindexKind(s),
 			catalog.RangeName(s.Relation), what, underSlow(p, table))
+		im = reindexImpact(p, s, table)
 	default:
 		msg = fmt.Sprintf("REINDEX %s %s rebuilds every index of every table in it, each table in turn under an ACCESS "+
 			"EXCLUSIVE lock on its indexes, which %s", reindexKind(s), sqltext.Ident(s.Name),
@@ -67,6 +69,7 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 				"-- CREATE INDEX CONCURRENTLY <name>_new ON <table> (<the index's columns>);\n" +
 				"-- DROP INDEX CONCURRENTLY <name>;\n" +
 				"-- ALTER INDEX <name>_new RENAME TO <name>;",
+			Impact: im,
 		})
 		return
 	}
@@ -75,8 +78,25 @@ func runRequireConcurrentReindex(p *analysis.Pass) {
 		Help: "Rebuild with REINDEX ... CONCURRENTLY, which builds a new copy while reads and writes go on and swaps it in " +
 			"with a brief lock. " + ownMigration + "If it fails it leaves an INVALID index named after the original with " +
 			"a _ccnew suffix: drop that with DROP INDEX CONCURRENTLY before trying again. " + prismaEdit,
-		Fix: reindexFix(p, s),
+		Fix:    reindexFix(p, s),
+		Impact: im,
 	})
+}
+
+// reindexImpact is the rebuild of one index, or of all of the table's. The
+// ACCESS EXCLUSIVE lock on an index stops reads too: planning a query on
+// the table locks all its indexes.
+func reindexImpact(p *analysis.Pass, s *pg.ReindexStmt, table catalog.Name) *analysis.Impact {
+	op := analysis.IndexesRebuild
+	if s.Kind == pg.ReindexObjectType_REINDEX_OBJECT_INDEX {
+		op = analysis.IndexBuild
+		if ix := p.Schema.Index(catalog.RangeName(s.Relation)); ix != nil && ix.Unique {
+			op = analysis.UniqueIndexBuild
+		}
+	}
+	im := impactOn(p, table, op)
+	im.Blocks = BlockedWords(locks.AccessExclusive.Blocks())
+	return im
 }
 
 // reindexesConcurrently reports REINDEX ... CONCURRENTLY or

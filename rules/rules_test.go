@@ -75,12 +75,20 @@ func positions(fs []lint.Finding, rule string) []string {
 	return out
 }
 
+// collecting, when set, receives the cases runCases is given instead of
+// running them: TestFixesOnPostgres gathers every rule's cases this way.
+var collecting func(rule string, cases []ruleCase)
+
 // runCases runs table-driven cases for one rule, and checks that every
 // finding explains itself and offers a way out.
 func runCases(t *testing.T, rule string, cases []ruleCase) {
 	t.Helper()
 	if rules.ByID(rule) == nil {
 		t.Fatalf("rule %q is not registered", rule)
+	}
+	if collecting != nil {
+		collecting(rule, cases)
+		return
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

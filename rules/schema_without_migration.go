@@ -27,6 +27,14 @@ var SchemaWithoutMigration = register(&analysis.Rule{
 
 // MissingMigration says what the history does not create.
 func MissingMigration(p compat.Problem) string {
+	switch {
+	case p.View && p.Kind == compat.MissingTable:
+		return fmt.Sprintf("view %s maps %s, which no migration creates as a view or table: every query of the view fails with 42P01 "+
+			"\"relation does not exist\"", p.Model, p.Table)
+	case p.View && p.Kind == compat.MissingColumn:
+		return fmt.Sprintf("field %s maps column %s of view %s, which the view the migrations create does not have: every query "+
+			"of view %s fails with 42703 \"column does not exist\"", fieldName(p), sqltext.Ident(p.Column), p.Table, p.Model)
+	}
 	switch p.Kind {
 	case compat.MissingTable:
 		return fmt.Sprintf("model %s maps table %s, which no migration creates: every query of the model fails with 42P01 "+

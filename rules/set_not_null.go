@@ -6,6 +6,7 @@ import (
 	pg "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/migrate-guard/migrate-guard/analysis"
+	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
 )
 
@@ -54,8 +55,33 @@ func runSetNotNull(p *analysis.Pass) {
 				"SQLSTATE 23502 if any row is still NULL", sqltext.Ident(c.Cmd.Name), c.Table,
 				underSlow(p, c.Table)),
 			Help:   help + prismaEdit,
-			Fix:    nullsQuery(c.Table, c.Cmd.Name) + "\n" + notNullSteps(c.Table, c.Cmd.Name, 1),
+			Fix:    setNotNullFix(p, c.Table, c.Cmd.Name),
 			Impact: im,
 		})
 	}
+}
+
+// setNotNullFix is the safe way to SET NOT NULL, reusing a CHECK (col IS
+// NOT NULL) the table already has: adding another under its name would fail
+// with 42710.
+func setNotNullFix(p *analysis.Pass, table catalog.Name, col string) string {
+	var k *catalog.Constraint
+	if t := p.Schema.Table(table); t != nil {
+		for i := range t.Constraints {
+			if c := &t.Constraints[i]; c.Kind == catalog.Check && c.NotNullOf == col {
+				k = c
+			}
+		}
+	}
+	switch {
+	case k == nil:
+		return nullsQuery(table, col) + "\n" + notNullSteps(table, col, 1)
+	case k.Validated: // PostgreSQL 11, which scans despite the check
+		return fmt.Sprintf("-- Keep the validated check %s, which already rejects NULLs, and drop this statement;\n"+
+			"-- or SET NOT NULL after upgrading to PostgreSQL 12, which proves it from the check without scanning.", sqltext.Ident(k.Name))
+	}
+	return fmt.Sprintf(`%s
+-- Migration 1 (its own migration, so validation holds no ACCESS EXCLUSIVE lock): validate the existing check.
+ALTER TABLE %[2]s VALIDATE CONSTRAINT %[3]s;
+ALTER TABLE %[2]s ALTER COLUMN %[4]s SET NOT NULL;`, nullsQuery(table, col), table, sqltext.Ident(k.Name), sqltext.Ident(col))
 }

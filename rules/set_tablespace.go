@@ -8,6 +8,7 @@ import (
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
 	"github.com/migrate-guard/migrate-guard/internal/sqltext"
+	"github.com/migrate-guard/migrate-guard/locks"
 )
 
 // SetTablespace flags ALTER TABLE/INDEX ... SET TABLESPACE on a relation
@@ -50,10 +51,22 @@ func runSetTablespace(p *analysis.Pass) {
 		p.ReportAt(c.Span, analysis.Report{
 			Message: fmt.Sprintf("SET TABLESPACE copies every page of %s to tablespace %s, and until it finishes the statement runs "+
 				"under %s", what, sqltext.Ident(c.Cmd.Name), underSlow(p, table)),
-			Help: tablespaceHelp(p, isIndex),
-			Fix:  tablespaceFix(p, c, table, isIndex),
+			Help:   tablespaceHelp(p, isIndex),
+			Fix:    tablespaceFix(p, c, table, isIndex),
+			Impact: tablespaceImpact(p, c, table, isIndex),
 		})
 	}
+}
+
+// tablespaceImpact is the copy of the table's pages, or of the index's. An
+// ACCESS EXCLUSIVE lock on an index stops reads of its table too.
+func tablespaceImpact(p *analysis.Pass, c alterCmd, table catalog.Name, isIndex bool) *analysis.Impact {
+	im := impactOn(p, table, analysis.Copy)
+	if isIndex {
+		im.Index = c.Table
+	}
+	im.Lock, im.Blocks = locks.AccessExclusive.String(), BlockedWords(locks.AccessExclusive.Blocks())
+	return im
 }
 
 func tablespaceHelp(p *analysis.Pass, isIndex bool) string {

@@ -16,7 +16,7 @@ CREATE FUNCTION "tenant"() RETURNS text LANGUAGE sql STABLE AS $$ SELECT current
 		{name: "gen_random_uuid", history: exampleHistory,
 			sql:  "-- AlterTable\nALTER TABLE \"User\" ADD COLUMN     \"publicId\" UUID NOT NULL DEFAULT gen_random_uuid();\n",
 			want: []string{"2:20"}},
-		{name: "uuid-ossp", history: exampleHistory,
+		{name: "uuid-ossp", history: append(append([]string(nil), exampleHistory...), `CREATE EXTENSION IF NOT EXISTS "uuid-ossp";`),
 			sql:  "ALTER TABLE \"public\".\"User\" ADD COLUMN \"publicId\" UUID DEFAULT uuid_generate_v4();\n",
 			want: []string{"1:29"}},
 		{name: "volatile call nested in an expression", history: exampleHistory,

@@ -48,6 +48,10 @@ type Throughputs struct {
 	// table's scan is estimated as a CheckScan of it.
 	ForeignKeyScan Rate `json:"foreign_key_scan"`
 	NotNullScan    Rate `json:"not_null_scan"`
+	// Copy is SET TABLESPACE's copy of a relation's pages. Calibrate does
+	// not measure it (that needs a second tablespace, which only a
+	// superuser creates): nil means the built-in rate.
+	Copy *Rate `json:"copy,omitempty"`
 }
 
 // Defaults returns the built-in throughputs, measured by Calibrate (1 M
@@ -68,8 +72,17 @@ func Defaults() *Throughputs {
 		CheckScan:            Rate{BytesPerSecond: 965e6, RowsPerSecond: 4.71e6, FixedSeconds: 0.0004},
 		ForeignKeyScan:       Rate{BytesPerSecond: 1209e6, RowsPerSecond: 2.07e6, FixedSeconds: 0.0024},
 		NotNullScan:          Rate{BytesPerSecond: 818e6, RowsPerSecond: 6.44e6, FixedSeconds: 0.0004},
+		Copy:                 &defaultCopy,
 	}
 }
+
+// defaultCopy is SET TABLESPACE's rate, fitted on 2026-12-08 on the same
+// machine and server (load average 3.6, fsync off: the copy went through
+// the OS cache) to ALTER TABLE/INDEX ... SET TABLESPACE of the narrow and
+// wide tables of 100 k and 1 M rows and one of their indexes: 4.6 ms to
+// 0.93 s (bench/README.md, "REINDEX and SET TABLESPACE"). A server that
+// writes the copy to another disk is slower: read it as a floor.
+var defaultCopy = Rate{BytesPerSecond: 450e6, FixedSeconds: 0.001}
 
 // rate returns the rate of an operation class.
 func (t *Throughputs) rate(op analysis.Operation) Rate {
@@ -88,6 +101,11 @@ func (t *Throughputs) rate(op analysis.Operation) Rate {
 		return t.ForeignKeyScan
 	case analysis.NotNullScan:
 		return t.NotNullScan
+	case analysis.Copy:
+		if t.Copy != nil {
+			return *t.Copy
+		}
+		return defaultCopy
 	}
 	return Rate{}
 }
@@ -97,7 +115,9 @@ func (t *Throughputs) check() error {
 	if t == nil {
 		return nil
 	}
-	for op := analysis.Rewrite; op <= analysis.NotNullScan; op++ {
+	ops := []analysis.Operation{analysis.Rewrite, analysis.IndexBuild, analysis.UniqueIndexBuild, analysis.ConcurrentIndexBuild,
+		analysis.CheckScan, analysis.ForeignKeyScan, analysis.NotNullScan, analysis.Copy} // not IndexesRebuild: index builds
+	for _, op := range ops {
 		r := t.rate(op)
 		for _, v := range []float64{r.BytesPerSecond, r.RowsPerSecond, r.FixedSeconds} {
 			if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -143,7 +163,7 @@ const Spread = 2.0
 func Estimate(r *Throughputs, op analysis.Operation, t, ref *Table) (lo, hi float64) {
 	s := r.seconds(op, t.HeapBytes, t.Rows)
 	switch op {
-	case analysis.Rewrite:
+	case analysis.Rewrite, analysis.IndexesRebuild:
 		for _, ix := range t.Indexes {
 			build := analysis.IndexBuild
 			if ix.Unique {

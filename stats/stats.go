@@ -95,6 +95,16 @@ type Index struct {
 // QualifiedName is the table as the catalog names it.
 func (t *Table) QualifiedName() catalog.Name { return catalog.Name{Schema: t.Schema, Name: t.Name} }
 
+// Index returns the statistics of the table's index name, or nil.
+func (t *Table) Index(name string) *Index {
+	for i := range t.Indexes {
+		if t.Indexes[i].Name == name {
+			return &t.Indexes[i]
+		}
+	}
+	return nil
+}
+
 // Table returns the statistics of a table, or nil when the snapshot does not
 // know it.
 func (f *File) Table(n catalog.Name) *Table {

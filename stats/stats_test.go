@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,28 @@ func TestFormat(t *testing.T) {
 		if got := FormatCount(n); got != want {
 			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestCopyRate: the page copy of SET TABLESPACE uses the file's copy rate,
+// the built-in one when the file has none (calibrate does not measure it),
+// and a negative one is refused.
+func TestCopyRate(t *testing.T) {
+	r := Defaults()
+	r.Copy = nil
+	heap := &Table{HeapBytes: 450e6, Rows: 1e6}
+	if lo, hi := Estimate(r, analysis.Copy, heap, nil); math.Abs(math.Sqrt(lo*hi)-1.001) > 1e-9 {
+		t.Errorf("without a copy rate: [%g, %g], want around 1.001 s (450 MB at 450 MB/s + 1 ms)", lo, hi)
+	}
+	r.Copy = &Rate{BytesPerSecond: 45e6}
+	if lo, hi := Estimate(r, analysis.Copy, heap, nil); math.Abs(math.Sqrt(lo*hi)-10) > 1e-9 {
+		t.Errorf("with the file's copy rate: [%g, %g], want around 10 s", lo, hi)
+	}
+	if err := r.check(); err != nil {
+		t.Errorf("valid rates: %v", err)
+	}
+	r.Copy = &Rate{BytesPerSecond: -1}
+	if err := r.check(); err == nil || !strings.Contains(err.Error(), "page copy has a negative") {
+		t.Errorf("negative copy rate: %v", err)
 	}
 }

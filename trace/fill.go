@@ -74,6 +74,32 @@ func (f *filler) rowsFor(t *table) int {
 	return int(min(max(st.Rows, 0), int64(f.maxRows)))
 }
 
+// Fill gives every empty table of the database conn is connected to rows
+// synthetic rows, as a trace does before each migration (parents before
+// children, values of each column's type), in one transaction. It returns
+// the tables it could not fill and why.
+func Fill(ctx context.Context, conn *pgx.Conn, rows int) ([]Unfilled, error) {
+	f := &filler{conn: conn, rows: rows, counts: map[int64]int64{}, idents: map[int64]string{}}
+	return f.fillInTx(ctx)
+}
+
+// fillInTx is fill in a transaction of its own, so its savepoints work and
+// a failure leaves no half-filled table.
+func (f *filler) fillInTx(ctx context.Context) ([]Unfilled, error) {
+	if _, err := f.conn.Exec(ctx, "BEGIN"); err != nil {
+		return nil, err
+	}
+	unfilled, err := f.fill(ctx)
+	if err != nil {
+		f.conn.Exec(ctx, "ROLLBACK")
+		return nil, fmt.Errorf("filling the shadow database: %w", err)
+	}
+	if _, err := f.conn.Exec(ctx, "COMMIT"); err != nil {
+		return nil, err
+	}
+	return unfilled, nil
+}
+
 // fill gives every empty table rows, parents before children, and returns
 // the tables it could not fill.
 func (f *filler) fill(ctx context.Context) ([]Unfilled, error) {
@@ -389,6 +415,12 @@ func scalarValue(typ, category string, typmod int32) (string, bool) {
 		return "to_tsvector('simple', 'v' || g)", true
 	case "point":
 		return "point(g, g)", true
+	case "int4range", "int8range", "numrange":
+		return typ + "(g * 10, g * 10 + 5)", true // disjoint, for an exclusion constraint with &&
+	case "daterange":
+		return "daterange(date '2000-01-01' + (g * 2)::int, date '2000-01-01' + (g * 2 + 1)::int)", true
+	case "tsrange", "tstzrange":
+		return typ + "(timestamp '2024-01-01' + g * interval '1 hour', timestamp '2024-01-01' + g * interval '1 hour' + interval '30 minutes')", true
 	}
 	return "", false
 }

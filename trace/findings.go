@@ -77,7 +77,9 @@ func findings(res *Result, static []lint.Finding, opts Options) []lint.Finding {
 			help = "No static rule predicted this, so `migrate-guard lint` alone would have let it through: " +
 				"split the change so that no lock blocking reads or writes is held while the table is scanned or rewritten."
 		}
-		out = append(out, finding(res, st, rule, analysis.Warning, obs+"."+by, help, fix))
+		fd := finding(res, st, rule, analysis.Warning, obs+"."+by, help, fix)
+		scaleToProduction(&fd, st, opts)
+		out = append(out, fd)
 		if len(flagged) == 0 && certain {
 			out = append(out, finding(res, st, RuleUnpredicted, analysis.Warning,
 				"no static rule predicted what the trace saw: "+obs+".",

@@ -350,15 +350,8 @@ func (t *tracer) emptyAndReplay(ctx context.Context, f *sqlfile.File, cat *catal
 // fillTables fills the empty tables in one transaction, then analyzes them
 // so the planner sees their rows, as it would in production.
 func (t *tracer) fillTables(ctx context.Context) error {
-	if _, err := t.conn.Exec(ctx, "BEGIN"); err != nil {
-		return err
-	}
-	unfilled, err := t.fill.fill(ctx)
+	unfilled, err := t.fill.fillInTx(ctx)
 	if err != nil {
-		t.conn.Exec(ctx, "ROLLBACK")
-		return fmt.Errorf("filling the shadow database: %w", err)
-	}
-	if _, err := t.conn.Exec(ctx, "COMMIT"); err != nil {
 		return err
 	}
 	t.res.Unfilled = append(t.res.Unfilled, unfilled...)
