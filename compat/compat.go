@@ -45,6 +45,10 @@ type Problem struct {
 	// the writes of values that do not fit fail.
 	Want, Got string
 	Narrower  bool
+	// Truncating is set when an integer field's column became a float or
+	// numeric: the client still writes it, and reads it back truncated to
+	// an integer (2.5 as 2), so its updates lose the fractions.
+	Truncating bool
 	// View is set when the model is a Prisma view, read from a view (or a
 	// table) of that name.
 	View bool
@@ -120,6 +124,7 @@ func modelProblems(s *prismaschema.Schema, m *prismaschema.Model, cat *catalog.C
 		if !Compatible(want, col.Type) {
 			out = append(out, Problem{Kind: TypeMismatch, Model: m.Name, Field: f.Name, Table: name, Column: f.Column(),
 				Want: want.String(), Got: col.Type.String(), Narrower: want.Array == col.Type.Array && family(want.Name) == family(col.Type.Name),
+				Truncating: want.Array == col.Type.Array && family(want.Name) == "int" && (family(col.Type.Name) == "float" || col.Type.Name == "numeric"),
 				File: m.File, Line: f.Line})
 		}
 	}

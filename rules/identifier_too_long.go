@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -186,6 +187,12 @@ func takenConstraint(p *analysis.Pass, table catalog.Name, name string) string {
 // longer than 63 bytes that the parser truncated to its name, and returns
 // its span and full text; ok is false when the name was short enough.
 func writtenName(f *sqlfile.File, o namedObject) (sqlfile.Span, string, bool) {
+	if len(o.name) <= sqltext.MaxIdentifier-utf8.UTFMax {
+		// Truncation keeps more (a character has at most 4 bytes, and the
+		// source is valid UTF-8): the name was written as it is, and
+		// scanning the statement's tokens for it is the rule's main cost.
+		return sqlfile.Span{}, "", false
+	}
 	var found sqlfile.Span
 	var full string
 	for _, t := range f.Tokens(o.from, o.to) {

@@ -351,11 +351,15 @@ func TestSchemaWithoutMigrationViews(t *testing.T) {
 }
 
 // TestReleaseTypeNarrowedMessage: a narrower type of the same kind fails
-// only the writes that do not fit, and the message says so.
+// only the writes that do not fit, and an integer made a float is still
+// written but read back truncated (Prisma's engine converts the float to
+// an integer on read); the messages say so.
 func TestReleaseTypeNarrowedMessage(t *testing.T) {
 	for sql, want := range map[string]string{
-		`ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`: "writes of model User with a value varchar(50) does not hold fail",
-		`ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`:       "its queries of model Post fail",
+		`ALTER TABLE "User" ALTER COLUMN "name" SET DATA TYPE VARCHAR(50);`:       "writes of model User with a value varchar(50) does not hold fail",
+		`ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE TEXT;`:             "its queries of model Post fail",
+		`ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE DOUBLE PRECISION;`: "a value with a fraction comes back truncated",
+		`ALTER TABLE "Post" ALTER COLUMN "views" SET DATA TYPE DECIMAL(10,2);`:    "a value with a fraction comes back truncated",
 	} {
 		fs := lintRelease(t, releaseCase{base: base, sql: sql})
 		n := 0

@@ -22,7 +22,9 @@ var ReleaseTypeChanged = register(&analysis.Rule{
 		"integer, integer to text, json to text, an array to a scalar or back, an enum to another type), its queries " +
 		"of the model fail (42804 \"column is of type ... but expression is of type ...\" on writes, a conversion " +
 		"error on reads) until the new release replaces it; a narrower type (varchar(255) to varchar(50), bigint to " +
-		"integer) fails its writes of larger values (22001, 22003). Changes within a kind that keep every value are " +
+		"integer) fails its writes of larger values (22001, 22003); an integer made a float or numeric is still " +
+		"written, but read back truncated to an integer, so the old release's updates lose the fractions the new " +
+		"one writes. Changes within a kind that keep every value are " +
 		"fine: varchar widening, varchar to text, integer to bigint, timestamp to timestamptz, json to jsonb. " +
 		"Change types with expand-contract: a new column, backfilled, the code moved to it, the old one dropped. " +
 		expandContractDoc,
@@ -50,8 +52,12 @@ func runReleaseTypeChanged(p *analysis.Pass) {
 			continue
 		}
 		fails := fmt.Sprintf("its queries of model %s fail", rp.Model)
-		if rp.Narrower {
+		switch {
+		case rp.Narrower:
 			fails = fmt.Sprintf("its writes of model %s with a value %s does not hold fail (22001 or 22003)", rp.Model, rp.Got)
+		case rp.Truncating:
+			fails = fmt.Sprintf("its queries of model %s go on, but it reads the column as an integer: a value with a fraction "+
+				"comes back truncated (2.5 as 2), and an update that writes it back loses the fraction", rp.Model)
 		}
 		p.ReportAt(problemSpan(p, rp.Problem), analysis.Report{
 			Message: fmt.Sprintf("this statement changes %s from %s, as %s reads and writes it, to %s: %s "+
