@@ -43,7 +43,7 @@ var caseTests = []func(*testing.T){
 	TestRedefineIndex, TestRenameColumn, TestRenameEnumValue, TestRenameTable, TestRequireConcurrentDetachPartition,
 	TestRequireConcurrentDropIndex, TestRequireConcurrentIndex, TestRequireConcurrentReindex, TestRequireLockTimeout,
 	TestSetLocalOutsideTransaction, TestSetLoggedUnlogged, TestSetNotNull, TestSetTablespace, TestTransactionNesting,
-	TestTruncateTable, TestUniqueConstraintWithoutIndex, TestUniqueOverExistingData, TestUpdateOrDeleteWithoutWhere,
+	TestTruncateTable, TestUniqueConstraintWithoutIndex, TestUniqueOverExistingData, TestUniqueOverUniformColumn, TestUpdateOrDeleteWithoutWhere,
 	TestVacuumFullOrCluster, TestValidateInSameTransaction, TestVolatileDefault,
 }
 
