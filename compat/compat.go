@@ -125,7 +125,7 @@ func modelProblems(s *prismaschema.Schema, m *prismaschema.Model, cat *catalog.C
 			out = append(out, Problem{Kind: TypeMismatch, Model: m.Name, Field: f.Name, Table: name, Column: f.Column(),
 				Want: want.String(), Got: col.Type.String(), Narrower: want.Array == col.Type.Array && family(want.Name) == family(col.Type.Name),
 				Truncating: want.Array == col.Type.Array && family(want.Name) == "int" && (family(col.Type.Name) == "float" || col.Type.Name == "numeric"),
-				File: m.File, Line: f.Line})
+				File:       m.File, Line: f.Line})
 		}
 	}
 	for _, col := range t.Columns {
