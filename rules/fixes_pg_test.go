@@ -56,14 +56,12 @@ var fixTests = []func(*testing.T){
 	TestConstraintMissingNotValidFix, TestExclusionConstraintFix,
 	TestRequireConcurrentDetachPartitionFix, TestRequireConcurrentDropIndexFix, TestRequireConcurrentIndexFix,
 	TestRequireConcurrentReindexFix, TestSetLoggedUnloggedFix, TestSetNotNullFix, TestSetTablespaceFix,
-	TestVacuumFullOrClusterFix, TestLockTableMessage, TestLongAccessExclusiveMessage,
+	TestVacuumFullOrClusterFix, TestLockTableMessage, TestLongAccessExclusiveMessage, TestManyAccessExclusiveFix,
 }
 
 // fixTestsNotRun are the tests that call wantFix whose fixes the harness
 // does not run yet, and why; TestFixesOnPostgres fails on them.
 var fixTestsNotRun = map[string]string{
-	"TestManyAccessExclusiveFix": `its migrations act on "Tag" and "Comment", which its history lacks; ` +
-		`run, the non-transactional-in-transaction fix fails with 25001 (CREATE INDEX CONCURRENTLY in a transaction block)`,
 	"TestUniqueConstraintWithoutIndexFix": `ADD COLUMN "handle" TEXT UNIQUE NULLS NOT DISTINCT on a table of rows fails ` +
 		`(every row holds NULL), the fix too, and its failed CREATE UNIQUE INDEX CONCURRENTLY leaves an invalid index behind`,
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/migrate-guard/migrate-guard/analysis"
 	"github.com/migrate-guard/migrate-guard/catalog"
+	"github.com/migrate-guard/migrate-guard/execution"
 	"github.com/migrate-guard/migrate-guard/internal/english"
 	"github.com/migrate-guard/migrate-guard/locks"
 )
@@ -179,16 +180,19 @@ func containsTable(list []exclusiveTable, t catalog.Name) bool {
 func splitByTable(p *analysis.Pass) string {
 	type part struct {
 		tables []catalog.Name
+		alone  string // the statement refuses a transaction block: it is a migration of its own
 		sql    []string
 	}
 	parts := []*part{{}}
 	for _, s := range txStatements(p, firstOfTransaction(p)) {
 		cur := parts[len(parts)-1]
 		tables := exclusiveTables(p, locksAt(p, s.Index))
-		if len(cur.tables) > 0 && !subsetOf(tables, cur.tables) {
+		alone := execution.NonTransactional(s.Node, p.PGVersion)
+		if cur.alone != "" || alone != "" && len(cur.sql) > 0 || len(cur.tables) > 0 && !subsetOf(tables, cur.tables) {
 			cur = &part{}
 			parts = append(parts, cur)
 		}
+		cur.alone = alone
 		for _, t := range tables {
 			if !slices.Contains(cur.tables, t) {
 				cur.tables = append(cur.tables, t)
@@ -201,7 +205,14 @@ func splitByTable(p *analysis.Pass) string {
 	}
 	var b strings.Builder
 	for i, pt := range parts {
-		fmt.Fprintf(&b, "-- Migration %d (ACCESS EXCLUSIVE on %s):\n%s\n", i+1, joinNames(pt.tables), strings.Join(pt.sql, "\n"))
+		what := "ACCESS EXCLUSIVE on " + joinNames(pt.tables)
+		switch {
+		case pt.alone != "":
+			what = "alone: " + pt.alone + " cannot run inside a transaction block"
+		case len(pt.tables) == 0:
+			what = "no ACCESS EXCLUSIVE lock"
+		}
+		fmt.Fprintf(&b, "-- Migration %d (%s):\n%s\n", i+1, what, strings.Join(pt.sql, "\n"))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

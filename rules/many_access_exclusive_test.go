@@ -29,16 +29,18 @@ func TestManyAccessExclusive(t *testing.T) {
 }
 
 func TestManyAccessExclusiveFix(t *testing.T) {
-	const sql = "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nCREATE INDEX CONCURRENTLY \"x\" ON \"Tag\"(\"id\");\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" DROP COLUMN \"content\";\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n"
-	wantFix(t, exampleHistory, sql, "many-access-exclusive",
-		"-- Migration 1 (ACCESS EXCLUSIVE on \"User\"):\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nCREATE INDEX CONCURRENTLY \"x\" ON \"Tag\"(\"id\");\n",
-		"-- Migration 2 (ACCESS EXCLUSIVE on \"Post\"):\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" DROP COLUMN \"content\";\n",
-		"-- Migration 3 (ACCESS EXCLUSIVE on \"Comment\"):\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);")
-	wantFix(t, exampleHistory, "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorId_fkey\";\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n",
+	const sql = "ALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\nCREATE INDEX CONCURRENTLY \"x\" ON \"Like\"(\"postId\");\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" DROP COLUMN \"content\";\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n"
+	// A statement that refuses a transaction block gets a migration of its own.
+	wantFix(t, commentHistory, sql, "many-access-exclusive",
+		"-- Migration 1 (ACCESS EXCLUSIVE on \"User\"):\nALTER TABLE \"User\" ADD COLUMN \"bio\" TEXT;\n",
+		"-- Migration 2 (alone: CREATE INDEX CONCURRENTLY cannot run inside a transaction block):\nCREATE INDEX CONCURRENTLY \"x\" ON \"Like\"(\"postId\");\n",
+		"-- Migration 3 (ACCESS EXCLUSIVE on \"Post\"):\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Post\" DROP COLUMN \"content\";\n",
+		"-- Migration 4 (ACCESS EXCLUSIVE on \"Comment\"):\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);")
+	wantFix(t, commentHistory, "ALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorId_fkey\";\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\nALTER TABLE \"Comment\" ADD COLUMN \"editedAt\" TIMESTAMP(3);\n",
 		"many-access-exclusive",
 		"-- Migration 1 (ACCESS EXCLUSIVE on \"Post\" and \"User\"):\nALTER TABLE \"Post\" DROP CONSTRAINT \"Post_authorId_fkey\";\nALTER TABLE \"Post\" ADD COLUMN \"slug\" TEXT;\n",
 		"-- Migration 2 (ACCESS EXCLUSIVE on \"Comment\"):")
-	wantMessage(t, exampleHistory, sql, "many-access-exclusive",
+	wantMessage(t, commentHistory, sql, "many-access-exclusive",
 		`ACCESS EXCLUSIVE locks on "User" (line 1), "Post" (line 3) and "Comment" (line 5) until it commits, which block reads and writes on all of them`, "40P01")
 }
 
