@@ -73,9 +73,22 @@ func allRowsNullTest(nt *pg.NullTest, t *catalog.Table, fresh map[string]bool) s
 // fail.
 func freshColumns(p *analysis.Pass, i int, table catalog.Name) map[string]bool {
 	out := map[string]bool{}
-	for _, s := range p.File.Stmts[:i] {
+	for _, d := range addedSinceUpdate(p, i, table) {
+		if v, ok := uniformValue(p, d); ok && v == "" && columnHas(d, pg.ConstrType_CONSTR_NOTNULL) == nil {
+			out[d.Colname] = true
+		}
+	}
+	return out
+}
+
+// addedSinceUpdate returns the columns that statements [0, upto) of the
+// file add to table, leaving out those added before an UPDATE of the table,
+// which may have filled them.
+func addedSinceUpdate(p *analysis.Pass, upto int, table catalog.Name) []*pg.ColumnDef {
+	var out []*pg.ColumnDef
+	for _, s := range p.File.Stmts[:upto] {
 		if u := s.Node.GetUpdateStmt(); u != nil && catalog.RangeName(u.Relation) == table {
-			clear(out)
+			out = out[:0]
 		}
 		a := s.Node.GetAlterTableStmt()
 		if a == nil || a.Relation == nil || catalog.RangeName(a.Relation) != table {
@@ -83,12 +96,29 @@ func freshColumns(p *analysis.Pass, i int, table catalog.Name) map[string]bool {
 		}
 		for _, c := range a.Cmds {
 			cmd := c.GetAlterTableCmd()
-			if d := cmd.GetDef().GetColumnDef(); cmd.GetSubtype() == pg.AlterTableType_AT_AddColumn && d != nil &&
-				columnHas(d, pg.ConstrType_CONSTR_DEFAULT) == nil && columnHas(d, pg.ConstrType_CONSTR_NOTNULL) == nil &&
-				columnHas(d, pg.ConstrType_CONSTR_IDENTITY) == nil && columnHas(d, pg.ConstrType_CONSTR_GENERATED) == nil && !catalog.IsSerial(d.TypeName) {
-				out[d.Colname] = true
+			if d := cmd.GetDef().GetColumnDef(); cmd.GetSubtype() == pg.AlterTableType_AT_AddColumn && d != nil {
+				out = append(out, d)
 			}
 		}
 	}
 	return out
+}
+
+// uniformValue is the value an added column gives every existing row: its
+// DEFAULT when constant, "" for NULL; ok is false when each row gets its own
+// (a volatile default, identity, serial, a generated column).
+func uniformValue(p *analysis.Pass, d *pg.ColumnDef) (string, bool) {
+	if columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil || columnHas(d, pg.ConstrType_CONSTR_GENERATED) != nil ||
+		catalog.IsSerial(d.TypeName) {
+		return "", false
+	}
+	def := columnDefault(d)
+	if def == nil {
+		return "", true
+	}
+	if volatileCall(p.Schema, def) != "" {
+		return "", false
+	}
+	text, ok := deparseExpr(def)
+	return text, ok && text != ""
 }

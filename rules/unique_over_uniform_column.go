@@ -104,45 +104,13 @@ func uniformFix(table catalog.Name, keys []string) string {
 
 // uniformColumns returns the columns of table that the file added up to the
 // current statement (included) with one value for every existing row: the
-// deparsed constant DEFAULT, or "" for NULL. An UPDATE of the table makes
-// the columns added before it unknown.
+// deparsed constant DEFAULT, or "" for NULL.
 func uniformColumns(p *analysis.Pass, table catalog.Name) map[string]string {
 	out := map[string]string{}
-	for _, s := range p.File.Stmts[:p.Stmt.Index+1] {
-		if u := s.Node.GetUpdateStmt(); u != nil && catalog.RangeName(u.Relation) == table {
-			clear(out)
-		}
-		a := s.Node.GetAlterTableStmt()
-		if a == nil || a.Relation == nil || catalog.RangeName(a.Relation) != table {
-			continue
-		}
-		for _, c := range a.Cmds {
-			cmd := c.GetAlterTableCmd()
-			if d := cmd.GetDef().GetColumnDef(); cmd.GetSubtype() == pg.AlterTableType_AT_AddColumn && d != nil {
-				if v, ok := uniformValue(p, d); ok {
-					out[d.Colname] = v
-				}
-			}
+	for _, d := range addedSinceUpdate(p, p.Stmt.Index+1, table) {
+		if v, ok := uniformValue(p, d); ok {
+			out[d.Colname] = v
 		}
 	}
 	return out
-}
-
-// uniformValue is the value an added column gives every existing row: its
-// DEFAULT when constant, "" for NULL; ok is false when each row gets its own
-// (a volatile default, identity, serial, a generated column).
-func uniformValue(p *analysis.Pass, d *pg.ColumnDef) (string, bool) {
-	if columnHas(d, pg.ConstrType_CONSTR_IDENTITY) != nil || columnHas(d, pg.ConstrType_CONSTR_GENERATED) != nil ||
-		catalog.IsSerial(d.TypeName) {
-		return "", false
-	}
-	def := columnDefault(d)
-	if def == nil {
-		return "", true
-	}
-	if volatileCall(p.Schema, def) != "" {
-		return "", false
-	}
-	text, ok := deparseExpr(def)
-	return text, ok
 }
