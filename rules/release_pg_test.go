@@ -292,15 +292,7 @@ func TestReleaseEnumValueRenamedOnPostgres(t *testing.T) {
 // (where is the user's choice, the fix counts them) and then recreates the
 // type without it.
 func TestReleaseEnumValueRemovedOnPostgres(t *testing.T) {
-	const bad = `BEGIN;
-CREATE TYPE "Role_new" AS ENUM ('USER');
-ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
-ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
-ALTER TYPE "Role" RENAME TO "Role_old";
-ALTER TYPE "Role_new" RENAME TO "Role";
-DROP TYPE "Role_old";
-ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
-COMMIT;`
+	const bad = roleWithoutAdmin
 	db := withRows(t)
 	db.failsWith(t, "22P02", bad) // rows hold ADMIN
 

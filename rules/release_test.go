@@ -173,9 +173,8 @@ func TestReleaseColumnRequired(t *testing.T) {
 	})
 }
 
-func TestReleaseEnumValueRemoved(t *testing.T) {
-	recreate := `-- AlterEnum
-BEGIN;
+// roleWithoutAdmin is Prisma's recreation of the enum Role without ADMIN.
+const roleWithoutAdmin = `BEGIN;
 CREATE TYPE "Role_new" AS ENUM ('USER');
 ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
 ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
@@ -184,6 +183,9 @@ ALTER TYPE "Role_new" RENAME TO "Role";
 DROP TYPE "Role_old";
 ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
 COMMIT;`
+
+func TestReleaseEnumValueRemoved(t *testing.T) {
+	recreate := "-- AlterEnum\n" + roleWithoutAdmin
 	noAdmin := strings.Replace(base, "  ADMIN\n", "", 1)
 	runReleaseCases(t, "release-enum-value-removed", []releaseCase{
 		{name: "renamed value", base: base, sql: `ALTER TYPE "Role" RENAME VALUE 'ADMIN' TO 'OWNER';`, want: []string{"1:1"}},
